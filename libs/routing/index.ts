@@ -1,0 +1,20 @@
+export { primaryKeyString, score, shardOf } from './hash.js';
+export { targetNodes, targetPlacement, writeTargets, type WriteTarget } from './placement.js';
+export { routeDocuments, type DocumentRoute } from './write-plan.js';
+export {
+  coveringSet,
+  type CoveringInput,
+  type CoveringRequest,
+  type CoveringSet,
+} from './covering-set.js';
+export { diffPlacement, type PlacementDiff, type ShardDrop, type ShardMove } from './placement-diff.js';
+export {
+  compareBytes,
+  groupsOf,
+  isPlacementCandidate,
+  type NodeState,
+  type Placement,
+  type ShardCopies,
+  type Topology,
+  type TopologyNode,
+} from './topology.js';

@@ -1,0 +1,48 @@
+/** Health/lifecycle state of a node (operations.md). */
+export type NodeState = 'joining' | 'active' | 'draining' | 'failed' | 'removed';
+
+export interface TopologyNode {
+  /** Stable id; hashed for placement, never reused for another machine. */
+  id: string;
+  url: string;
+  /** Replica group: the nodes of one group together hold every shard once per RF. */
+  group: string;
+  state: NodeState;
+}
+
+export interface Topology {
+  nodes: TopologyNode[];
+  /** RF: copies of each shard inside one group. */
+  replicationFactor: number;
+  /** Grows on every change; gateways compare it to refresh their caches. */
+  epoch: number;
+}
+
+/** Owners serve reads and writes; incoming copies receive writes only while a migration fills them. */
+export interface ShardCopies {
+  owners: string[];
+  incoming: string[];
+}
+
+/** The placement table of one index: `groups[group][shard]`. */
+export interface Placement {
+  shards: number;
+  epoch: number;
+  groups: Record<string, ShardCopies[]>;
+}
+
+/** Nodes that may be given data: draining and removed nodes are leaving, failed ones keep theirs. */
+export function isPlacementCandidate(node: TopologyNode): boolean {
+  return node.state !== 'draining' && node.state !== 'removed';
+}
+
+/** Group ids in a stable order. */
+export function groupsOf(topology: Topology): string[] {
+  return [...new Set(topology.nodes.map((n) => n.group))].sort(compareBytes);
+}
+
+/** Byte-order comparison of two strings (UTF-16 code-unit order equals UTF-8 byte order for BMP text;
+ * ids are ASCII in practice). */
+export function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,1 @@
+export { missingService, testNatsUrl, testRedisUrl, uniquePrefix } from './services.js';
