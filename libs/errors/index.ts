@@ -1,0 +1,8 @@
+export {
+  errorLink,
+  MeiliError,
+  statusOf,
+  typeOf,
+  type ErrorObject,
+  type ErrorType,
+} from './meili-error.js';
