@@ -24,7 +24,8 @@ function probe(port, host = '127.0.0.1', send = null, timeoutMs = 1000) {
   });
 }
 
-const redisAnswers = async (port) => (await probe(port, '127.0.0.1', 'PING\r\n'))?.startsWith('+PONG');
+const redisAnswers = async (port) =>
+  (await probe(port, '127.0.0.1', 'PING\r\n'))?.startsWith('+PONG');
 const natsAnswers = async (port) => {
   const info = await probe(port);
   return Boolean(info?.startsWith('INFO') && /"jetstream"\s*:\s*true/.test(info));
@@ -58,7 +59,9 @@ function ensureBinary(binary, debianPackage) {
   const found = which(binary);
   if (found) return found;
   if (process.getuid?.() !== 0) {
-    throw new Error(`${binary} is not installed and this user cannot install it: apt-get install ${debianPackage}`);
+    throw new Error(
+      `${binary} is not installed and this user cannot install it: apt-get install ${debianPackage}`,
+    );
   }
   log(`installing ${debianPackage} from Debian packages`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -99,9 +102,13 @@ export async function ensureServices() {
         const port = await freePort();
         log(`starting redis-server on ${port}`);
         started.push(
-          spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-            stdio: 'ignore',
-          }),
+          spawn(
+            bin,
+            ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+            {
+              stdio: 'ignore',
+            },
+          ),
         );
         await waitFor(() => redisAnswers(port), 'redis-server');
         redisUrl = `redis://127.0.0.1:${port}`;
@@ -118,7 +125,9 @@ export async function ensureServices() {
         dirs.push(dir);
         log(`starting nats-server -js on ${port}`);
         started.push(
-          spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' }),
+          spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+            stdio: 'ignore',
+          }),
         );
         await waitFor(() => natsAnswers(port), 'nats-server');
         natsUrl = `nats://127.0.0.1:${port}`;

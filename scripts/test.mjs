@@ -16,14 +16,18 @@ try {
 process.stderr.write(`[test] redis ${services.redisUrl}, nats ${services.natsUrl}\n`);
 
 const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest.js');
-const child = spawn(process.execPath, ['--experimental-vm-modules', '--no-warnings', jestBin, ...args], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    MIROIR_TEST_REDIS_URL: services.redisUrl,
-    MIROIR_TEST_NATS_URL: services.natsUrl,
+const child = spawn(
+  process.execPath,
+  ['--experimental-vm-modules', '--no-warnings', jestBin, ...args],
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      MIROIR_TEST_REDIS_URL: services.redisUrl,
+      MIROIR_TEST_NATS_URL: services.natsUrl,
+    },
   },
-});
+);
 const forward = (signal) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);

@@ -31,7 +31,9 @@ export interface CoveringInput {
  */
 export function coveringSet({ placement, group, isHealthy, rotation }: CoveringInput): CoveringSet {
   const groupOrder = rotate(
-    Object.keys(placement.groups).sort(compareBytes).filter((g) => g !== group),
+    Object.keys(placement.groups)
+      .sort(compareBytes)
+      .filter((g) => g !== group),
     rotation,
   );
   if (placement.groups[group]) groupOrder.unshift(group);
@@ -78,13 +80,18 @@ function coverInGroup(
   const rank = new Map(nodeOrder.map((id, i) => [id, i]));
 
   // Greedy set cover: nodes already chosen (from an earlier group) cost nothing extra, then the
-  // node covering most of what is left.
+  // node covering most of what is left. The first pick is the rotation's own node, so every
+  // replica takes the lead in turn and load spreads across calls.
   const picked: string[] = [];
   const uncovered = new Set(holders.keys());
   while (uncovered.size > 0) {
     let best: string | undefined;
     let bestGain = -1;
     for (const node of nodeOrder) {
+      if (picked.length === 0 && chosen.size === 0) {
+        best = node;
+        break;
+      }
       if (picked.includes(node)) continue;
       let gain = 0;
       for (const s of servable.get(node)!) if (uncovered.has(s)) gain++;

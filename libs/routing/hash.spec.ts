@@ -29,7 +29,9 @@ describe('shardOf', () => {
   it('hashes UTF-8 bytes plus 0xFF, for multi-byte and long keys alike', () => {
     // Reference computed independently of the scratch-buffer path in hash.ts.
     const reference = (key: string, shards: number) =>
-      Number(h64Raw(Buffer.concat([Buffer.from(key, 'utf8'), Buffer.from([0xff])]), 0n) % BigInt(shards));
+      Number(
+        h64Raw(Buffer.concat([Buffer.from(key, 'utf8'), Buffer.from([0xff])]), 0n) % BigInt(shards),
+      );
     for (const key of ['é', 'Straße-😀', '日本語', 'x'.repeat(5000), 'short', '']) {
       expect(shardOf(key, 64)).toBe(reference(key, 64));
       expect(shardOf(key, 1000)).toBe(reference(key, 1000));

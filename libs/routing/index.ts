@@ -7,7 +7,12 @@ export {
   type CoveringRequest,
   type CoveringSet,
 } from './covering-set.js';
-export { diffPlacement, type PlacementDiff, type ShardDrop, type ShardMove } from './placement-diff.js';
+export {
+  diffPlacement,
+  type PlacementDiff,
+  type ShardDrop,
+  type ShardMove,
+} from './placement-diff.js';
 export {
   compareBytes,
   groupsOf,
