@@ -1,0 +1,65 @@
+import { envName, type ConfigKey } from './config.schema.js';
+
+/** One line of the configuration reference: README tables and `--help` are generated from it. */
+export interface ConfigDoc {
+  /** Environment variable, e.g. `MIROIR_SHARDS`. */
+  env: string;
+  /** YAML key, e.g. `shards`; null for MIROIR_CONFIG, which names the file itself. */
+  yaml: string | null;
+  default: string;
+  meaning: string;
+}
+
+// Typed by the schema's keys, so a key added to the schema without documentation fails to compile.
+const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
+  http_addr: ['0.0.0.0:7700', 'address the client API listens on (host:port)'],
+  master_key: ['(none: API open)', 'master key for the client API; at least 16 characters'],
+  admin_api_key: ['(none)', 'key for the /_miroir admin API (the master key works too)'],
+  node_key: ['(none)', 'key Miroir sends to Meilisearch nodes; clients never see it'],
+  redis_url: ['redis://127.0.0.1:6379', 'Redis for shared state and job queues'],
+  nats_url: ['nats://127.0.0.1:4222', 'NATS (JetStream) for events'],
+  key_prefix: ['miroir:', 'prefix of every Redis key, so clusters can share one Redis'],
+  shards: ['64', 'shard count of new indexes (1-65536)'],
+  replication_factor: ['1', 'copies of each shard inside one replica group'],
+  replica_groups: ['1', 'number of replica groups; must match the groups of MIROIR_NODES'],
+  nodes: ['[]', 'JSON array of Meilisearch nodes {id, url, group} (group defaults to "0")'],
+  write_quorum: [
+    'one',
+    'acknowledgements per shard and group before a write is accepted: one, majority, all',
+  ],
+  unavailable_shard_policy: [
+    'partial',
+    'search with unreachable shards: partial (answer the rest) or error (503)',
+  ],
+  node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],
+  task_retention_days: ['7', 'days finished task records are kept'],
+  log_level: ['info', 'fatal, error, warn, info, debug or trace'],
+  pod_id: ['(hostname)', 'name of this process in events and leases'],
+};
+
+export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
+  Object.freeze({
+    env: 'MIROIR_CONFIG',
+    yaml: null,
+    default: './miroir.yaml if present',
+    meaning: 'YAML configuration file; environment variables override it',
+  }),
+  ...Object.entries(DOCS).map(([key, [def, meaning]]) =>
+    Object.freeze({ env: envName(key), yaml: key, default: def, meaning }),
+  ),
+]);
+
+/** Plain-text table for `--help`. */
+export function formatConfigHelp(docs: readonly ConfigDoc[] = CONFIG_DOCS): string {
+  const w1 = Math.max(...docs.map((d) => d.env.length));
+  const w2 = Math.max(...docs.map((d) => d.default.length));
+  return docs.map((d) => `  ${d.env.padEnd(w1)}  ${d.default.padEnd(w2)}  ${d.meaning}`).join('\n');
+}
+
+/** Markdown table for the README. */
+export function formatConfigMarkdown(docs: readonly ConfigDoc[] = CONFIG_DOCS): string {
+  const rows = docs.map(
+    (d) => `| \`${d.env}\` | ${d.yaml ? `\`${d.yaml}\`` : '—'} | \`${d.default}\` | ${d.meaning} |`,
+  );
+  return ['| variable | YAML key | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

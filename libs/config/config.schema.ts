@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/**
+ * The configuration as written in YAML (snake_case) or, after conversion, in the environment
+ * (`MIROIR_` + upper case). Every message reads after the key name: `MIROIR_SHARDS: must be …`.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** Environment values are strings; integers written as decimal text become numbers first. */
+function integer(min: number, max: number) {
+  const error = `must be an integer between ${min} and ${max}`;
+  return z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+  );
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
+
+function url(protocols: readonly string[]) {
+  const error = `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+  return z.string({ error }).refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, error);
+}
+
+function secret(minLength: number) {
+  return z
+    .string({ error: 'must be a string' })
+    .min(minLength, { error: `must be at least ${minLength} characters long` });
+}
+
+const nodeSchema = z.object(
+  {
+    id: z
+      .string({ error: 'id must be a non-empty string' })
+      .regex(/^[A-Za-z0-9._:-]+$/, {
+        error: 'id must use only letters, digits, ".", "_", ":", "-"',
+      }),
+    url: url(['http:', 'https:']),
+    // YAML readers write `group: 0`; groups are names, so numbers are taken as their text.
+    group: z
+      .union([z.string().min(1), z.number().int().nonnegative()], {
+        error: 'group must be a non-empty string',
+      })
+      .transform(String)
+      .default('0'),
+  },
+  { error: 'each node must be an object {id, url, group?}' },
+);
+
+/** Host and port, `0.0.0.0:7700` or `[::]:7700`. */
+const HTTP_ADDR = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;
+
+/** Marks checks across keys, whose message already says everything (no value echoed). */
+export const CROSS_FIELD = { code: 'custom', params: { crossField: true } } as const;
+
+export const configSchema = z
+  .object({
+    http_addr: z
+      .string({ error: 'must be host:port' })
+      .regex(HTTP_ADDR, { error: 'must be host:port, e.g. 0.0.0.0:7700' })
+      .refine((v) => Number(HTTP_ADDR.exec(v)?.[3] ?? 0) <= 65535, {
+        error: 'port must be ≤ 65535',
+      })
+      .default('0.0.0.0:7700'),
+    // Meilisearch refuses master keys shorter than 16 bytes outside development.
+    master_key: secret(16).optional(),
+    admin_api_key: secret(16).optional(),
+    node_key: secret(1).optional(),
+    redis_url: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    nats_url: url(['nats:', 'tls:', 'ws:', 'wss:']).default('nats://127.0.0.1:4222'),
+    key_prefix: z
+      .string({ error: 'must be a non-empty string' })
+      .min(1, { error: 'must be a non-empty string' })
+      .default('miroir:'),
+    shards: integer(1, 65536).default(64),
+    replication_factor: integer(1, 16).default(1),
+    replica_groups: integer(1, 64).default(1),
+    nodes: z
+      .preprocess(
+        (v) => {
+          if (typeof v !== 'string') return v;
+          try {
+            return JSON.parse(v);
+          } catch {
+            return v;
+          }
+        },
+        z.array(nodeSchema, { error: 'must be a JSON array of {id, url, group?}' }),
+      )
+      .default([]),
+    write_quorum: oneOf(['one', 'majority', 'all']).default('one'),
+    unavailable_shard_policy: oneOf(['partial', 'error']).default('partial'),
+    node_timeout_ms: integer(1, 600_000).default(5000),
+    task_retention_days: integer(1, 3650).default(7),
+    log_level: oneOf(LOG_LEVELS).default('info'),
+    pod_id: z
+      .string({ error: 'must be a non-empty string' })
+      .min(1, { error: 'must be a non-empty string' })
+      .optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.nodes.forEach((n, i) => {
+      if (seen.has(n.id)) {
+        ctx.addIssue({
+          ...CROSS_FIELD,
+          path: ['nodes', i, 'id'],
+          message: `duplicate node id "${n.id}"`,
+        });
+      }
+      seen.add(n.id);
+    });
+    // An empty list is allowed: nodes may be added later through the admin API.
+    const groups = new Set(c.nodes.map((n) => n.group));
+    if (c.nodes.length > 0 && groups.size !== c.replica_groups) {
+      ctx.addIssue({
+        ...CROSS_FIELD,
+        path: ['nodes'],
+        message:
+          `nodes span ${groups.size} group(s) (${[...groups].sort().join(', ')}) ` +
+          `but MIROIR_REPLICA_GROUPS is ${c.replica_groups}`,
+      });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type ConfigKey = keyof z.input<typeof configSchema>;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `shards` → `MIROIR_SHARDS`. */
+export function envName(key: string): string {
+  return `MIROIR_${key.toUpperCase()}`;
+}

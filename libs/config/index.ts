@@ -1,0 +1,14 @@
+export { ConfigError, type ConfigProblem } from './config-error.js';
+export {
+  CONFIG_DOCS,
+  formatConfigHelp,
+  formatConfigMarkdown,
+  type ConfigDoc,
+} from './config-docs.js';
+export { envName, type LogLevel } from './config.schema.js';
+export {
+  loadConfig,
+  type ConfigNode,
+  type LoadConfigOptions,
+  type MiroirConfig,
+} from './load-config.js';
