@@ -42,7 +42,7 @@ function freePort() {
   });
 }
 
-function which(binary) {
+export function which(binary) {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin'])) {
     try {
       execFileSync('test', ['-x', path.join(dir, binary)]);

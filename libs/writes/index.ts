@@ -1,0 +1,9 @@
+export { assertNoReservedField, documentId, RESERVED_PREFIX, SHARD_FIELD } from './document-id.js';
+export { degradedHeader, evaluateQuorum, type QuorumOutcome, type WriteQuorum } from './quorum.js';
+export {
+  planDocumentWrite,
+  planIdsByNode,
+  type Document,
+  type NodeBatch,
+  type WritePlan,
+} from './write-plan.js';
