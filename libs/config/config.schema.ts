@@ -41,14 +41,13 @@ const nodeSchema = z.object(
   {
     id: z
       .string({ error: 'id must be a non-empty string' })
-      .regex(/^[A-Za-z0-9._:-]+$/, {
-        error: 'id must use only letters, digits, ".", "_", ":", "-"',
-      }),
+      // Ids are NATS subject tokens (miroir.nodes.<id>.<state>): no dots or wildcards.
+      .regex(/^[A-Za-z0-9_-]+$/, { error: 'id must use only letters, digits, "_" and "-"' }),
     url: url(['http:', 'https:']),
     // YAML readers write `group: 0`; groups are names, so numbers are taken as their text.
     group: z
-      .union([z.string().min(1), z.number().int().nonnegative()], {
-        error: 'group must be a non-empty string',
+      .union([z.string().regex(/^[A-Za-z0-9_-]+$/), z.number().int().nonnegative()], {
+        error: 'group must use only letters, digits, "_" and "-"',
       })
       .transform(String)
       .default('0'),

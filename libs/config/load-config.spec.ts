@@ -180,3 +180,11 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('node ids', () => {
+  it('refuses ids that cannot be a NATS subject token', () => {
+    expect(problems({ MIROIR_NODES: '[{"id":"meili.0","url":"http://x"}]' })).toEqual([
+      'MIROIR_NODES[0].id: id must use only letters, digits, "_" and "-", got "meili.0"',
+    ]);
+  });
+});

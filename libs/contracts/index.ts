@@ -1,0 +1,29 @@
+export { asyncApiDocument } from './asyncapi.js';
+export {
+  EVENTS,
+  eventPattern,
+  type EventData,
+  type EventSpec,
+  type EventType,
+} from './event-catalog.js';
+export {
+  createEvent,
+  envelopeSchema,
+  validateEvent,
+  type CreateEventOptions,
+  type EventEnvelope,
+  type EventValidation,
+} from './event-envelope.js';
+export * as eventSchemas from './event-schemas.js';
+export { QUEUES, validateJob, type JobData, type QueueKey, type QueueName } from './queues.js';
+export {
+  EVENTS_STREAM,
+  NODE_STATES,
+  SUBJECT_WILDCARD,
+  TASK_STATUSES,
+  subjectMatches,
+  subjects,
+  token,
+  type NodeState,
+  type TaskStatus,
+} from './subjects.js';

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * BullMQ queues and their job payloads (state.md). Job ids are derived from the payload so that
+ * enqueueing the same work twice is a no-op (BullMQ de-duplicates by id); tokens are joined with
+ * `.`, which no index uid or node id contains, and never with `:` (BullMQ refuses it in ids).
+ */
+
+const uid = z.string().regex(/^[A-Za-z0-9_-]{1,400}$/);
+const count = z.number().int().nonnegative();
+
+export const tasksJob = z.object({ taskUid: count.describe('Miroir task uid to follow') });
+
+export const migrationsJob = z.object({
+  indexUid: uid,
+  shard: count,
+  group: uid,
+  source: uid.nullable().describe('node to copy from; null when the shard starts empty'),
+  target: uid,
+  epoch: count.describe('placement epoch the move was planned at; stale moves are dropped'),
+});
+
+export const hintsJob = z.object({ nodeId: uid.describe('node whose missed batches to replay') });
+
+export const keysJob = z.object({
+  indexUid: uid.describe('index whose scoped search key to rotate'),
+});
+
+export const QUEUES = {
+  tasks: {
+    name: 'miroir-tasks',
+    summary: 'follow one Miroir task to a terminal status',
+    schema: tasksJob,
+    jobId: (j: z.infer<typeof tasksJob>) => `task.${j.taskUid}`,
+  },
+  migrations: {
+    name: 'miroir-migrations',
+    summary: 'move one shard of one index from a source copy to a target node',
+    schema: migrationsJob,
+    jobId: (j: z.infer<typeof migrationsJob>) =>
+      `move.${j.indexUid}.${j.shard}.${j.group}.${j.target}.${j.epoch}`,
+  },
+  hints: {
+    name: 'miroir-hints',
+    summary: "replay a node's missed batches",
+    schema: hintsJob,
+    jobId: (j: z.infer<typeof hintsJob>) => `hints.${j.nodeId}`,
+  },
+  keys: {
+    name: 'miroir-keys',
+    summary: 'scoped search key rotation tick for one index',
+    schema: keysJob,
+    jobId: (j: z.infer<typeof keysJob>) => `keys.${j.indexUid}`,
+  },
+} as const;
+
+export type QueueKey = keyof typeof QUEUES;
+export type QueueName = (typeof QUEUES)[QueueKey]['name'];
+export type JobData<Q extends QueueKey> = z.infer<(typeof QUEUES)[Q]['schema']>;
+
+/** For workers at the edge: the job's data if it fits its queue's schema, else an error text. */
+export function validateJob<Q extends QueueKey>(
+  queue: Q,
+  data: unknown,
+): { ok: true; data: JobData<Q> } | { ok: false; error: string } {
+  const parsed = QUEUES[queue].schema.safeParse(data);
+  if (parsed.success) return { ok: true, data: parsed.data as JobData<Q> };
+  return {
+    ok: false,
+    error: parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; '),
+  };
+}
