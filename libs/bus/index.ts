@@ -1,0 +1,1 @@
+export { EventBus, type BusOptions, type EventHandler } from './event-bus.js';

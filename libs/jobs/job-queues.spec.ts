@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { JobQueues, redisConnection } from '#lib/jobs';
+import { testRedisUrl, uniquePrefix } from '#lib/testing';
+
+const queues = new JobQueues({ redisUrl: testRedisUrl(), keyPrefix: uniquePrefix('jobs') });
+afterAll(async () => {
+  await queues.obliterate('tasks');
+  await queues.close();
+});
+
+describe('JobQueues', () => {
+  it('parses redis URLs into connection options', () => {
+    expect(redisConnection('redis://user:p%40ss@h:6380/2')).toMatchObject({
+      host: 'h',
+      port: 6380,
+      username: 'user',
+      password: 'p@ss',
+      db: 2,
+    });
+  });
+
+  it('delivers each enqueued task job once, even when enqueued twice', async () => {
+    const seen: number[] = [];
+    let resolveDone: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    queues.work(
+      'tasks',
+      async (data) => {
+        seen.push(data.taskUid);
+        if (seen.includes(2)) resolveDone();
+      },
+      { concurrency: 1 },
+    );
+    await queues.enqueue('tasks', { taskUid: 1 });
+    await queues.enqueue('tasks', { taskUid: 1 });
+    await queues.enqueue('tasks', { taskUid: 2 });
+    await done;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.sort()).toEqual([1, 2]);
+  });
+
+  it('refuses a payload that does not fit the queue schema', async () => {
+    await expect(queues.enqueue('tasks', { taskUid: -1 })).rejects.toThrow();
+  });
+});
