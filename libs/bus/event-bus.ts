@@ -89,7 +89,7 @@ export class EventBus {
 
 async function ensureStream(nc: NatsConnection, options: BusOptions): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const config: Partial<StreamConfig> = {
+  const config: Partial<StreamConfig> & { name: string } = {
     name: EVENTS_STREAM,
     subjects: [SUBJECT_WILDCARD],
     max_age: (options.retentionMs ?? 7 * 24 * 3600 * 1000) * NANOS_PER_MS,
