@@ -1,0 +1,59 @@
+import { AdminSessionStore } from './admin-session.store.js';
+import type { Clock } from './clock.js';
+import type { AliasStore } from './ports/alias.port.js';
+import type { CanaryRunStore, RateLimitStore, RevocationBus } from './ports/counter.port.js';
+import type { HintStore } from './ports/hint.port.js';
+import type { JobStore } from './ports/job.port.js';
+import type { LeaseStore } from './ports/lease.port.js';
+import type { ScopedKeyStore } from './ports/scoped-key.port.js';
+import type { Table, TableSpec } from './ports/table.port.js';
+import type { TaskStore } from './ports/task.port.js';
+import type { TopologyStore } from './ports/topology.port.js';
+import { TableIndexStore, TableKeyStore } from './record.store.js';
+import type { Store } from './store.js';
+import { TABLES } from './tables.js';
+
+/** What an adapter provides; everything built on generic tables is shared. */
+export interface StoreParts {
+  table<T>(spec: TableSpec): Table<T>;
+  topology: TopologyStore;
+  tasks: TaskStore;
+  hints: HintStore;
+  aliases: AliasStore;
+  leases: LeaseStore;
+  jobs: JobStore;
+  canaryRuns: CanaryRunStore;
+  scopedKeys: ScopedKeyStore;
+  rateLimits: RateLimitStore;
+  revocations: RevocationBus;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+export function assembleStore(p: StoreParts): Store {
+  return {
+    indexes: new TableIndexStore(p.table(TABLES.indexes)),
+    topology: p.topology,
+    tasks: p.tasks,
+    keys: new TableKeyStore(p.table(TABLES.keys)),
+    hints: p.hints,
+    migrations: p.table(TABLES.migrations),
+    aliases: p.aliases,
+    leases: p.leases,
+    sessions: p.table(TABLES.sessions),
+    idempotency: p.table(TABLES.idempotency),
+    jobs: p.jobs,
+    nodeSettingsVersions: p.table(TABLES.nodeSettingsVersions),
+    canaries: p.table(TABLES.canaries),
+    canaryRuns: p.canaryRuns,
+    cdcCursors: p.table(TABLES.cdcCursors),
+    tenants: p.table(TABLES.tenants),
+    rolloverPolicies: p.table(TABLES.rolloverPolicies),
+    searchUiConfigs: p.table(TABLES.searchUiConfigs),
+    adminSessions: new AdminSessionStore(p.table(TABLES.adminSessions), p.revocations, p.clock),
+    scopedKeys: p.scopedKeys,
+    beacons: p.table(TABLES.beacons),
+    rateLimits: p.rateLimits,
+    close: () => p.close(),
+  };
+}

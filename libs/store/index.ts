@@ -1,0 +1,81 @@
+export type { Store } from './store.js';
+export { createRedisStore, DEFAULT_PREFIX, type RedisStoreOptions } from './redis/redis-store.js';
+export { createMemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
+export { purgeRedisStore } from './redis/purge.js';
+export { systemClock, type Clock } from './clock.js';
+export { StaleFenceError, type Fence } from './fence.js';
+export { AdminSessionStore } from './admin-session.store.js';
+export { matchesTask, pageTasks, timeOf, DEFAULT_TASK_LIMIT } from './task-query.js';
+export {
+  DEFAULT_PAGE_LIMIT,
+  type Page,
+  type PageRequest,
+  type PutOptions,
+  type Table,
+} from './ports/table.port.js';
+export type { IndexRecord, IndexStore } from './ports/index.port.js';
+export type {
+  CommitResult,
+  StoredNode,
+  StoredTopology,
+  TopologyChange,
+  TopologyStore,
+} from './ports/topology.port.js';
+export {
+  TASK_STATUSES,
+  type NodeTask,
+  type TaskError,
+  type TaskFilter,
+  type TaskHint,
+  type TaskPage,
+  type TaskQuery,
+  type TaskRecord,
+  type TaskStatus,
+  type TaskStore,
+} from './ports/task.port.js';
+export type { ApiKeyRecord, KeyStore } from './ports/key.port.js';
+export type { HintBatch, HintStore } from './ports/hint.port.js';
+export type { MigrationPhase, MigrationRecord } from './ports/migration.port.js';
+export {
+  DEFAULT_ALIAS_HISTORY,
+  type AliasHistoryEntry,
+  type AliasKind,
+  type AliasRecord,
+  type AliasStore,
+  type FlipRequest,
+  type FlipResult,
+  type NewAlias,
+} from './ports/alias.port.js';
+export type { Lease, LeaseStore } from './ports/lease.port.js';
+export {
+  BEACON_TTL_MS,
+  IDEMPOTENCY_TTL_MS,
+  type AdminSessionRecord,
+  type BeaconRecord,
+  type IdempotencyRecord,
+  type SessionRecord,
+} from './ports/session.port.js';
+export type { JobRecord, JobState, JobStore, NewJob } from './ports/job.port.js';
+export type {
+  RotationState,
+  ScopedKeyRecord,
+  ScopedKeyStore,
+  ScopedKeyWrite,
+} from './ports/scoped-key.port.js';
+export {
+  CANARY_RUNS_KEPT,
+  type CanaryRun,
+  type CanaryRunStore,
+  type RateLimitHit,
+  type RateLimitStore,
+} from './ports/counter.port.js';
+export {
+  cdcCursorId,
+  nodeSettingsId,
+  type Canary,
+  type CdcCursor,
+  type NodeSettingsVersion,
+  type RolloverPolicy,
+  type SearchUiConfig,
+  type TenantMapping,
+} from './ports/feature.port.js';

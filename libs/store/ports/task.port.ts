@@ -1,0 +1,98 @@
+export type TaskStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+
+export const TASK_STATUSES: readonly TaskStatus[] = [
+  'enqueued',
+  'processing',
+  'succeeded',
+  'failed',
+  'canceled',
+];
+
+/** Meilisearch's task error object. */
+export interface TaskError {
+  message: string;
+  code: string;
+  type: string;
+  link: string;
+}
+
+/** The node-side task behind a Miroir task. */
+export interface NodeTask {
+  /** The node's own task uid; null while the batch waits as a hint. */
+  taskUid: number | null;
+  status: TaskStatus;
+  error: TaskError | null;
+}
+
+/** A batch recorded for a node that missed it (hinted handoff). */
+export interface TaskHint {
+  nodeId: string;
+  /** Sequence number of the batch in the hint store. */
+  seq: number;
+}
+
+/** One Miroir task: Meilisearch's task object plus the node tasks it aggregates. */
+export interface TaskRecord {
+  uid: number;
+  indexUid: string | null;
+  type: string;
+  status: TaskStatus;
+  details: Record<string, unknown> | null;
+  error: TaskError | null;
+  canceledBy: number | null;
+  /** RFC 3339 timestamps, as Meilisearch prints them. */
+  enqueuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** ISO 8601 duration, e.g. `PT0.012S`. */
+  duration: string | null;
+  /** node id → node task. */
+  nodeTasks: Record<string, NodeTask>;
+  hints: TaskHint[];
+}
+
+/** Meilisearch's GET /tasks filters (dates as epoch ms; before/after are exclusive). */
+export interface TaskFilter {
+  uids?: number[];
+  statuses?: TaskStatus[];
+  types?: string[];
+  indexUids?: string[];
+  canceledBy?: number[];
+  beforeEnqueuedAt?: number;
+  afterEnqueuedAt?: number;
+  beforeStartedAt?: number;
+  afterStartedAt?: number;
+  beforeFinishedAt?: number;
+  afterFinishedAt?: number;
+}
+
+export interface TaskQuery extends TaskFilter {
+  limit?: number;
+  /** Uid of the first task to return. */
+  from?: number;
+  /** Oldest first instead of newest first. */
+  reverse?: boolean;
+}
+
+export interface TaskPage {
+  results: TaskRecord[];
+  total: number;
+  limit: number;
+  from: number | null;
+  next: number | null;
+}
+
+export interface TaskStore {
+  /** Cluster-wide sequence: 0, 1, 2… unique and contiguous across every caller. */
+  nextUid(): Promise<number>;
+  /** False when a task with this uid exists already. */
+  create(task: TaskRecord): Promise<boolean>;
+  get(uid: number): Promise<TaskRecord | null>;
+  /** Read-modify-write with optimistic retry; null when the task does not exist. */
+  update(uid: number, mutate: (current: TaskRecord) => TaskRecord): Promise<TaskRecord | null>;
+  list(query?: TaskQuery): Promise<TaskPage>;
+  /** Deletes every task matching the filter; returns how many. */
+  deleteWhere(filter: TaskFilter): Promise<number>;
+  /** Deletes finished tasks whose finishedAt is before `cutoffMs`; returns how many. */
+  prune(cutoffMs: number): Promise<number>;
+}

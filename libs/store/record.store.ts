@@ -1,0 +1,32 @@
+import type { IndexRecord, IndexStore } from './ports/index.port.js';
+import type { ApiKeyRecord, KeyStore } from './ports/key.port.js';
+import type { Page, PageRequest, Table } from './ports/table.port.js';
+
+/** Index metadata and API keys are plain tables keyed by uid; these give them their port names. */
+class UidStore<T extends { uid: string }> {
+  constructor(private readonly table: Table<T>) {}
+
+  get(uid: string): Promise<T | null> {
+    return this.table.get(uid);
+  }
+
+  async create(record: T): Promise<boolean> {
+    return (await this.table.putIfAbsent(record.uid, record)) === null;
+  }
+
+  /** The uid is the identity: a mutation cannot change it. */
+  update(uid: string, mutate: (current: T) => T): Promise<T | null> {
+    return this.table.update(uid, (cur) => ({ ...mutate(cur), uid }));
+  }
+
+  delete(uid: string): Promise<boolean> {
+    return this.table.delete(uid);
+  }
+
+  list(page?: PageRequest): Promise<Page<T>> {
+    return this.table.list(page);
+  }
+}
+
+export class TableIndexStore extends UidStore<IndexRecord> implements IndexStore {}
+export class TableKeyStore extends UidStore<ApiKeyRecord> implements KeyStore {}

@@ -1,0 +1,146 @@
+/**
+ * The one place Redis key names are built. Every id is URI-encoded, so an id can never contain
+ * the `:` separator and collide with another key. For Redis Cluster, give a hash-tagged prefix
+ * (`{miroir}:`) so that every key of one store lives in one slot (the Lua scripts need that).
+ */
+export type TaskDimension = 'status' | 'type' | 'index' | 'canceledBy';
+export type TaskTimeField = 'enqueuedAt' | 'startedAt' | 'finishedAt';
+
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  private k(...parts: string[]): string {
+    return this.prefix + parts.join(':');
+  }
+
+  private static id(id: string): string {
+    return encodeURIComponent(id);
+  }
+
+  /** Index member of a job: its encoded id, so scripts can append it to `jobPrefix()`. */
+  jobMember(id: string): string {
+    return RedisKeys.id(id);
+  }
+
+  // Generic tables: one string per record, one sorted set as the index.
+  record(table: string, id: string): string {
+    return this.k('t', table, RedisKeys.id(id));
+  }
+  tableIndex(table: string): string {
+    return this.k('ti', table);
+  }
+
+  // Tasks.
+  taskSeq(): string {
+    return this.k('tasks', 'seq');
+  }
+  task(uid: number): string {
+    return this.k('task', String(uid));
+  }
+  /** Key prefix of task records, for scripts that read tasks by uid. */
+  taskPrefix(): string {
+    return this.k('task', '');
+  }
+  tasksAll(): string {
+    return this.k('tasks', 'all');
+  }
+  tasksBy(dimension: TaskDimension, value: string): string {
+    return this.k('tasks', dimension, RedisKeys.id(value));
+  }
+  tasksAt(field: TaskTimeField): string {
+    return this.k('tasks', field);
+  }
+  /** Scratch keys of one list query, deleted before the script returns. */
+  scratch(token: string, n: number): string {
+    return this.k('tmp', token, String(n));
+  }
+
+  // Topology and placement.
+  epoch(): string {
+    return this.k('topology', 'epoch');
+  }
+  topology(): string {
+    return this.k('topology', 'nodes');
+  }
+  placement(indexUid: string): string {
+    return this.k('placement', RedisKeys.id(indexUid));
+  }
+  placementIndex(): string {
+    return this.k('placement-index');
+  }
+
+  // Leases.
+  lease(scope: string): string {
+    return this.k('lease', RedisKeys.id(scope));
+  }
+  leaseFence(scope: string): string {
+    return this.k('lease-fence', RedisKeys.id(scope));
+  }
+  leaseIndex(): string {
+    return this.k('lease-index');
+  }
+  /** Stands in for the lease key of an unfenced write (never written). */
+  noLease(): string {
+    return this.k('lease', '');
+  }
+
+  // Aliases: a hash per alias plus its history list.
+  alias(name: string): string {
+    return this.k('alias', RedisKeys.id(name));
+  }
+  aliasHistory(name: string): string {
+    return this.k('alias-history', RedisKeys.id(name));
+  }
+  aliasIndex(): string {
+    return this.k('alias-index');
+  }
+
+  // Jobs: a hash per job, all jobs by creation, per-type queues, the set of types.
+  job(id: string): string {
+    return this.k('job', RedisKeys.id(id));
+  }
+  jobPrefix(): string {
+    return this.k('job', '');
+  }
+  jobsAll(): string {
+    return this.k('jobs', 'all');
+  }
+  jobsOfType(type: string): string {
+    return this.k('jobs', 'type', RedisKeys.id(type));
+  }
+  jobSeq(): string {
+    return this.k('jobs', 'seq');
+  }
+  jobTypes(): string {
+    return this.k('jobs', 'types');
+  }
+
+  // Hints: per node a sorted set of sequence numbers and a hash seq → batch.
+  hintSeq(): string {
+    return this.k('hints', 'seq');
+  }
+  hintQueue(nodeId: string): string {
+    return this.k('hints', 'queue', RedisKeys.id(nodeId));
+  }
+  hintData(nodeId: string): string {
+    return this.k('hints', 'data', RedisKeys.id(nodeId));
+  }
+  hintNodes(): string {
+    return this.k('hints', 'nodes');
+  }
+
+  canaryRuns(canaryId: string): string {
+    return this.k('canary-runs', RedisKeys.id(canaryId));
+  }
+  canaryRunsIndex(): string {
+    return this.k('canary-runs-index');
+  }
+
+  rateLimit(bucket: string, windowStart: number): string {
+    return this.k('rl', RedisKeys.id(bucket), String(windowStart));
+  }
+
+  adminRevocations(): string {
+    return this.k('admin-sessions', 'revoked');
+  }
+}

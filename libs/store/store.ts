@@ -1,0 +1,56 @@
+import type { AliasStore } from './ports/alias.port.js';
+import type { CanaryRunStore, RateLimitStore } from './ports/counter.port.js';
+import type {
+  Canary,
+  CdcCursor,
+  NodeSettingsVersion,
+  RolloverPolicy,
+  SearchUiConfig,
+  TenantMapping,
+} from './ports/feature.port.js';
+import type { HintStore } from './ports/hint.port.js';
+import type { IndexStore } from './ports/index.port.js';
+import type { JobStore } from './ports/job.port.js';
+import type { KeyStore } from './ports/key.port.js';
+import type { LeaseStore } from './ports/lease.port.js';
+import type { MigrationRecord } from './ports/migration.port.js';
+import type { ScopedKeyStore } from './ports/scoped-key.port.js';
+import type { BeaconRecord, IdempotencyRecord, SessionRecord } from './ports/session.port.js';
+import type { Table } from './ports/table.port.js';
+import type { TaskStore } from './ports/task.port.js';
+import type { TopologyStore } from './ports/topology.port.js';
+import type { AdminSessionStore } from './admin-session.store.js';
+
+/** Every piece of Miroir's shared state, one narrow port each (state.md). */
+export interface Store {
+  readonly indexes: IndexStore;
+  readonly topology: TopologyStore;
+  readonly tasks: TaskStore;
+  readonly keys: KeyStore;
+  readonly hints: HintStore;
+  readonly migrations: Table<MigrationRecord>;
+  readonly aliases: AliasStore;
+  readonly leases: LeaseStore;
+  /** TTL table (read-your-writes sessions). */
+  readonly sessions: Table<SessionRecord>;
+  /** TTL table; entries usually live IDEMPOTENCY_TTL_MS. */
+  readonly idempotency: Table<IdempotencyRecord>;
+  readonly jobs: JobStore;
+  /** Keyed by `nodeSettingsId(index, node)`. */
+  readonly nodeSettingsVersions: Table<NodeSettingsVersion>;
+  readonly canaries: Table<Canary>;
+  readonly canaryRuns: CanaryRunStore;
+  /** Keyed by `cdcCursorId(sink, index)`. */
+  readonly cdcCursors: Table<CdcCursor>;
+  /** Keyed by the API key hash. */
+  readonly tenants: Table<TenantMapping>;
+  readonly rolloverPolicies: Table<RolloverPolicy>;
+  readonly searchUiConfigs: Table<SearchUiConfig>;
+  readonly adminSessions: AdminSessionStore;
+  readonly scopedKeys: ScopedKeyStore;
+  /** TTL table keyed by pod; entries live BEACON_TTL_MS unless refreshed. */
+  readonly beacons: Table<BeaconRecord>;
+  readonly rateLimits: RateLimitStore;
+  /** Closes the connections this store opened (not a client passed in). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,19 @@
+import type { TableSpec } from './ports/table.port.js';
+
+/** Every generic table of the store; both adapters and the Redis purge walk this list. */
+export const TABLES = {
+  indexes: { name: 'indexes', ttl: false },
+  keys: { name: 'keys', ttl: false },
+  migrations: { name: 'migrations', ttl: false },
+  sessions: { name: 'sessions', ttl: true },
+  idempotency: { name: 'idempotency', ttl: true },
+  nodeSettingsVersions: { name: 'node-settings-versions', ttl: false },
+  canaries: { name: 'canaries', ttl: false },
+  cdcCursors: { name: 'cdc-cursors', ttl: false },
+  tenants: { name: 'tenants', ttl: false },
+  rolloverPolicies: { name: 'rollover-policies', ttl: false },
+  searchUiConfigs: { name: 'search-ui-configs', ttl: false },
+  adminSessions: { name: 'admin-sessions', ttl: true },
+  beacons: { name: 'beacons', ttl: true },
+  scopedKeys: { name: 'scoped-keys', ttl: false },
+} as const satisfies Record<string, TableSpec>;
