@@ -15,7 +15,7 @@ try {
 }
 process.stderr.write(`[test] redis ${services.redisUrl}, nats ${services.natsUrl}\n`);
 
-const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest.js');
+const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest');
 const child = spawn(
   process.execPath,
   ['--experimental-vm-modules', '--no-warnings', jestBin, ...args],
