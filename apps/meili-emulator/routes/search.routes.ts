@@ -1,0 +1,70 @@
+/** Search, facet search and multi-search (emulator.md §2.5–2.8): decode, time, delegate to the engine. */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { multiSearch } from '../engine/index.js';
+import { checkIndexAccess } from '../auth/auth.js';
+import type { Emulator } from '../emulator.js';
+import { asObject } from '../http/params.js';
+import { jsonBody } from '../http/payload.js';
+import { indexParam, queryOf, route } from '../http/route-helpers.js';
+import { checkSearchTypes, searchQueryToParams } from '../http/search-params.js';
+
+function timed(
+  started: number,
+  body: Record<string, unknown>,
+  withRequestUid: boolean,
+): Record<string, unknown> {
+  const processingTimeMs = Math.round(performance.now() - started);
+  const { hits, query, ...rest } = body;
+  const head = hits === undefined ? {} : { hits, query };
+  return {
+    ...head,
+    processingTimeMs,
+    ...rest,
+    ...(withRequestUid ? { requestUid: randomUUID() } : {}),
+  };
+}
+
+export function registerSearchRoutes(app: FastifyInstance, node: Emulator): void {
+  const search = (uid: string, params: Record<string, unknown>) => {
+    const started = performance.now();
+    return timed(started, node.state.get(uid).engine.search(params), true);
+  };
+
+  route(app, 'GET', '/indexes/:indexUid/search', 'search', (request) => {
+    const uid = indexParam(request);
+    return search(uid, searchQueryToParams(queryOf(request)));
+  });
+
+  route(app, 'POST', '/indexes/:indexUid/search', 'search', (request) => {
+    const uid = indexParam(request);
+    const params = asObject(jsonBody(request.headers, request.body));
+    checkSearchTypes(params);
+    return search(uid, params);
+  });
+
+  route(app, 'POST', '/indexes/:indexUid/facet-search', 'search', (request) => {
+    const uid = indexParam(request);
+    const params = asObject(jsonBody(request.headers, request.body));
+    const started = performance.now();
+    return timed(started, node.state.get(uid).engine.facetSearch(params), false);
+  });
+
+  route(app, 'POST', '/multi-search', 'search', (request) => {
+    const body = jsonBody(request.headers, request.body);
+    const started = performance.now();
+    const result = multiSearch(
+      body,
+      (uid: string) => node.state.get(uid).engine,
+      (uid: string) => checkIndexAccess(request.principal, uid),
+    );
+    if (Array.isArray(result.results)) {
+      result.results = (result.results as Array<Record<string, unknown>>).map((r) => ({
+        ...r,
+        processingTimeMs: r.processingTimeMs ?? Math.round(performance.now() - started),
+      }));
+      return result;
+    }
+    return timed(started, result, true);
+  });
+}

@@ -1,0 +1,60 @@
+/** Primary-key inference and document-id validation (emulator.md §5). */
+import { MeiliError } from '#lib/errors';
+import type { Document } from '../engine/index.js';
+
+const STRING_ID = /^[A-Za-z0-9_-]+$/;
+
+/** The first document's top-level fields ending in `id` (any case): exactly one becomes the key. */
+export function inferPrimaryKey(first: Document): string {
+  const candidates = Object.keys(first).filter((field) => field.toLowerCase().endsWith('id'));
+  if (candidates.length === 0) {
+    throw new MeiliError(
+      'index_primary_key_no_candidate_found',
+      'The primary key inference failed as the engine did not find any field ending with `id` in its name. Please specify the primary key manually using the `primaryKey` query parameter.',
+    );
+  }
+  if (candidates.length > 1) {
+    throw new MeiliError(
+      'index_primary_key_multiple_candidates_found',
+      `The primary key inference failed as the engine found ${candidates.length} fields ending with \`id\` in their names: '${candidates.join("' and '")}'. Please specify the primary key manually using the \`primaryKey\` query parameter.`,
+    );
+  }
+  return candidates[0]!;
+}
+
+/** An id value as the engine keys it: integers and valid strings, so `1` and `"1"` are one document. */
+export function documentId(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'string' && STRING_ID.test(value) && Buffer.byteLength(value) <= 511)
+    return value;
+  return undefined;
+}
+
+function invalidId(value: unknown): MeiliError {
+  return new MeiliError(
+    'invalid_document_id',
+    `Document identifier \`${JSON.stringify(value)}\` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.`,
+  );
+}
+
+/** The id of `doc` under `primaryKey`; missing_document_id / invalid_document_id otherwise. */
+export function requireDocumentId(doc: Document, primaryKey: string): string {
+  const value = doc[primaryKey];
+  if (value === undefined) {
+    throw new MeiliError(
+      'missing_document_id',
+      `Document doesn't have a \`${primaryKey}\` attribute: \`${JSON.stringify(doc).slice(0, 200)}\`.`,
+    );
+  }
+  const id = documentId(value);
+  if (id === undefined) throw invalidId(value);
+  return id;
+}
+
+/** Ids given to delete-batch: strings or integers, else 400 invalid_document_id. */
+export function requestedId(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const id = documentId(value);
+  if (id === undefined) throw invalidId(value);
+  return id;
+}
