@@ -82,7 +82,9 @@ export class Api {
     const headers: Record<string, string> = { ...options.headers };
     const key = options.key === undefined ? this.key : options.key;
     if (key !== null) headers.authorization = `Bearer ${key}`;
-    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const serialised = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    // Bytes, so fetch adds no Content-Type of its own (it would for a string).
+    const payload = typeof serialised === 'string' ? Buffer.from(serialised) : serialised;
     const contentType =
       options.contentType === undefined ? 'application/json' : options.contentType;
     if (payload !== undefined && contentType !== null) headers['content-type'] = contentType;

@@ -51,7 +51,7 @@ function createApp(node: Emulator): FastifyInstance {
     logger: false,
     forceCloseConnections: true,
     bodyLimit: Number.MAX_SAFE_INTEGER,
-    maxParamLength: 2000,
+    routerOptions: { maxParamLength: 2000 },
   });
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('receivedAt', 0);
