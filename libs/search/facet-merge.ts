@@ -1,0 +1,106 @@
+import { normalizeValue } from '#lib/filter';
+import type { FacetDistribution, FacetStats } from '#lib/node-client';
+import { compareUtf8, isNumericKey } from './text-order.js';
+
+export type FacetOrder = 'alpha' | 'count';
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export const RESERVED_PREFIX = '_miroir_';
+
+/**
+ * Sums counts per attribute and value over node replies. Values that normalise alike (`Red`,
+ * `red`) are one facet value to Meilisearch; across shards each node shows its own first-seen
+ * spelling, so the byte-smallest spelling is kept, deterministic whichever nodes answered.
+ * Reserved `_miroir_*` attributes (nodes see `_miroir_shard` as filterable) never come out.
+ */
+export function sumFacetDistributions(
+  distributions: readonly (FacetDistribution | undefined)[],
+): Map<string, FacetCount[]> {
+  const byAttr = new Map<string, Map<string, FacetCount>>();
+  for (const dist of distributions) {
+    if (!dist) continue;
+    for (const [attr, values] of Object.entries(dist)) {
+      if (attr.startsWith(RESERVED_PREFIX)) continue;
+      let acc = byAttr.get(attr);
+      if (!acc) byAttr.set(attr, (acc = new Map()));
+      for (const [value, count] of Object.entries(values)) {
+        const key = isNumericKey(value) ? value : normalizeValue(value);
+        const seen = acc.get(key);
+        if (!seen) acc.set(key, { value, count });
+        else {
+          seen.count += count;
+          if (compareUtf8(value, seen.value) < 0) seen.value = value;
+        }
+      }
+    }
+  }
+  return new Map([...byAttr].map(([attr, acc]) => [attr, [...acc.values()]]));
+}
+
+/**
+ * Orders and truncates one attribute's values as one node would: `alpha` puts numbers first
+ * (numerically), then strings by normalised text in byte order; `count` by count descending, ties
+ * in alpha order.
+ */
+export function orderFacetValues(
+  values: FacetCount[],
+  order: FacetOrder,
+  max: number,
+): FacetCount[] {
+  const keyed = values.map((v) => ({
+    v,
+    num: isNumericKey(v.value) ? Number(v.value) : null,
+    text: normalizeValue(v.value),
+  }));
+  const alpha = (a: (typeof keyed)[number], b: (typeof keyed)[number]) => {
+    if (a.num !== null && b.num !== null) return a.num - b.num;
+    if (a.num !== null) return -1;
+    if (b.num !== null) return 1;
+    return compareUtf8(a.text, b.text) || compareUtf8(a.v.value, b.v.value);
+  };
+  keyed.sort(order === 'count' ? (a, b) => b.v.count - a.v.count || alpha(a, b) : alpha);
+  return keyed.slice(0, Math.max(0, max)).map((k) => k.v);
+}
+
+export function facetOrderFor(
+  attr: string,
+  sortFacetValuesBy: Record<string, FacetOrder>,
+): FacetOrder {
+  return sortFacetValuesBy[attr] ?? sortFacetValuesBy['*'] ?? 'alpha';
+}
+
+/** Summed, ordered and truncated distribution (attributes in the order first seen). */
+export function mergeFacetDistributions(
+  distributions: readonly (FacetDistribution | undefined)[],
+  maxValuesPerFacet: number,
+  sortFacetValuesBy: Record<string, FacetOrder>,
+): FacetDistribution {
+  const out: FacetDistribution = {};
+  for (const [attr, values] of sumFacetDistributions(distributions)) {
+    const ordered = orderFacetValues(
+      values,
+      facetOrderFor(attr, sortFacetValuesBy),
+      maxValuesPerFacet,
+    );
+    out[attr] = Object.fromEntries(ordered.map((v) => [v.value, v.count]));
+  }
+  return out;
+}
+
+/** Min of mins, max of maxes; reserved attributes dropped. */
+export function mergeFacetStats(stats: readonly (FacetStats | undefined)[]): FacetStats {
+  const out: FacetStats = {};
+  for (const s of stats) {
+    if (!s) continue;
+    for (const [attr, { min, max }] of Object.entries(s)) {
+      if (attr.startsWith(RESERVED_PREFIX)) continue;
+      const cur = out[attr];
+      out[attr] = cur ? { min: Math.min(cur.min, min), max: Math.max(cur.max, max) } : { min, max };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import type { Hit } from '#lib/node-client';
+import { compareUtf8, comparePrimaryKeys } from './text-order.js';
+
+/**
+ * A hit's position in the global order, precomputed once per hit so the merge compares flat
+ * arrays: for each rule that ran (by `order` in `_rankingScoreDetails`), either a score (higher
+ * first) or a sort value (`field:asc|desc`: numbers, then strings, missing last — emulator.md
+ * §4.5), then the primary key ascending.
+ */
+export interface RankedHit {
+  hit: Hit;
+  /** Score rules: the score. Sort rules: the value. */
+  values: unknown[];
+  /** Per entry: 0 = score, 1 = ascending sort, -1 = descending sort. */
+  kinds: Int8Array;
+  pk: unknown;
+}
+
+const SORT_RULE = /:(asc|desc)$/;
+
+export function rankHit(hit: Hit, primaryKey: string): RankedHit {
+  const details = hit._rankingScoreDetails;
+  const entries = details ? Object.entries(details) : [];
+  entries.sort((a, b) => a[1].order - b[1].order);
+  const values: unknown[] = new Array(entries.length);
+  const kinds = new Int8Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const [rule, detail] = entries[i]!;
+    const sort = SORT_RULE.exec(rule);
+    if (sort) {
+      kinds[i] = sort[1] === 'asc' ? 1 : -1;
+      values[i] = detail.value;
+    } else {
+      values[i] = detail.score ?? 0;
+    }
+  }
+  return { hit, values, kinds, pk: hit[primaryKey] };
+}
+
+/** Negative when `a` ranks before `b`. */
+export function compareRanked(a: RankedHit, b: RankedHit): number {
+  const n = Math.min(a.values.length, b.values.length);
+  for (let i = 0; i < n; i++) {
+    const kind = a.kinds[i]!;
+    const x = a.values[i];
+    const y = b.values[i];
+    const c = kind === 0 ? (y as number) - (x as number) : compareSortValues(x, y, kind);
+    if (c !== 0) return c;
+  }
+  return comparePrimaryKeys(a.pk, b.pk);
+}
+
+/** `direction` 1 ascending, -1 descending; numbers before strings and missing last either way. */
+export function compareSortValues(x: unknown, y: unknown, direction: number): number {
+  const cx = sortClass(x);
+  const cy = sortClass(y);
+  if (cx !== cy) return cx - cy;
+  if (cx === 0) return ((x as number) - (y as number)) * direction;
+  if (cx === 1) return compareUtf8(x as string, y as string) * direction;
+  return 0;
+}
+
+function sortClass(v: unknown): number {
+  return typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : 2;
+}

@@ -1,0 +1,42 @@
+export {
+  facetOrderFor,
+  mergeFacetDistributions,
+  mergeFacetStats,
+  orderFacetValues,
+  type FacetCount,
+  type FacetOrder,
+} from './facet-merge.js';
+export {
+  mergeFacetSearch,
+  planFacetSearch,
+  type FacetSearchPlan,
+  type NodeFacetSearch,
+} from './facet-search.js';
+export { cleanHit } from './hit-cleanup.js';
+export { compareRanked, compareSortValues, rankHit, type RankedHit } from './hit-order.js';
+export { kWayMerge } from './k-way-merge.js';
+export {
+  mergeFederatedSearch,
+  mergeMultiSearch,
+  type FederatedResult,
+} from './multi-search.merger.js';
+export {
+  planMultiSearch,
+  type ContextLookup,
+  type FederatedQuery,
+  type FederatedSearchPlan,
+  type MultiSearchPlan,
+  type PlainMultiSearchPlan,
+} from './multi-search.planner.js';
+export {
+  describeSearchPlan,
+  withShardFilter,
+  type NodeSearch,
+  type Paging,
+  type SearchMergeSpec,
+  type SearchPlan,
+  type SearchSettings,
+} from './search-plan.js';
+export { mergeHits, mergeSearch, type MergedSearch } from './search.merger.js';
+export { planSearch, type SearchContext } from './search.planner.js';
+export { compareUtf8, comparePrimaryKeys } from './text-order.js';

@@ -1,0 +1,111 @@
+import type { Hit, SearchReply } from '#lib/node-client';
+import { mergeFacetDistributions, mergeFacetStats } from './facet-merge.js';
+import { cleanHit, valueAtPath } from './hit-cleanup.js';
+import { compareRanked, rankHit, type RankedHit } from './hit-order.js';
+import { kWayMerge } from './k-way-merge.js';
+import type { SearchMergeSpec, SearchPlan } from './search-plan.js';
+
+/** The merged answer, shaped like one node's (emulator.md §2.5). */
+export interface MergedSearch {
+  hits: Hit[];
+  query: string;
+  processingTimeMs: number;
+  limit?: number;
+  offset?: number;
+  estimatedTotalHits?: number;
+  hitsPerPage?: number;
+  page?: number;
+  totalPages?: number;
+  totalHits?: number;
+  facetDistribution?: Record<string, Record<string, number>>;
+  facetStats?: Record<string, { min: number; max: number }>;
+}
+
+/**
+ * Merges the replies of a plan's nodes (any subset, in any order: the result depends only on their
+ * content) into the page one node holding every shard would have answered.
+ */
+export function mergeSearch(
+  plan: Pick<SearchPlan, 'merge'>,
+  replies: readonly SearchReply[],
+  processingTimeMs = 0,
+): MergedSearch {
+  const m = plan.merge;
+  const ordered = mergeHits(m, replies);
+  const hits = ordered.slice(m.start).map((r) => cleanHit(r.hit, m));
+  return {
+    hits,
+    query: m.query,
+    processingTimeMs,
+    ...mergeTotals(m, replies),
+    ...mergeFacets(m, replies),
+  };
+}
+
+/**
+ * The first `end` hits of the global order. Each node's list is already in that order, so a k-way
+ * merge reads only what the page needs. With distinct, the first (best) hit per value is kept.
+ */
+export function mergeHits(m: SearchMergeSpec, replies: readonly SearchReply[]): RankedHit[] {
+  const lists = replies.map((r) => r.hits.map((h) => rankHit(h, m.primaryKey)));
+  let accept: ((r: RankedHit) => boolean) | undefined;
+  if (m.distinct) {
+    const seen = new Set<string>();
+    const attr = m.distinct;
+    accept = (r) => {
+      const value = valueAtPath(r.hit, attr);
+      if (value === undefined) return true; // documents without the attribute are all kept
+      const key = JSON.stringify(value);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    };
+  }
+  return kWayMerge(lists, compareRanked, m.end, accept);
+}
+
+/**
+ * Sums are exact because every shard is counted by exactly one node, and capping the sum at
+ * maxTotalHits gives what one node reports as long as nodes cap at maxTotalHits or more. Exception
+ * (see the plan's caveats): with distinct, a value present on several shards is counted once per
+ * shard, so totals can be higher than one node's.
+ */
+export function mergeTotals(
+  m: SearchMergeSpec,
+  replies: readonly SearchReply[],
+): Partial<MergedSearch> {
+  if (m.paging.mode === 'offset') {
+    const sum = replies.reduce((s, r) => s + (r.estimatedTotalHits ?? 0), 0);
+    return {
+      limit: m.paging.limit,
+      offset: m.paging.offset,
+      estimatedTotalHits: Math.min(sum, m.maxTotalHits),
+    };
+  }
+  const totalHits = Math.min(
+    replies.reduce((s, r) => s + (r.totalHits ?? 0), 0),
+    m.maxTotalHits,
+  );
+  const { page, hitsPerPage } = m.paging;
+  return {
+    hitsPerPage,
+    page,
+    totalPages: hitsPerPage === 0 ? 0 : Math.ceil(totalHits / hitsPerPage),
+    totalHits,
+  };
+}
+
+function mergeFacets(m: SearchMergeSpec, replies: readonly SearchReply[]): Partial<MergedSearch> {
+  const out: Partial<MergedSearch> = {};
+  if (replies.some((r) => r.facetDistribution !== undefined)) {
+    out.facetDistribution = mergeFacetDistributions(
+      replies.map((r) => r.facetDistribution),
+      m.maxValuesPerFacet,
+      m.sortFacetValuesBy,
+    );
+  }
+  if (replies.some((r) => r.facetStats !== undefined)) {
+    out.facetStats = mergeFacetStats(replies.map((r) => r.facetStats));
+  }
+  return out;
+}
