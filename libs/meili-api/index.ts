@@ -1,0 +1,36 @@
+export { ACTIONS, allows, allowsIndex, isAction } from './actions.js';
+export {
+  DEFAULT_KEYS,
+  defaultKeys,
+  isExpired,
+  parseKeyCreation,
+  parseKeyPatch,
+  renderKey,
+  type ApiKeyFields,
+} from './api-keys.js';
+export { parseCsv } from './csv.js';
+export { checkIndexUid, isValidIndexUid } from './index-uid.js';
+export { deriveKey } from './key-derivation.js';
+export {
+  asObject,
+  describeValue,
+  optionalString,
+  queryBoolean,
+  queryInteger,
+  queryList,
+  queryValue,
+  rejectUnknown,
+  type Query,
+} from './params.js';
+export { DOCUMENT_TYPES, documentsBody, jsonBody, readBody, type Document } from './payload.js';
+export {
+  formatDuration,
+  parseTaskFilter,
+  parseTaskQuery,
+  requireTaskFilter,
+  TASK_FILTER_PARAMS,
+  TASK_STATUSES,
+  TASK_TYPES,
+  type TaskFilterParams,
+  type TaskQueryParams,
+} from './task-query.js';
