@@ -34,3 +34,17 @@ export {
   type TaskFilterParams,
   type TaskQueryParams,
 } from './task-query.js';
+export { parseSettingsPatch, parseSettingValue } from './settings-parse.js';
+export {
+  applySettingsPatch,
+  cloneSettings,
+  DEFAULT_RANKING_RULES,
+  DEFAULT_SETTINGS,
+  kebabCase,
+  SETTINGS_ROUTES,
+  type Faceting,
+  type FilterableRule,
+  type Settings,
+  type SettingsPatch,
+  type TypoTolerance,
+} from './settings.js';
