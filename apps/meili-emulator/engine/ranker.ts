@@ -94,6 +94,8 @@ export class Ranker {
 
   /** Higher is better: r/m, with the cheap rules read without tokenising the document. */
   private key(doc: number, rule: Rule['kind']): number {
+    // A single matched term has nothing to be close to: skip reading the document.
+    if (rule === 'proximity' && this.matcher.k(doc) <= 1) return 1;
     const rank = this.textRank(doc, rule as Exclude<Rule['kind'], 'sort'>);
     return rank.r / rank.m;
   }
