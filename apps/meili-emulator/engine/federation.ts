@@ -30,7 +30,7 @@ export function multiSearch(
       results: parsed.map(({ indexUid, params }, i) =>
         inside(i, () => {
           checkIndex?.(indexUid);
-          return { indexUid, ...runSearch(resolve(indexUid), params), processingTimeMs: 0 };
+          return { indexUid, ...runSearch(resolve(indexUid), params) };
         }),
       ),
     };
@@ -164,7 +164,7 @@ function federate(
     const offset = options.offset ?? 0;
     const limit = options.limit ?? 20;
     out.hits = merged.slice(offset, offset + limit).map((m) => m.hit);
-    Object.assign(out, { processingTimeMs: 0, limit, offset, estimatedTotalHits: total });
+    Object.assign(out, { limit, offset, estimatedTotalHits: total });
   }
   if (options.facetsByIndex) {
     const byIndex: Record<string, unknown> = {};
