@@ -130,6 +130,56 @@ describe('HTTP rules', () => {
     );
   });
 
+  scenario('GET search decodes query-string types: numbers, booleans and comma lists', async () => {
+    const reply = await api.request(
+      'GET',
+      `/indexes/${uid}/search?q=hello&limit=1&offset=0&attributesToRetrieve=title&showRankingScore=true`,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      query: 'hello',
+      limit: 1,
+      offset: 0,
+      estimatedTotalHits: 1,
+      hits: [{ title: 'hello', _rankingScore: expect.any(Number) }],
+    });
+    expect(reply.body.hits[0].id).toBeUndefined();
+    expectError(
+      await api.request('GET', `/indexes/${uid}/search?showRankingScore=yes`),
+      400,
+      'invalid_search_show_ranking_score',
+    );
+    expectError(
+      await api.request('GET', `/indexes/${uid}/search?page=first`),
+      400,
+      'invalid_search_page',
+    );
+  });
+
+  scenario('document and swap parameters: CSV delimiter, swap entries', async () => {
+    const csv = { raw: 'id\n9\n', contentType: 'text/csv' };
+    expectError(
+      await api.request('POST', `/indexes/${uid}/documents?csvDelimiter=ab`, undefined, csv),
+      400,
+      'invalid_document_csv_delimiter',
+    );
+    expectError(
+      await api.request('POST', '/swap-indexes', [{ rename: false }]),
+      400,
+      'missing_swap_indexes',
+    );
+    expectError(
+      await api.request('POST', '/swap-indexes', [{ indexes: [uid, 'bad uid'] }]),
+      400,
+      'invalid_index_uid',
+    );
+    expectError(
+      await api.request('POST', '/swap-indexes', { indexes: [uid, uid] }),
+      400,
+      'bad_request',
+    );
+  });
+
   scenario('unknown paths answer 404', async () => {
     expect((await api.request('GET', '/no-such-route')).status).toBe(404);
     expect((await api.request('GET', `/indexes/${uid}/no-such-thing`)).status).toBe(404);
