@@ -29,6 +29,10 @@ export function countValues(
       const n = count(docs);
       if (n > 0) out.push({ value: String(num), key: String(num), isNumber: true, count: n });
     }
+    for (const [key, docs] of index.booleans) {
+      const n = count(docs);
+      if (n > 0) out.push({ value: key, key, isNumber: false, count: n });
+    }
   }
   for (const [key, { shown, docs }] of index.strings) {
     const n = count(docs);

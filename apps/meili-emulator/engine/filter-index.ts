@@ -11,9 +11,11 @@ import type { Document } from './document-store.js';
 
 /** One filterable field: value → documents, plus presence, null and empty sets. */
 export interface FieldIndex {
-  /** Normalised string (booleans as `true`/`false`) → the first-seen original and documents. */
+  /** Normalised string → the first-seen original and documents. */
   strings: Map<string, { shown: string; docs: Set<number> }>;
   numbers: Map<number, Set<number>>;
+  /** `true`/`false` → documents: equal to those strings, never compared as strings. */
+  booleans: Map<string, Set<number>>;
   present: Set<number>;
   nulls: Set<number>;
   empties: Set<number>;
@@ -69,8 +71,12 @@ export class FilterIndex {
           let docs = index.numbers.get(leaf);
           if (!docs) index.numbers.set(leaf, (docs = new Set()));
           docs.add(docId);
-        } else if (typeof leaf === 'string' || typeof leaf === 'boolean') {
-          const shown = String(leaf);
+        } else if (typeof leaf === 'boolean') {
+          let docs = index.booleans.get(String(leaf));
+          if (!docs) index.booleans.set(String(leaf), (docs = new Set()));
+          docs.add(docId);
+        } else if (typeof leaf === 'string') {
+          const shown = leaf;
           const key = normalizeValue(shown);
           let entry = index.strings.get(key);
           if (!entry) index.strings.set(key, (entry = { shown, docs: new Set() }));
@@ -92,8 +98,12 @@ export class FilterIndex {
           const docs = index.numbers.get(leaf);
           docs?.delete(docId);
           if (docs?.size === 0) index.numbers.delete(leaf);
-        } else if (typeof leaf === 'string' || typeof leaf === 'boolean') {
-          const key = normalizeValue(String(leaf));
+        } else if (typeof leaf === 'boolean') {
+          const docs = index.booleans.get(String(leaf));
+          docs?.delete(docId);
+          if (docs?.size === 0) index.booleans.delete(String(leaf));
+        } else if (typeof leaf === 'string') {
+          const key = normalizeValue(leaf);
           const entry = index.strings.get(key);
           entry?.docs.delete(docId);
           if (entry?.docs.size === 0) index.strings.delete(key);
@@ -154,6 +164,7 @@ export class FilterIndex {
     const index = this.fields.get(field);
     if (!index) return;
     mark(index.strings.get(normalizeValue(operand))?.docs, out);
+    mark(index.booleans.get(normalizeValue(operand)), out);
     const n = parseNumber(operand);
     if (n !== undefined) mark(index.numbers.get(n), out);
   }
@@ -163,9 +174,7 @@ export class FilterIndex {
     const index = this.fields.get(field);
     if (!index) return;
     for (const [n, docs] of index.numbers) if (test(n)) mark(docs, out);
-    for (const { shown, docs } of index.strings.values()) {
-      if (shown !== 'true' && shown !== 'false' && test(shown)) mark(docs, out);
-    }
+    for (const { shown, docs } of index.strings.values()) if (test(shown)) mark(docs, out);
   }
 
   private filterable(path: string): boolean {
@@ -183,6 +192,7 @@ export class FilterIndex {
       index = {
         strings: new Map(),
         numbers: new Map(),
+        booleans: new Map(),
         present: new Set(),
         nulls: new Set(),
         empties: new Set(),
