@@ -2,6 +2,7 @@ import { normalizeText } from '#lib/filter';
 import type { Document } from './document-store.js';
 import { isUnder } from './filterable.js';
 import type { QueryTerm } from './query.js';
+import type { Tokenizer } from './tokenizer.js';
 
 /** Keeps the fields named by `names` (`*` = all; dotted paths select nested fields), in the
  *  given top-level field order. */
@@ -46,6 +47,7 @@ function selectNested(value: unknown, names: string[]): unknown {
 
 export interface FormatOptions {
   terms: QueryTerm[];
+  tokenizer: Tokenizer;
   highlight: string[];
   crop: Map<string, number> | null;
   cropLength: number;
@@ -84,19 +86,13 @@ function cropLengthOf(path: string, o: FormatOptions): number | undefined {
   return undefined;
 }
 
-const WORD = /[^\s\p{P}\p{Cc}]+/gu;
-
 function render(
   text: string,
   highlight: boolean,
   cropLength: number | undefined,
   o: FormatOptions,
 ): string {
-  const words = [...text.matchAll(WORD)].map((m) => ({
-    at: m.index,
-    text: m[0],
-    match: matchLength(m[0], o.terms),
-  }));
+  const words = o.tokenizer.spans(text).map((w) => ({ ...w, match: matchLength(w.text, o.terms) }));
   let from = 0;
   let to = text.length;
   let first = 0;

@@ -7,6 +7,7 @@ import { FilterIndex } from './filter-index.js';
 import { checkFilterable, isFilterable, isUnder } from './filterable.js';
 import { InvertedIndex } from './inverted-index.js';
 import { runSearch } from './search.js';
+import { Tokenizer } from './tokenizer.js';
 import { cloneSettings, DEFAULT_SETTINGS, type Settings } from './settings.js';
 
 export type { Document } from './document-store.js';
@@ -42,7 +43,9 @@ export class IndexEngine implements EngineView {
   setSettings(next: Settings): void {
     const before = this.current;
     this.current = cloneSettings(next);
-    if (JSON.stringify(before.searchableAttributes) !== JSON.stringify(next.searchableAttributes)) {
+    const wordsKey = (s: Settings) =>
+      JSON.stringify([s.searchableAttributes, s.separatorTokens, s.nonSeparatorTokens]);
+    if (wordsKey(before) !== wordsKey(next)) {
       this.rebuildWords();
     }
     if (JSON.stringify(before.filterableAttributes) !== JSON.stringify(next.filterableAttributes)) {
@@ -151,9 +154,10 @@ export class IndexEngine implements EngineView {
   }
 
   private rebuildWords(): void {
-    const searchable = this.current.searchableAttributes;
-    this.words = new InvertedIndex((path) =>
-      searchable.includes('*') ? true : searchable.some((name) => isUnder(path, name)),
+    const { searchableAttributes: searchable, separatorTokens, nonSeparatorTokens } = this.current;
+    this.words = new InvertedIndex(
+      (path) => searchable.includes('*') || searchable.some((name) => isUnder(path, name)),
+      new Tokenizer(separatorTokens, nonSeparatorTokens),
     );
     for (const [internal, , doc] of this.store.entries()) this.words.add(internal, doc);
   }

@@ -1,4 +1,4 @@
-import { forEachLeaf, HARD_GAP, tokenize } from './tokenizer.js';
+import { forEachLeaf, HARD_GAP, Tokenizer } from './tokenizer.js';
 import type { Document } from './document-store.js';
 
 /** A document's searchable words: parallel arrays, in attribute then position order. */
@@ -20,7 +20,10 @@ export class InvertedIndex {
   private sorted: string[] | null = null;
   private tails: Array<[string, string]> | null = null;
 
-  constructor(private readonly isSearchable: (path: string) => boolean) {}
+  constructor(
+    private readonly isSearchable: (path: string) => boolean,
+    readonly tokenizer: Tokenizer = new Tokenizer(),
+  ) {}
 
   add(docId: number, doc: Document): void {
     const tokens: DocTokens = { words: [], attrs: [], positions: [] };
@@ -30,7 +33,7 @@ export class InvertedIndex {
       const attr = this.pathId(path);
       const base = next.get(attr) ?? 0;
       let last = -1;
-      for (const token of tokenize(text)) {
+      for (const token of this.tokenizer.tokenize(text)) {
         tokens.words.push(token.word);
         tokens.attrs.push(attr);
         tokens.positions.push(base + token.position);

@@ -46,7 +46,36 @@ export function findOccurrences(tokens: DocTokens, ctx: MatchContext): Occurrenc
       occ[i]!.push({ attr, position: tokens.positions[t]!, typos: d.typos, exact: d.exact });
     }
   }
+  ctx.terms.forEach((term, i) => {
+    for (const phrase of term.phrases) {
+      for (let t = 0; t < tokens.words.length; t++) {
+        if (ctx.searched(tokens.attrs[t]!) && phraseAt(tokens, t, phrase)) {
+          occ[i]!.push({
+            attr: tokens.attrs[t]!,
+            position: tokens.positions[t]!,
+            typos: 0,
+            exact: false,
+          });
+        }
+      }
+    }
+  });
   return occ;
+}
+
+/** Whether the phrase's words follow one another from token `t` in one attribute. */
+function phraseAt(tokens: DocTokens, t: number, phrase: string[]): boolean {
+  for (let j = 0; j < phrase.length; j++) {
+    const k = t + j;
+    if (
+      tokens.words[k] !== phrase[j] ||
+      tokens.attrs[k] !== tokens.attrs[t] ||
+      tokens.positions[k] !== tokens.positions[t]! + j
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** How many leading terms the document contains, per the matching strategy (0 = no match). */

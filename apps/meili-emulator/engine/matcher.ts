@@ -63,7 +63,10 @@ export class QueryMatcher {
         (typosAllowed[attr] ??= !noTypos.some((s) => isUnder(paths[attr]!, s))),
       weight,
     };
-    this.exactPath = (restrict !== null && !restrict.includes('*')) || noTypos.length > 0;
+    this.exactPath =
+      (restrict !== null && !restrict.includes('*')) ||
+      noTypos.length > 0 ||
+      this.terms.some((t) => t.phrases.length > 0);
     this.shape = {
       n: this.terms.length,
       allowedTypos: this.terms.map((t) => t.allowedTypos),
@@ -88,6 +91,12 @@ export class QueryMatcher {
         for (const doc of this.view.words.docs(word) ?? []) {
           if (typos[doc] === -1 || typos[doc]! > d.typos) typos[doc] = d.typos;
         }
+      }
+      // Documents holding every word of a synonym phrase (adjacency is checked per document).
+      for (const phrase of term.phrases) {
+        const sets = phrase.map((w) => this.view.words.docs(w));
+        if (sets.some((docs) => !docs)) continue;
+        for (const doc of sets[0]!) if (sets.every((docs) => docs!.has(doc))) typos[doc] = 0;
       }
       this.termTypos.push(typos);
     }

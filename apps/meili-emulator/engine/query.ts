@@ -1,7 +1,7 @@
 import { normalizeText } from '#lib/filter';
 import { firstCharLength, lowerBound, prefixRange, type InvertedIndex } from './inverted-index.js';
 import type { Settings } from './settings.js';
-import { endsWithSeparator, tokenize } from './tokenizer.js';
+import type { Tokenizer } from './tokenizer.js';
 import { allowedTypos, boundedDistance } from './typo.js';
 
 /** How an indexed word matches a term. `exact`: the term itself (no typo, prefix or synonym). */
@@ -18,6 +18,8 @@ export interface QueryTerm {
   allowedTypos: number;
   /** Indexed word → how it matches this term. */
   derivations: Map<string, Derivation>;
+  /** Multi-word synonyms: consecutive words matching the term as a phrase (0 typos, not exact). */
+  phrases: string[][];
 }
 
 /** At most this many query words are used (a real node's limit). */
@@ -25,19 +27,22 @@ export const MAX_QUERY_WORDS = 10;
 
 /** Splits `q` into terms (§4.2) and finds every indexed word each one matches (§4.3). */
 export function parseQuery(q: string, settings: Settings, words: InvertedIndex): QueryTerm[] {
-  const tokens = tokenize(q).slice(0, MAX_QUERY_WORDS);
+  const tokenizer = words.tokenizer;
+  const tokens = tokenizer.tokenize(q).slice(0, MAX_QUERY_WORDS);
   const stopWords = new Set(settings.stopWords.map(normalizeText));
   const disabled = new Set(settings.typoTolerance.disableOnWords.map(normalizeText));
-  const synonyms = normalisedSynonyms(settings.synonyms);
-  const lastIsPrefix = settings.prefixSearch !== 'disabled' && !endsWithSeparator(q);
+  const synonyms = normalisedSynonyms(settings.synonyms, tokenizer);
+  const lastIsPrefix = settings.prefixSearch !== 'disabled' && !tokenizer.endsWithSeparator(q);
   const kept = tokens.filter((t, i) => i === tokens.length - 1 || !stopWords.has(t.word));
   return kept.map((token, i) => {
     const prefix = lastIsPrefix && i === kept.length - 1 && token === tokens[tokens.length - 1];
     const allowed = allowedTypos(token.word, settings.typoTolerance, disabled);
     const derivations = derive(token.word, prefix, allowed, words);
+    const phrases: string[][] = [];
     for (const synonym of synonyms.get(token.word) ?? []) {
-      if (words.docs(synonym) && !derivations.has(synonym)) {
-        derivations.set(synonym, { typos: 0, exact: false });
+      if (synonym.length > 1) phrases.push(synonym);
+      else if (words.docs(synonym[0]!) && !derivations.has(synonym[0]!)) {
+        derivations.set(synonym[0]!, { typos: 0, exact: false });
       }
     }
     return {
@@ -46,17 +51,25 @@ export function parseQuery(q: string, settings: Settings, words: InvertedIndex):
       prefix,
       allowedTypos: allowed,
       derivations,
+      phrases,
     };
   });
 }
 
-/** Single-word synonyms by normalised word (multi-word ones are not matched by the emulator). */
-function normalisedSynonyms(synonyms: Record<string, string[]>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+/** One-word synonym keys → their values as word lists (multi-word keys are not matched). */
+function normalisedSynonyms(
+  synonyms: Record<string, string[]>,
+  tokenizer: Tokenizer,
+): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
   for (const [key, values] of Object.entries(synonyms)) {
-    const k = normalizeText(key).trim();
-    const single = values.map((v) => normalizeText(v).trim()).filter((v) => v && !/\s/.test(v));
-    out.set(k, [...(out.get(k) ?? []), ...single]);
+    const keyWords = tokenizer.tokenize(key);
+    if (keyWords.length !== 1) continue;
+    const k = keyWords[0]!.word;
+    const lists = values
+      .map((v) => tokenizer.tokenize(v).map((t) => t.word))
+      .filter((w) => w.length > 0);
+    out.set(k, [...(out.get(k) ?? []), ...lists]);
   }
   return out;
 }

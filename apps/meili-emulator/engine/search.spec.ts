@@ -171,6 +171,26 @@ describe('search', () => {
     expect(ids(engine.search({ q: 'the film great' }))).toEqual([1]); // synonyms go one way
   });
 
+  it('matches multi-word synonyms as phrases, never as exact', () => {
+    const engine = engineWith(
+      [
+        { id: 1, t: 'new jersey and york' },
+        { id: 2, t: 'I love New York' },
+        { id: 3, t: 'NY' },
+      ],
+      { synonyms: { ny: ['new york'] } },
+    );
+    const res = engine.search({ q: 'ny', showRankingScoreDetails: true });
+    expect(ids(res)).toEqual([3, 2]);
+    const details = (
+      res.hits as Array<Record<string, Record<string, Record<string, unknown>>>>
+    )[1]!;
+    expect(details._rankingScoreDetails!.exactness).toMatchObject({
+      matchType: 'noExactMatch',
+      matchingWords: 0,
+    });
+  });
+
   it('requires every term with matchingStrategy all', () => {
     const engine = engineWith(MOVIES, SETTINGS);
     expect(ids(engine.search({ q: 'mad road' }))).toEqual([4]);

@@ -235,6 +235,7 @@ export function renderHits(view: EngineView, run: SearchRun): Record<string, unk
       const names = [...(req.attributesToRetrieve ?? ['*']), ...highlight, ...(crop?.keys() ?? [])];
       hit._formatted = formatHit(selectFields(visible, names), {
         terms: run.matcher.terms,
+        tokenizer: view.words.tokenizer,
         highlight,
         crop,
         cropLength: req.cropLength,
