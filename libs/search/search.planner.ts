@@ -113,12 +113,14 @@ export function planSearch(clientQuery: unknown, ctx: SearchContext): SearchPlan
     const nodeFilter = withShardFilter(filter, r.shards, ctx.shards);
     if (nodeFilter === undefined) delete body.filter;
     else body.filter = nodeFilter;
+    // An empty window (offset past maxTotalHits, page 0) still needs the totals, not the hits.
+    const upTo = start < end ? end : 0;
     if (paging.mode === 'page') {
       body.page = 1;
-      body.hitsPerPage = end;
+      body.hitsPerPage = upTo;
     } else {
       body.offset = 0;
-      body.limit = end;
+      body.limit = upTo;
     }
     body.showRankingScore = true;
     body.showRankingScoreDetails = true;
