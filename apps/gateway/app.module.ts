@@ -1,5 +1,120 @@
-import { Module } from '@nestjs/common';
-import { HealthController } from './health.controller.js';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { EventBus } from '#lib/bus';
+import type { MiroirConfig } from '#lib/config';
+import { JobQueues } from '#lib/jobs';
+import { HttpNodeClient, NodeHealth } from '#lib/node-client';
+import { createRedisStore, type Store } from '#lib/store';
+import { AdminController } from './admin/admin.controller.js';
+import { MetricsService } from './admin/metrics.service.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { KeyCacheService } from './auth/key-cache.service.js';
+import { DocumentReadsService } from './documents/document-reads.service.js';
+import { DocumentWritesService } from './documents/document-writes.service.js';
+import { DocumentsController } from './documents/documents.controller.js';
+import { MeiliErrorFilter } from './http/error.filter.js';
+import { BroadcastService } from './indexes/broadcast.service.js';
+import { IndexRegistry } from './indexes/index-registry.service.js';
+import { IndexService } from './indexes/index.service.js';
+import { IndexesController } from './indexes/indexes.controller.js';
+import { CONFIG, STORE } from './infra/tokens.js';
+import { TopologyService } from './infra/topology.service.js';
+import { KeysController } from './keys/keys.controller.js';
+import { KeysService } from './keys/keys.service.js';
+import { SearchContextService } from './search/search-context.service.js';
+import { SearchController } from './search/search.controller.js';
+import { SearchService } from './search/search.service.js';
+import { SettingsController } from './settings/settings.controller.js';
+import { SettingsService } from './settings/settings.service.js';
+import { StatsController } from './stats/stats.controller.js';
+import { StatsService } from './stats/stats.service.js';
+import { SwapService } from './system/swap.service.js';
+import { SystemController } from './system/system.controller.js';
+import { TaskService } from './tasks/task.service.js';
+import { TasksController } from './tasks/tasks.controller.js';
+import { WriteExecutor } from './writes/write-executor.js';
 
-@Module({ controllers: [HealthController] })
-export class AppModule {}
+/** Closes the connections the gateway opened, once Nest has stopped serving. */
+class Connections implements OnApplicationShutdown {
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly jobs: JobQueues,
+    private readonly nodes: HttpNodeClient,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.jobs.close(), this.nodes.close(), this.bus.close()]);
+    await this.store.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: MiroirConfig): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [
+        SystemController,
+        IndexesController,
+        DocumentsController,
+        SearchController,
+        SettingsController,
+        TasksController,
+        KeysController,
+        StatsController,
+        AdminController,
+      ],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        {
+          provide: STORE,
+          useFactory: () => createRedisStore({ url: config.redisUrl, prefix: config.keyPrefix }),
+        },
+        {
+          provide: EventBus,
+          useFactory: () =>
+            EventBus.connect({ url: config.natsUrl, source: `gateway/${config.podId}` }),
+        },
+        {
+          provide: JobQueues,
+          useFactory: () =>
+            new JobQueues({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix }),
+        },
+        { provide: NodeHealth, useFactory: () => new NodeHealth() },
+        {
+          provide: HttpNodeClient,
+          inject: [NodeHealth, MetricsService],
+          useFactory: (health: NodeHealth, metrics: MetricsService) =>
+            new HttpNodeClient({
+              nodeKey: config.nodeKey,
+              timeoutMs: config.nodeTimeoutMs,
+              health,
+              onRequest: (m) => metrics.recordNodeRequest(m),
+            }),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: MeiliErrorFilter },
+        Connections,
+        MetricsService,
+        TopologyService,
+        KeyCacheService,
+        AuthService,
+        TaskService,
+        WriteExecutor,
+        IndexRegistry,
+        BroadcastService,
+        IndexService,
+        DocumentWritesService,
+        DocumentReadsService,
+        SearchContextService,
+        SearchService,
+        SettingsService,
+        KeysService,
+        StatsService,
+        SwapService,
+      ],
+    };
+  }
+}

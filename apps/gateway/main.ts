@@ -1,10 +1,17 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
+import { ConfigError, loadConfig } from '#lib/config';
+import { createGateway } from './gateway.js';
 
-const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
-app.enableShutdownHooks();
-const [host, port] = (process.env.MIROIR_HTTP_ADDR ?? '0.0.0.0:7700').split(':');
-await app.listen(Number(port), host!);
-console.log(JSON.stringify({ event: 'listening', url: await app.getUrl() }));
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`miroir gateway: invalid configuration\n${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+const app = await createGateway(config);
+await app.listen(config.http.port, config.http.host);
+const url = await app.getUrl();
+process.stdout.write(`${JSON.stringify({ event: 'listening', service: 'gateway', url })}\n`);

@@ -63,7 +63,9 @@ export class JobQueues {
       jobId,
       attempts: 10,
       backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3600, count: 10_000 },
+      // Finished task jobs are kept a while so a duplicate enqueue stays a no-op; a hints job
+      // must run again for every new batch, so it goes as soon as it is done.
+      removeOnComplete: key === 'hints' ? true : { age: 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
     return jobId;

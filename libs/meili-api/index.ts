@@ -48,3 +48,4 @@ export {
   type SettingsPatch,
   type TypoTolerance,
 } from './settings.js';
+export { checkSearchTypes, searchQueryToParams } from './search-params.js';

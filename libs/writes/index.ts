@@ -7,3 +7,10 @@ export {
   type NodeBatch,
   type WritePlan,
 } from './write-plan.js';
+export {
+  initialNodeSettings,
+  NODE_MIN_FACET_VALUES,
+  nodeFacetValues,
+  toNodeSettingsPatch,
+  withoutReservedSettings,
+} from './node-settings.js';

@@ -1,0 +1,21 @@
+import { MeiliError } from '#lib/errors';
+import type { Document } from '#lib/meili-api';
+
+/**
+ * Meilisearch's inference for an addition to an index without a primary key: the first document's
+ * top-level fields whose lower-cased name ends in `id`; exactly one must match.
+ */
+export function inferPrimaryKey(documents: Document[]): string {
+  const candidates = Object.keys(documents[0] ?? {}).filter((f) => f.toLowerCase().endsWith('id'));
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length === 0) {
+    throw new MeiliError(
+      'index_primary_key_no_candidate_found',
+      'The primary key inference failed as the engine did not find any field ending with `id` in its name. Please specify the primary key manually using the `primaryKey` query parameter.',
+    );
+  }
+  throw new MeiliError(
+    'index_primary_key_multiple_candidates_found',
+    `The primary key inference failed as the engine found ${candidates.length} fields ending with \`id\` in their names: '${candidates.join("' and '")}'. Please specify the primary key manually using the \`primaryKey\` query parameter.`,
+  );
+}

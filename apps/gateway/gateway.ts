@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { MiroirConfig } from '#lib/config';
+import { readBody } from '#lib/meili-api';
+import { MetricsService } from './admin/metrics.service.js';
+import { AppModule } from './app.module.js';
+import { KeyCacheService } from './auth/key-cache.service.js';
+import { TopologyService } from './infra/topology.service.js';
+
+/** Meilisearch's default payload limit. */
+const PAYLOAD_LIMIT = 100_000_000;
+
+/** Builds the gateway application (not yet listening): main.ts and in-process tests share it. */
+export async function createGateway(config: MiroirConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: PAYLOAD_LIMIT,
+    routerOptions: { maxParamLength: 500 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bodyParser: false,
+    logger: config.logLevel === 'debug' ? ['log', 'warn', 'error', 'debug'] : ['warn', 'error'],
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Every body is read raw (gzip-aware, size-limited) and decoded per route, so each route
+  // answers bad payloads with Meilisearch's own codes.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (req, payload, done) => {
+    readBody(payload, req.headers, PAYLOAD_LIMIT).then(
+      (body) => done(null, body),
+      (err: Error) => done(err, undefined),
+    );
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    metrics.httpRequests.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  app.enableShutdownHooks();
+  await app.get(TopologyService).start();
+  await app.get(KeyCacheService).ensureDefaultKeys();
+  if (!config.masterKey) {
+    new Logger('Gateway').warn(
+      'No master key (MIROIR_MASTER_KEY): the API is open to anyone who can reach it. Never run like this in production.',
+    );
+  }
+  return app;
+}

@@ -1,0 +1,146 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { MiroirConfig } from '#lib/config';
+import { EventBus } from '#lib/bus';
+import { HttpNodeClient, NodeHealth } from '#lib/node-client';
+import { isPlacementCandidate, targetPlacement, type Placement } from '#lib/routing';
+import type { Store, StoredTopology } from '#lib/store';
+import { MeiliError } from '#lib/errors';
+import { CONFIG, STORE } from './tokens.js';
+
+/** Cache lifetime: the safety net behind `miroir.topology.changed` events. */
+const CACHE_TTL_MS = 1000;
+
+/**
+ * The gateway's view of the topology and placement tables: cached, refreshed on
+ * `miroir.topology.changed` and at most every second; keeps the node client's pools in step.
+ */
+@Injectable()
+export class TopologyService implements OnModuleDestroy {
+  private readonly logger = new Logger('Topology');
+  private topology: StoredTopology | null = null;
+  private loadedAt = 0;
+  private placements = new Map<string, { placement: Placement; loadedAt: number }>();
+  private unsubscribe: (() => void) | null = null;
+  private rotation = 0;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: MiroirConfig,
+    @Inject(STORE) private readonly store: Store,
+    private readonly nodes: HttpNodeClient,
+    readonly health: NodeHealth,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Seeds the topology from MIROIR_NODES when the store has none, then loads it. */
+  async start(): Promise<void> {
+    const existing = await this.store.topology.getTopology();
+    if (!existing && this.config.nodes.length > 0) {
+      const result = await this.store.topology.commit(
+        {
+          topology: {
+            nodes: this.config.nodes.map((n) => ({
+              ...n,
+              state: 'active' as const,
+              lastSeen: null,
+              error: null,
+            })),
+            replicationFactor: this.config.replicationFactor,
+            replicaGroups: this.config.replicaGroups,
+          },
+        },
+        await this.store.topology.epoch(),
+      );
+      if (result.ok) this.logger.log(`topology seeded from MIROIR_NODES at epoch ${result.epoch}`);
+    }
+    try {
+      await this.refresh();
+    } catch (err) {
+      // Serve anyway: requests answer miroir_not_ready until nodes are added.
+      this.logger.warn(
+        `no topology yet (${(err as Error).message}); set MIROIR_NODES or add nodes`,
+      );
+    }
+    this.unsubscribe = this.bus.subscribe('miroir.topology.changed', () => {
+      this.loadedAt = 0;
+      this.placements.clear();
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  private async refresh(): Promise<StoredTopology> {
+    const topology = await this.store.topology.getTopology();
+    if (!topology) throw new MeiliError('miroir_not_ready', 'The topology is not loaded yet.');
+    this.topology = topology;
+    this.loadedAt = Date.now();
+    this.nodes.setNodes(topology.nodes.filter((n) => n.state !== 'removed'));
+    return topology;
+  }
+
+  async current(): Promise<StoredTopology> {
+    if (this.topology && Date.now() - this.loadedAt < CACHE_TTL_MS) return this.topology;
+    return this.refresh();
+  }
+
+  /** Node ids that receive broadcasts (index, settings and delete-by-filter operations). */
+  async broadcastNodes(): Promise<string[]> {
+    const topology = await this.current();
+    return topology.nodes.filter(isPlacementCandidate).map((n) => n.id);
+  }
+
+  /** The placement table of an index; null when the index has none. */
+  async placement(indexUid: string): Promise<Placement | null> {
+    const cached = this.placements.get(indexUid);
+    if (cached && Date.now() - cached.loadedAt < CACHE_TTL_MS) return cached.placement;
+    const placement = await this.store.topology.getPlacement(indexUid);
+    if (placement) this.placements.set(indexUid, { placement, loadedAt: Date.now() });
+    else this.placements.delete(indexUid);
+    return placement;
+  }
+
+  /** Commits the HRW target placement of a new index (compare-and-set on the epoch, retried). */
+  async createPlacement(indexUid: string, shards: number): Promise<Placement> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const topology = await this.refresh();
+      const { epoch: _epoch, ...placement } = targetPlacement(topology, shards);
+      const result = await this.store.topology.commit(
+        { placements: { [indexUid]: placement } },
+        topology.epoch,
+      );
+      if (result.ok) {
+        this.placements.delete(indexUid);
+        return { ...placement, epoch: result.epoch };
+      }
+    }
+    throw new MeiliError('miroir_not_ready', 'The topology kept changing; try again.');
+  }
+
+  async deletePlacement(indexUid: string): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const epoch = await this.store.topology.epoch();
+      if ((await this.store.topology.commit({ placements: { [indexUid]: null } }, epoch)).ok) {
+        this.placements.delete(indexUid);
+        return;
+      }
+    }
+  }
+
+  /** Preferred replica group for the next read: round-robin per process. */
+  nextRead(topology: StoredTopology): { group: string; rotation: number } {
+    const groups = [...new Set(topology.nodes.map((n) => n.group))].sort();
+    const rotation = this.rotation++;
+    return { group: groups[rotation % groups.length] ?? '0', rotation };
+  }
+
+  /** Whether reads may go to a node now: active in the topology and not in passive back-off. */
+  isReadable(topology: StoredTopology, nodeId: string): boolean {
+    const node = topology.nodes.find((n) => n.id === nodeId);
+    return (
+      !!node &&
+      (node.state === 'active' || node.state === 'draining') &&
+      this.health.isHealthy(nodeId)
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MiroirConfig } from '#lib/config';
+import { MeiliError } from '#lib/errors';
+import type { Settings } from '#lib/meili-api';
+import { coveringSet } from '#lib/routing';
+import type { SearchContext } from '#lib/search';
+import { IndexRegistry } from '../indexes/index-registry.service.js';
+import { CONFIG } from '../infra/tokens.js';
+import { TopologyService } from '../infra/topology.service.js';
+
+/** Everything a search plan needs for one index: its client settings and a fresh covering set. */
+@Injectable()
+export class SearchContextService {
+  constructor(
+    @Inject(CONFIG) private readonly config: MiroirConfig,
+    private readonly registry: IndexRegistry,
+    private readonly topology: TopologyService,
+  ) {}
+
+  async contextFor(indexUid: string): Promise<SearchContext> {
+    const index = await this.registry.get(indexUid);
+    const placement = await this.topology.placement(indexUid);
+    if (!placement)
+      throw new MeiliError('miroir_not_ready', `Index \`${indexUid}\` has no placement yet.`);
+    const topology = await this.topology.current();
+    const { group, rotation } = this.topology.nextRead(topology);
+    const covering = coveringSet({
+      placement,
+      group,
+      rotation,
+      isHealthy: (nodeId) => this.topology.isReadable(topology, nodeId),
+    });
+    if (covering.uncovered.length > 0 && this.config.unavailableShardPolicy === 'error') {
+      throw new MeiliError(
+        'miroir_shard_unavailable',
+        `Shards ${covering.uncovered.join(', ')} of index \`${indexUid}\` have no reachable copy.`,
+      );
+    }
+    const settings = index.settings as unknown as Settings;
+    return {
+      indexUid,
+      shards: placement.shards,
+      covering,
+      unavailableShardPolicy: this.config.unavailableShardPolicy,
+      settings: {
+        primaryKey: index.primaryKey ?? 'id',
+        rankingRules: settings.rankingRules,
+        distinctAttribute: settings.distinctAttribute,
+        maxTotalHits: settings.pagination.maxTotalHits,
+        maxValuesPerFacet: settings.faceting.maxValuesPerFacet,
+        sortFacetValuesBy: settings.faceting.sortFacetValuesBy,
+      },
+    };
+  }
+}
+
+/** Two filters AND-ed, in Meilisearch's array form (either may be absent). */
+export function andFilters(a: unknown, b: unknown): unknown {
+  const parts = [a, b].filter(
+    (f) => f !== undefined && f !== null && f !== '' && !(Array.isArray(f) && f.length === 0),
+  );
+  if (parts.length <= 1) return parts[0];
+  return parts.flatMap((f) => (Array.isArray(f) ? f : [f]));
+}

@@ -1,0 +1,69 @@
+import { Controller, Delete, Get, HttpCode, Param, Patch, Put } from '@nestjs/common';
+import { MeiliError } from '#lib/errors';
+import { RequireAction } from '../auth/auth.guard.js';
+import { JsonBody } from '../http/request.js';
+import { SettingsService, settingsMethod } from './settings.service.js';
+
+/** `/indexes/{uid}/settings` and its sub-routes (PUT or PATCH as Meilisearch uses for each). */
+@Controller('indexes/:indexUid/settings')
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get()
+  @RequireAction('settings.get')
+  getAll(@Param('indexUid') uid: string) {
+    return this.settings.get(uid);
+  }
+
+  @Patch()
+  @HttpCode(202)
+  @RequireAction('settings.update')
+  patchAll(@Param('indexUid') uid: string, @JsonBody() body: unknown) {
+    return this.settings.update(uid, body);
+  }
+
+  @Delete()
+  @HttpCode(202)
+  @RequireAction('settings.update')
+  resetAll(@Param('indexUid') uid: string) {
+    return this.settings.reset(uid);
+  }
+
+  @Get(':route')
+  @RequireAction('settings.get')
+  getOne(@Param('indexUid') uid: string, @Param('route') route: string) {
+    return this.settings.get(uid, route);
+  }
+
+  @Put(':route')
+  @HttpCode(202)
+  @RequireAction('settings.update')
+  put(@Param('indexUid') uid: string, @Param('route') route: string, @JsonBody() body: unknown) {
+    return this.updateWith('PUT', uid, route, body);
+  }
+
+  @Patch(':route')
+  @HttpCode(202)
+  @RequireAction('settings.update')
+  patch(@Param('indexUid') uid: string, @Param('route') route: string, @JsonBody() body: unknown) {
+    return this.updateWith('PATCH', uid, route, body);
+  }
+
+  @Delete(':route')
+  @HttpCode(202)
+  @RequireAction('settings.update')
+  reset(@Param('indexUid') uid: string, @Param('route') route: string) {
+    return this.settings.reset(uid, route);
+  }
+
+  private updateWith(method: 'PUT' | 'PATCH', uid: string, route: string, body: unknown) {
+    const expected = settingsMethod(route);
+    if (expected !== method) {
+      throw new MeiliError(
+        'not_found',
+        `\`${method} /indexes/{uid}/settings/${route}\` does not exist.`,
+      );
+    }
+    return this.settings.updateOne(uid, route, body);
+  }
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MeiliError, type ErrorObject } from '#lib/errors';
+import { JobQueues } from '#lib/jobs';
+import { allowsIndex, type TaskQueryParams } from '#lib/meili-api';
+import type { NodeTask, Store, TaskHint, TaskRecord } from '#lib/store';
+import type { Access } from '../auth/access.js';
+import { STORE } from '../infra/tokens.js';
+import { renderTask, summarise, type TaskSummary } from './task-view.js';
+
+export interface NewTask {
+  indexUid: string | null;
+  type: string;
+  details: Record<string, unknown> | null;
+  /** Node id → the node task behind this Miroir task (copies that acknowledged). */
+  nodeTasks: Record<string, NodeTask>;
+  hints?: TaskHint[];
+  /** Refused before any node was called: the task is recorded as failed with this error. */
+  error?: ErrorObject;
+}
+
+/**
+ * Miroir tasks: integer uids from the store's sequence, records in the store, one reconcile job
+ * each on `miroir-tasks`. The reconciler advances them; nothing here fakes progress.
+ */
+@Injectable()
+export class TaskService {
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly jobs: JobQueues,
+  ) {}
+
+  /** Allocates the uid first, for records (hints) that must carry it before the task exists. */
+  nextUid(): Promise<number> {
+    return this.store.tasks.nextUid();
+  }
+
+  async record(input: NewTask, uid?: number): Promise<TaskSummary> {
+    const taskUid = uid ?? (await this.store.tasks.nextUid());
+    const now = new Date().toISOString();
+    const failed = input.error !== undefined;
+    const task: TaskRecord = {
+      uid: taskUid,
+      indexUid: input.indexUid,
+      type: input.type,
+      status: failed ? 'failed' : 'enqueued',
+      details: input.details,
+      error: input.error ?? null,
+      canceledBy: null,
+      enqueuedAt: now,
+      startedAt: failed ? now : null,
+      finishedAt: failed ? now : null,
+      duration: failed ? 'PT0S' : null,
+      nodeTasks: input.nodeTasks,
+      hints: input.hints ?? [],
+    };
+    await this.store.tasks.create(task);
+    if (!failed) await this.jobs.enqueue('tasks', { taskUid });
+    return summarise(task);
+  }
+
+  /** A task refused before any node was called: failed at once with Meilisearch's error. */
+  recordRefused(
+    indexUid: string | null,
+    type: string,
+    details: Record<string, unknown> | null,
+    error: MeiliError,
+  ): Promise<TaskSummary> {
+    return this.record({ indexUid, type, details, nodeTasks: {}, error: error.toJSON() });
+  }
+
+  async get(uid: number, access: Access): Promise<Record<string, unknown>> {
+    const task = await this.store.tasks.get(uid);
+    if (!task || (task.indexUid !== null && !allowsIndex(access.indexes, task.indexUid))) {
+      throw new MeiliError('task_not_found', `Task \`${uid}\` not found.`);
+    }
+    return renderTask(task);
+  }
+
+  async list(query: TaskQueryParams, access: Access): Promise<Record<string, unknown>> {
+    const visible = await this.visibleIndexes(access, query.indexUids);
+    const page = await this.store.tasks.list({ ...query, indexUids: visible });
+    return { ...page, results: page.results.map(renderTask) };
+  }
+
+  /** Index filter for a key limited to some indexes: the existing indexes it covers. */
+  private async visibleIndexes(
+    access: Access,
+    requested?: string[],
+  ): Promise<string[] | undefined> {
+    if (access.indexes.includes('*')) return requested;
+    const all = await this.store.indexes.list({ offset: 0, limit: 100_000 });
+    const covered = all.results.map((i) => i.uid).filter((uid) => allowsIndex(access.indexes, uid));
+    return requested ? requested.filter((uid) => covered.includes(uid)) : covered;
+  }
+}

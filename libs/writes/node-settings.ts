@@ -1,0 +1,54 @@
+import { SHARD_FIELD } from './document-id.js';
+
+/**
+ * Settings as nodes get them: the client's, plus what Miroir needs — `_miroir_shard` filterable
+ * (shard restriction of reads, migrations) and more facet values per node than clients see, so
+ * merged facet counts stay exact.
+ */
+export const NODE_MIN_FACET_VALUES = 1000;
+
+export function nodeFacetValues(clientMaxValuesPerFacet: number): number {
+  return Math.max(clientMaxValuesPerFacet * 10, NODE_MIN_FACET_VALUES);
+}
+
+/** The settings patch a new index starts with on every node. */
+export function initialNodeSettings(): Record<string, unknown> {
+  return {
+    filterableAttributes: [SHARD_FIELD],
+    faceting: { maxValuesPerFacet: NODE_MIN_FACET_VALUES },
+  };
+}
+
+/**
+ * The node patch for a client patch. `resulting` is the client's settings after the patch (for
+ * values nodes derive from them). A reset (`null`) of a field Miroir extends re-applies the reserved
+ * part instead of resetting it on the node.
+ */
+export function toNodeSettingsPatch(
+  clientPatch: Record<string, unknown>,
+  resulting: { filterableAttributes: unknown[]; faceting: { maxValuesPerFacet: number } },
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = { ...clientPatch };
+  if ('filterableAttributes' in clientPatch) {
+    patch.filterableAttributes = [...resulting.filterableAttributes, SHARD_FIELD];
+  }
+  if ('faceting' in clientPatch) {
+    const faceting = (clientPatch.faceting ?? {}) as Record<string, unknown>;
+    patch.faceting = {
+      ...(clientPatch.faceting === null ? { sortFacetValuesBy: null } : faceting),
+      maxValuesPerFacet: nodeFacetValues(resulting.faceting.maxValuesPerFacet),
+    };
+  }
+  return patch;
+}
+
+/** Hides what Miroir added from settings shown to clients (nodes' view → client view). */
+export function withoutReservedSettings(
+  settings: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...settings };
+  if (Array.isArray(out.filterableAttributes)) {
+    out.filterableAttributes = out.filterableAttributes.filter((f) => f !== SHARD_FIELD);
+  }
+  return out;
+}
