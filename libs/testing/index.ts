@@ -1,1 +1,3 @@
+export { builtApp, REPO_ROOT, startProcess, type RunningProcess } from './processes.js';
 export { missingService, testNatsUrl, testRedisUrl, uniquePrefix } from './services.js';
+export { startStack, type Stack, type StackNode, type StackOptions } from './stack.js';
