@@ -26,7 +26,7 @@ export function roundRobinCovering(
 }
 
 export function searchContext(
-  over: Partial<SearchContext> & { settings?: Partial<SearchSettings> } = {},
+  over: Partial<Omit<SearchContext, 'settings'>> & { settings?: Partial<SearchSettings> } = {},
 ): SearchContext {
   return {
     indexUid: 'movies',
