@@ -129,15 +129,15 @@ describe('federated multi-search', () => {
       ],
       7,
     );
-    // Weighted: movies 1 (0.9), movies/c 20 (0.9, later query), books 10 (0.9), movies 3 (0.8), books 11 (0.4)…
+    // All 0.9 after weighting: movies 1 (query 0) is skipped by the offset, then query order.
     expect(merged.hits.map((h) => [h.id, h._federation])).toEqual([
-      [20, { indexUid: 'movies', queriesPosition: 2, weightedRankingScore: 0.9 }],
       [10, { indexUid: 'books', queriesPosition: 1, weightedRankingScore: 0.9 }],
+      [20, { indexUid: 'movies', queriesPosition: 2, weightedRankingScore: 0.9 }],
       [3, { indexUid: 'movies', queriesPosition: 0, weightedRankingScore: 0.8 }],
     ]);
-    expect(merged.hits[0]).toHaveProperty('_rankingScore', 0.9); // query 2 asked for it
-    expect(merged.hits[1]).not.toHaveProperty('_rankingScore');
-    expect(merged.hits[1]).not.toHaveProperty('_miroir_shard');
+    expect(merged.hits[1]).toHaveProperty('_rankingScore', 0.9); // query 2 asked for it
+    expect(merged.hits[0]).not.toHaveProperty('_rankingScore');
+    expect(merged.hits[0]).not.toHaveProperty('_miroir_shard');
     expect(merged).toMatchObject({
       processingTimeMs: 7,
       offset: 1,
