@@ -78,5 +78,5 @@ export function runFacetSearch(
 function matchesFacetQuery(value: string, query: string, typos: number): boolean {
   if (value.startsWith(query)) return true;
   if (typos === 0 || value[0] !== query[0]) return false;
-  return boundedDistance([...query], [...value], typos, true) <= typos;
+  return boundedDistance(query, value, typos, true) <= typos;
 }

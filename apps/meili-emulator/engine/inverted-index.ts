@@ -13,7 +13,8 @@ export interface DocTokens {
  * a sorted dictionary for prefix and typo lookups, rebuilt lazily after writes.
  */
 export class InvertedIndex {
-  private readonly postings = new Map<string, Set<number>>();
+  /** Word → internal ids holding it, ascending. */
+  private readonly postings = new Map<string, number[]>();
   private readonly forward: Array<DocTokens | undefined> = [];
   private readonly pathIds = new Map<string, number>();
   readonly paths: string[] = [];
@@ -48,11 +49,12 @@ export class InvertedIndex {
   remove(docId: number): void {
     const tokens = this.forward[docId];
     if (!tokens) return;
-    for (const word of tokens.words) {
+    for (const word of new Set(tokens.words)) {
       const docs = this.postings.get(word);
       if (!docs) continue;
-      docs.delete(docId);
-      if (docs.size === 0) {
+      const at = lowerBoundNumber(docs, docId);
+      if (docs[at] === docId) docs.splice(at, 1);
+      if (docs.length === 0) {
         this.postings.delete(word);
         this.sorted = null;
         this.tails = null;
@@ -65,7 +67,8 @@ export class InvertedIndex {
     return this.forward[docId];
   }
 
-  docs(word: string): Set<number> | undefined {
+  /** Internal ids of the documents holding `word`, ascending (do not modify). */
+  docs(word: string): readonly number[] | undefined {
     return this.postings.get(word);
   }
 
@@ -84,14 +87,20 @@ export class InvertedIndex {
   }
 
   private post(word: string, docId: number): void {
-    let docs = this.postings.get(word);
+    const docs = this.postings.get(word);
     if (!docs) {
-      docs = new Set();
-      this.postings.set(word, docs);
+      this.postings.set(word, [docId]);
       this.sorted = null;
       this.tails = null;
+      return;
     }
-    docs.add(docId);
+    const last = docs[docs.length - 1]!;
+    if (last < docId) docs.push(docId);
+    else if (last !== docId) {
+      // A reused (lower) internal id: keep the list sorted.
+      const at = lowerBoundNumber(docs, docId);
+      if (docs[at] !== docId) docs.splice(at, 0, docId);
+    }
   }
 
   private pathId(path: string): number {
@@ -124,6 +133,23 @@ export function prefixRange(words: readonly string[], prefix: string): [number, 
   }
   to = lo;
   return [from, to];
+}
+
+/** First index of the ascending `list` holding a value ≥ `key`. */
+export function lowerBoundNumber(list: readonly number[], key: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether the ascending `list` holds `key`. */
+export function holds(list: readonly number[], key: number): boolean {
+  return list[lowerBoundNumber(list, key)] === key;
 }
 
 export function lowerBound(words: readonly string[], key: string): number {

@@ -1,5 +1,6 @@
 import type { EngineView } from './index-engine.js';
 import { isUnder } from './filterable.js';
+import { holds } from './inverted-index.js';
 import { matchedTerms, textRanks, type MatchContext, type TextRanks } from './match.js';
 import { parseQuery, type QueryTerm } from './query.js';
 import type { QueryShape } from './ranking.js';
@@ -96,7 +97,7 @@ export class QueryMatcher {
       for (const phrase of term.phrases) {
         const sets = phrase.map((w) => this.view.words.docs(w));
         if (sets.some((docs) => !docs)) continue;
-        for (const doc of sets[0]!) if (sets.every((docs) => docs!.has(doc))) typos[doc] = 0;
+        for (const doc of sets[0]!) if (sets.every((docs) => holds(docs!, doc))) typos[doc] = 0;
       }
       this.termTypos.push(typos);
     }

@@ -90,18 +90,17 @@ function derive(
   if (prefix) forRange(dict, term, (w) => add(w, 0));
   if (allowed === 0) return out;
 
-  const termChars = [...term];
   const first = term.slice(0, firstCharLength(term));
   // Same first letter: up to `allowed` edits.
   forRange(dict, first, (w) => {
     if (out.get(w)?.typos === 0) return;
-    const d = boundedDistance(termChars, [...w], allowed, prefix);
+    const d = boundedDistance(term, w, allowed, prefix);
     if (d <= allowed) add(w, d);
   });
   if (allowed < 2) return out;
   // Another first letter: one edit touching it, counted as two typos.
   const tail = term.slice(first.length);
-  const chars = termChars;
+  const chars = [...term];
   const swapped = chars.length > 1 ? chars[1]! + chars[0]! + chars.slice(2).join('') : undefined;
   const candidates = prefix
     ? (key: string, visit: (w: string) => void) => forRange(dict, key, visit)
