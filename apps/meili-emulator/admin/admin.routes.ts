@@ -2,8 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MeiliError } from '#lib/errors';
 import type { DownMode, Emulator } from '../emulator.js';
-import { asObject, queryInteger, rejectUnknown, type Query } from '../http/params.js';
-import { jsonBody } from '../http/payload.js';
+import { asObject, queryInteger, rejectUnknown, type Query } from '#lib/meili-api';
+import { jsonBody } from '#lib/meili-api';
 import { parseFaultRule } from './faults.js';
 
 const DOWN_MODES: DownMode[] = ['refuse', 'reset', 'hang', 'status'];

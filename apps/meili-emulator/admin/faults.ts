@@ -1,6 +1,6 @@
 /** Request fault rules of the admin API (emulator.md §7.2). */
 import { MeiliError } from '#lib/errors';
-import { asObject, rejectUnknown } from '../http/params.js';
+import { asObject, rejectUnknown } from '#lib/meili-api';
 
 export const FAULT_ROUTES = [
   'search',

@@ -1,6 +1,6 @@
 /** Request authentication and authorisation (emulator.md §6). */
 import { MeiliError } from '#lib/errors';
-import { allows, allowsIndex } from './actions.js';
+import { allows, allowsIndex } from '#lib/meili-api';
 import type { KeyStore } from './key-store.js';
 
 /** Who made a request: the master key / an open node (all indexes), or one API key. */

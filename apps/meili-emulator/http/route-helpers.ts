@@ -1,8 +1,8 @@
 /** Small helpers shared by the route files. */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { renderSummary, type Task } from '../tasks/task.js';
-import { checkIndexUid } from './index-uid.js';
-import type { Query } from './params.js';
+import { checkIndexUid } from '#lib/meili-api';
+import type { Query } from '#lib/meili-api';
 
 export type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 

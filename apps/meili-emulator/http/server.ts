@@ -15,7 +15,7 @@ import { registerSearchRoutes } from '../routes/search.routes.js';
 import { registerSettingsRoutes } from '../routes/settings.routes.js';
 import { registerSystemRoutes } from '../routes/system.routes.js';
 import { registerTaskRoutes } from '../routes/tasks.routes.js';
-import { readBody } from './payload.js';
+import { readBody } from '#lib/meili-api';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -13,8 +13,8 @@ import {
   queryValue,
   rejectUnknown,
   type Query,
-} from '../http/params.js';
-import { documentsBody, jsonBody } from '../http/payload.js';
+} from '#lib/meili-api';
+import { documentsBody, jsonBody } from '#lib/meili-api';
 import { accepted, indexParam, param, queryOf, route } from '../http/route-helpers.js';
 import { requestedId } from '../state/document-ids.js';
 

@@ -3,15 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '#lib/errors';
 import { canAccessIndex, checkIndexAccess } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
-import { checkIndexUid } from '../http/index-uid.js';
+import { checkIndexUid } from '#lib/meili-api';
 import {
   asObject,
   describeValue,
   optionalString,
   queryInteger,
   rejectUnknown,
-} from '../http/params.js';
-import { jsonBody } from '../http/payload.js';
+} from '#lib/meili-api';
+import { jsonBody } from '#lib/meili-api';
 import { accepted, indexParam, queryOf, route } from '../http/route-helpers.js';
 import type { IndexRecord } from '../state/node-state.js';
 import type { Swap } from '../tasks/task.js';

@@ -1,8 +1,8 @@
 /** /keys (emulator.md §6): 201 on creation, 204 on deletion, listing newest first. */
 import type { FastifyInstance } from 'fastify';
 import type { Emulator } from '../emulator.js';
-import { queryInteger, rejectUnknown } from '../http/params.js';
-import { jsonBody } from '../http/payload.js';
+import { queryInteger, rejectUnknown } from '#lib/meili-api';
+import { jsonBody } from '#lib/meili-api';
 import { param, queryOf, route } from '../http/route-helpers.js';
 
 export function registerKeyRoutes(app: FastifyInstance, node: Emulator): void {

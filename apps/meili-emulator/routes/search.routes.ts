@@ -4,10 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { multiSearch } from '../engine/index.js';
 import { checkIndexAccess } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
-import { asObject } from '../http/params.js';
-import { jsonBody } from '../http/payload.js';
+import { asObject } from '#lib/meili-api';
+import { jsonBody } from '#lib/meili-api';
 import { indexParam, queryOf, route } from '../http/route-helpers.js';
-import { checkSearchTypes, searchQueryToParams } from '../http/search-params.js';
+import { checkSearchTypes, searchQueryToParams } from '#lib/meili-api';
 
 function timed(
   started: number,

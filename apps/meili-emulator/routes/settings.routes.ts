@@ -10,7 +10,7 @@ import {
 } from '../engine/index.js';
 import { checkAction } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
-import { jsonBody } from '../http/payload.js';
+import { jsonBody } from '#lib/meili-api';
 import { accepted, indexParam, route } from '../http/route-helpers.js';
 
 export function registerSettingsRoutes(app: FastifyInstance, node: Emulator): void {

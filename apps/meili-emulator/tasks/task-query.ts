@@ -1,7 +1,7 @@
 /** GET /tasks, POST /tasks/cancel and DELETE /tasks filters and paging (emulator.md §2.3). */
 import { MeiliError } from '#lib/errors';
-import { isValidIndexUid } from '../http/index-uid.js';
-import { queryInteger, queryValue, rejectUnknown, type Query } from '../http/params.js';
+import { isValidIndexUid } from '#lib/meili-api';
+import { queryInteger, queryValue, rejectUnknown, type Query } from '#lib/meili-api';
 import { TASK_STATUSES, TASK_TYPES, type Task } from './task.js';
 
 export interface TaskFilter {
