@@ -152,3 +152,36 @@ function originalLength(original: string, normalised: number): number {
   }
   return i;
 }
+
+export interface MatchPosition {
+  start: number;
+  length: number;
+  indices?: number[];
+}
+
+/** `_matchesPosition` (a MAY of the spec): per dotted path, the UTF-16 offset and length of each
+ *  matched word, with the array index for array items. */
+export function matchesPosition(
+  doc: Document,
+  terms: QueryTerm[],
+  tokenizer: Tokenizer,
+): Record<string, MatchPosition[]> {
+  const out: Record<string, MatchPosition[]> = {};
+  const visit = (value: unknown, path: string, index: number | undefined): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, path, i));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, path === '' ? k : `${path}.${k}`, index);
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      for (const w of tokenizer.spans(String(value))) {
+        const length = matchLength(w.text, terms);
+        if (length === 0) continue;
+        (out[path] ??= []).push(
+          index === undefined ? { start: w.at, length } : { start: w.at, length, indices: [index] },
+        );
+      }
+    }
+  };
+  visit(doc, '', undefined);
+  return out;
+}

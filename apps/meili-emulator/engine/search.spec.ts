@@ -235,6 +235,17 @@ describe('search', () => {
     });
   });
 
+  it('reports match positions on request', () => {
+    const engine = engineWith([{ id: 1, title: 'Batman returns', tags: ['dark', 'batmobile'] }]);
+    const hit = (
+      engine.search({ q: 'batm', showMatchesPosition: true }).hits as Array<Record<string, unknown>>
+    )[0]!;
+    expect(hit._matchesPosition).toEqual({
+      title: [{ start: 0, length: 4 }],
+      tags: [{ start: 0, length: 4, indices: [1] }],
+    });
+  });
+
   it.each([
     [{ nope: 1 }, 'bad_request'],
     [{ limit: -1 }, 'invalid_search_limit'],

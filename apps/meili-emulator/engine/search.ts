@@ -9,7 +9,7 @@ import {
 } from '#lib/filter';
 import { facetDistribution } from './facets.js';
 import { checkFilterable, isFilterable, isUnder } from './filterable.js';
-import { formatHit, selectFields } from './format.js';
+import { formatHit, matchesPosition, selectFields } from './format.js';
 import type { EngineView } from './index-engine.js';
 import { QueryMatcher } from './matcher.js';
 import { Ranker } from './ranker.js';
@@ -243,6 +243,9 @@ export function renderHits(view: EngineView, run: SearchRun): Record<string, unk
         preTag: req.highlightPreTag,
         postTag: req.highlightPostTag,
       });
+    }
+    if (req.showMatchesPosition) {
+      hit._matchesPosition = matchesPosition(visible, run.matcher.terms, view.words.tokenizer);
     }
     if (req.showRankingScore || req.showRankingScoreDetails) {
       const scored = run.ranker.score(doc);
