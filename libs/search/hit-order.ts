@@ -18,22 +18,51 @@ export interface RankedHit {
 
 const SORT_RULE = /:(asc|desc)$/;
 
-export function rankHit(hit: Hit, primaryKey: string): RankedHit {
-  const details = hit._rankingScoreDetails;
-  const entries = details ? Object.entries(details) : [];
+/** The rules that ran, in order, with their kind; shared by every hit of one reply. */
+export interface RuleTemplate {
+  rules: string[];
+  kinds: Int8Array;
+}
+
+export function ruleTemplate(hit: Hit | undefined): RuleTemplate {
+  const entries = Object.entries(hit?._rankingScoreDetails ?? {});
   entries.sort((a, b) => a[1].order - b[1].order);
-  const values: unknown[] = new Array(entries.length);
   const kinds = new Int8Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const [rule, detail] = entries[i]!;
+  entries.forEach(([rule], i) => {
     const sort = SORT_RULE.exec(rule);
-    if (sort) {
-      kinds[i] = sort[1] === 'asc' ? 1 : -1;
-      values[i] = detail.value;
-    } else {
-      values[i] = detail.score ?? 0;
-    }
+    kinds[i] = sort ? (sort[1] === 'asc' ? 1 : -1) : 0;
+  });
+  return { rules: entries.map(([rule]) => rule), kinds };
+}
+
+/**
+ * Ranks a hit. With the reply's template (every hit of one query ran the same rules) this is a
+ * few property reads; a hit whose details do not fit the template is ranked from its own.
+ */
+export function rankHit(hit: Hit, primaryKey: string, template?: RuleTemplate): RankedHit {
+  const details = hit._rankingScoreDetails;
+  const t = template ?? ruleTemplate(hit);
+  const values: unknown[] = new Array(t.rules.length);
+  for (let i = 0; i < t.rules.length; i++) {
+    const detail = details?.[t.rules[i]!];
+    if (!detail || detail.order !== i)
+      return template ? rankHit(hit, primaryKey) : fallback(hit, primaryKey);
+    values[i] = t.kinds[i] === 0 ? (detail.score ?? 0) : detail.value;
   }
+  return { hit, values, kinds: t.kinds, pk: hit[primaryKey] };
+}
+
+/** Details whose `order` values have gaps: compare in order of `order`, whatever it is. */
+function fallback(hit: Hit, primaryKey: string): RankedHit {
+  const entries = Object.entries(hit._rankingScoreDetails ?? {}).sort(
+    (a, b) => a[1].order - b[1].order,
+  );
+  const kinds = new Int8Array(entries.length);
+  const values = entries.map(([rule, detail], i) => {
+    const sort = SORT_RULE.exec(rule);
+    kinds[i] = sort ? (sort[1] === 'asc' ? 1 : -1) : 0;
+    return sort ? detail.value : (detail.score ?? 0);
+  });
   return { hit, values, kinds, pk: hit[primaryKey] };
 }
 

@@ -54,6 +54,24 @@ describe('mergeSearch', () => {
     expect(merged.hits.map((h) => h.id)).toEqual([3, 1, 2, 4]);
   });
 
+  it('ranks a hit whose details do not fit its reply from its own details', () => {
+    const merged = mergeSearch(planSearch({ q: 'x' }, searchContext()), [
+      reply([
+        {
+          id: 1,
+          _rankingScoreDetails: { words: { order: 0, score: 1 }, typo: { order: 1, score: 0.5 } },
+        },
+        {
+          id: 2,
+          _rankingScoreDetails: { words: { order: 0, score: 0.5 }, typo: { order: 2, score: 1 } },
+        },
+        { id: 3, _rankingScoreDetails: { typo: { order: 0, score: 0.1 } } },
+      ]),
+      reply([{ id: 4, _rankingScoreDetails: { words: { order: 0, score: 0.75 } } }]),
+    ]);
+    expect(merged.hits.map((h) => h.id)).toEqual([1, 4, 2, 3]);
+  });
+
   it('breaks ties by primary key: numbers numerically, then strings by bytes', () => {
     const tie = (id: number | string): Hit => ({ id, _rankingScoreDetails: {} });
     const merged = mergeSearch(planSearch({}, searchContext()), [

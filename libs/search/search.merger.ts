@@ -1,7 +1,7 @@
 import type { Hit, SearchReply } from '#lib/node-client';
 import { mergeFacetDistributions, mergeFacetStats } from './facet-merge.js';
 import { cleanHit, valueAtPath } from './hit-cleanup.js';
-import { compareRanked, rankHit, type RankedHit } from './hit-order.js';
+import { compareRanked, rankHit, ruleTemplate, type RankedHit } from './hit-order.js';
 import { kWayMerge } from './k-way-merge.js';
 import type { SearchMergeSpec, SearchPlan } from './search-plan.js';
 
@@ -47,7 +47,10 @@ export function mergeSearch(
  * merge reads only what the page needs. With distinct, the first (best) hit per value is kept.
  */
 export function mergeHits(m: SearchMergeSpec, replies: readonly SearchReply[]): RankedHit[] {
-  const lists = replies.map((r) => r.hits.map((h) => rankHit(h, m.primaryKey)));
+  const lists = replies.map((r) => {
+    const template = ruleTemplate(r.hits[0]);
+    return r.hits.map((h) => rankHit(h, m.primaryKey, template));
+  });
   let accept: ((r: RankedHit) => boolean) | undefined;
   if (m.distinct) {
     const seen = new Set<string>();
