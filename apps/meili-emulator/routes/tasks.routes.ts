@@ -58,7 +58,7 @@ export function registerTaskRoutes(app: FastifyInstance, node: Emulator): void {
     route(app, method, url, action, (request, reply) => {
       const query = queryOf(request);
       const filter = parseTaskFilter(query, false);
-      requireSomeFilter(query);
+      requireSomeFilter(query, kind);
       const uids = visibleTasks(request.principal)
         .filter((t) => matchesFilter(t, filter))
         .map((t) => t.uid);
