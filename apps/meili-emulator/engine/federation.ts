@@ -1,6 +1,7 @@
 import { MeiliError } from '#lib/errors';
 import type { IndexEngine } from './index-engine.js';
-import { executeSearch, facetsOf, renderHits, runSearch } from './search.js';
+import { federatedFacets } from './federated-facets.js';
+import { executeSearch, renderHits, runSearch } from './search.js';
 import { parseSearchParams } from './search-params.js';
 
 /** `POST /multi-search`, plain or federated (emulator.md §2.8). */
@@ -131,6 +132,7 @@ function federate(
     rank: number;
   }> = [];
   let total = 0;
+  const matchesByIndex = new Map<string, Uint8Array>();
   queries.forEach(({ indexUid, params, weight }, position) =>
     inside(position, () => {
       checkIndex?.(indexUid);
@@ -138,6 +140,9 @@ function federate(
       const req = parseSearchParams({ ...params, offset: 0, limit: need });
       const run = executeSearch(engine, req);
       total += run.total;
+      const seen = matchesByIndex.get(indexUid);
+      if (seen) run.matches.forEach((v, i) => (seen[i] = seen[i]! | v));
+      else matchesByIndex.set(indexUid, run.matches);
       const hits = renderHits(engine, run);
       run.page.forEach((doc, rank) => {
         const score = run.ranker.score(doc).score * weight;
@@ -167,18 +172,10 @@ function federate(
     Object.assign(out, { limit, offset, estimatedTotalHits: total });
   }
   if (options.facetsByIndex) {
-    const byIndex: Record<string, unknown> = {};
-    for (const [uid, facets] of Object.entries(options.facetsByIndex)) {
-      const engine = resolve(uid);
-      const mine = queries.filter((q) => q.indexUid === uid);
-      const matches = new Uint8Array(engine.store.capacity);
-      for (const q of mine) {
-        const r = executeSearch(engine, parseSearchParams({ ...q.params, limit: 0 }));
-        r.matches.forEach((v, i) => (matches[i] = matches[i]! | v));
-      }
-      byIndex[uid] = { ...facetsOf(engine, facets, matches) };
-    }
-    out.facetsByIndex = byIndex;
+    Object.assign(
+      out,
+      federatedFacets(options.facetsByIndex, matchesByIndex, resolve, options.mergeFacets),
+    );
   }
   return out;
 }
@@ -188,8 +185,8 @@ interface Federation {
   limit?: number;
   page?: number;
   hitsPerPage?: number;
-  facetsByIndex?: Record<string, string[]>;
-  mergeFacets?: unknown;
+  facetsByIndex?: Record<string, unknown>;
+  mergeFacets?: { maxValuesPerFacet?: number };
 }
 
 function parseFederation(value: unknown): Federation {
@@ -217,9 +214,19 @@ function parseFederation(value: unknown): Federation {
           'Invalid value type at `.federation.facetsByIndex`: expected an object',
         );
       }
-      out.facetsByIndex = v as Record<string, string[]>;
+      out.facetsByIndex = v as Record<string, unknown>;
     } else if (key === 'mergeFacets') {
-      out.mergeFacets = v;
+      const max = (v as { maxValuesPerFacet?: unknown }).maxValuesPerFacet;
+      if (
+        typeof v !== 'object' ||
+        (max != null && (!Number.isInteger(max) || (max as number) < 0))
+      ) {
+        throw new MeiliError(
+          'invalid_multi_search_merge_facets',
+          'Invalid value at `.federation.mergeFacets`',
+        );
+      }
+      out.mergeFacets = { maxValuesPerFacet: (max as number | null | undefined) ?? undefined };
     } else {
       throw new MeiliError('bad_request', `Unknown field \`${key}\` inside \`.federation\``);
     }

@@ -87,8 +87,29 @@ describe('multiSearch', () => {
     );
     expect((res.hits as Hit[]).map((h) => h.id)).toEqual([2]);
     expect(res.facetsByIndex).toEqual({
-      movies: { facetDistribution: { title: { Dune: 1, 'Dune Part Two': 1 } }, facetStats: {} },
+      movies: { distribution: { title: { Dune: 1, 'Dune Part Two': 1 } }, stats: {} },
     });
+    const merged = multiSearch(
+      {
+        federation: {
+          facetsByIndex: { movies: ['title'], books: [] },
+          mergeFacets: { maxValuesPerFacet: 1 },
+        },
+        queries: [{ indexUid: 'movies', q: 'dune' }, { indexUid: 'books' }],
+      },
+      resolve,
+    );
+    expect(merged).toMatchObject({ facetDistribution: { title: { Dune: 1 } }, facetStats: {} });
+    expect(merged).not.toHaveProperty('facetsByIndex');
+  });
+
+  it('checks facetsByIndex: filterable facets of queried indexes', () => {
+    const query = (facetsByIndex: object, indexUid: string) =>
+      codeOf(() =>
+        multiSearch({ federation: { facetsByIndex }, queries: [{ indexUid }] }, resolve),
+      );
+    expect(query({ books: ['title'] }, 'books')).toBe('invalid_multi_search_facets');
+    expect(query({ books: [] }, 'movies')).toBe('invalid_multi_search_facets_by_index');
   });
 
   it('prefixes errors with the query position and keeps their code', () => {

@@ -1,0 +1,72 @@
+import { MeiliError } from '#lib/errors';
+import { compareBytes, normalizeValue } from '#lib/filter';
+import { isFilterable } from './filterable.js';
+import type { IndexEngine } from './index-engine.js';
+import { facetsOf } from './search.js';
+
+type Distribution = Record<string, Record<string, number>>;
+type Stats = Record<string, { min: number; max: number }>;
+
+/**
+ * `federation.facetsByIndex` (SHOULD) and `mergeFacets` (MAY): facets of each index over the
+ * matches of that index's queries; merged, counts add up and stats widen.
+ */
+export function federatedFacets(
+  facetsByIndex: Record<string, unknown>,
+  matchesByIndex: Map<string, Uint8Array>,
+  resolve: (uid: string) => IndexEngine,
+  mergeFacets: { maxValuesPerFacet?: number } | undefined,
+): Record<string, unknown> {
+  const byIndex: Record<string, { distribution: Distribution; stats: Stats }> = {};
+  for (const [uid, facets] of Object.entries(facetsByIndex)) {
+    if (facets === null) continue;
+    const fail = (message: string, code = 'invalid_multi_search_facets_by_index'): never => {
+      throw new MeiliError(code, `Inside \`.federation.facetsByIndex.${uid}\`: ${message}`);
+    };
+    if (!Array.isArray(facets) || !facets.every((f) => typeof f === 'string')) {
+      fail('expected an array of strings');
+    }
+    const matches = matchesByIndex.get(uid);
+    if (!matches) fail(`Index \`${uid}\` is not used in queries.`);
+    const engine = resolve(uid);
+    for (const f of facets as string[]) {
+      if (f !== '*' && !isFilterable(engine.settings.filterableAttributes, f)) {
+        fail(
+          `Invalid facet distribution: Attribute \`${f}\` is not filterable.`,
+          'invalid_multi_search_facets',
+        );
+      }
+    }
+    const { facetDistribution, facetStats } = facetsOf(engine, facets as string[], matches!);
+    byIndex[uid] = { distribution: facetDistribution, stats: facetStats };
+  }
+  if (!mergeFacets) return { facetsByIndex: byIndex };
+  return merge(Object.values(byIndex), mergeFacets.maxValuesPerFacet ?? 100);
+}
+
+function merge(
+  parts: Array<{ distribution: Distribution; stats: Stats }>,
+  maxValuesPerFacet: number,
+): { facetDistribution: Distribution; facetStats: Stats } {
+  const facetDistribution: Distribution = {};
+  const facetStats: Stats = {};
+  for (const { distribution, stats } of parts) {
+    for (const [field, values] of Object.entries(distribution)) {
+      const into = (facetDistribution[field] ??= {});
+      for (const [value, count] of Object.entries(values)) into[value] = (into[value] ?? 0) + count;
+    }
+    for (const [field, { min, max }] of Object.entries(stats)) {
+      const seen = facetStats[field];
+      facetStats[field] = seen
+        ? { min: Math.min(seen.min, min), max: Math.max(seen.max, max) }
+        : { min, max };
+    }
+  }
+  for (const [field, values] of Object.entries(facetDistribution)) {
+    const kept = Object.entries(values)
+      .sort((a, b) => compareBytes(normalizeValue(a[0]), normalizeValue(b[0])))
+      .slice(0, maxValuesPerFacet);
+    facetDistribution[field] = Object.fromEntries(kept);
+  }
+  return { facetDistribution, facetStats };
+}
