@@ -1,3 +1,4 @@
+import { shardFilter } from '#lib/routing';
 import { describe, expect, it } from '@jest/globals';
 import { NodeTimeoutError, RecordingNodeClient } from '#lib/node-client';
 
@@ -14,7 +15,7 @@ describe('RecordingNodeClient', () => {
       q: 'x',
       offset: 0,
       limit: 40,
-      filter: ['genre = sf', `_miroir_shard IN [${shards.join(', ')}]`],
+      filter: ['genre = sf', shardFilter(shards)],
     });
     await expect(fake.search('meili-2', 'movies', body([3, 9]))).resolves.toMatchObject({
       node: 'meili-2',

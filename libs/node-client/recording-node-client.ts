@@ -1,3 +1,4 @@
+import { shardOfTag } from '#lib/routing';
 import { NodeApi, type HttpMethod, type NodeResponse, type RequestOptions } from './node-api.js';
 
 export interface RecordedCall {
@@ -88,7 +89,8 @@ export class RecordingNodeClient extends NodeApi {
   }
 }
 
-const SHARD_CLAUSE = /_miroir_shard IN \[([\d, ]*)\]/;
+/** The shard restriction of a filter (tags, see `shardFilter`), as written in a JSON string. */
+const SHARD_CLAUSE = /_miroir_shard IN \[([^\]]*)\]/;
 
 /** `op node` plus what an executor decides: shards, paging, ids, payload size. */
 export function describeCall(op: string, nodeId: string, options: RequestOptions): string {
@@ -98,7 +100,10 @@ export function describeCall(op: string, nodeId: string, options: RequestOptions
     const b = body as Record<string, unknown>;
     const filter = JSON.stringify(b.filter ?? '');
     const shards = SHARD_CLAUSE.exec(filter);
-    if (shards) parts.push(`shards=[${shards[1]!.replace(/\s+/g, '')}]`);
+    if (shards) {
+      const tags = shards[1]!.match(/[^\s,\\"]+/g) ?? [];
+      parts.push(`shards=[${tags.map((t) => shardOfTag(t)).join(',')}]`);
+    }
     for (const k of ['offset', 'limit', 'page', 'hitsPerPage']) {
       if (b[k] !== undefined) parts.push(`${k}=${JSON.stringify(b[k])}`);
     }

@@ -23,3 +23,4 @@ export {
   type Topology,
   type TopologyNode,
 } from './topology.js';
+export { SHARD_FIELD, shardFilter, shardOfTag, shardTag } from './shard-field.js';

@@ -1,3 +1,4 @@
+import { shardFilter } from '#lib/routing';
 import { describe, expect, it } from '@jest/globals';
 import {
   mergeFacetDistributions,
@@ -58,9 +59,9 @@ describe('facet search', () => {
     expect(plan.describe()).toBe(
       [
         'facet-search movies facet=genre query="d" order=count max=3',
-        '  meili-0 (group 0) shards=[0,3,6] filter=["year > 2000","_miroir_shard IN [0, 3, 6]"]',
-        '  meili-1 (group 0) shards=[1,4,7] filter=["year > 2000","_miroir_shard IN [1, 4, 7]"]',
-        '  meili-2 (group 0) shards=[2,5] filter=["year > 2000","_miroir_shard IN [2, 5]"]',
+        `  meili-0 (group 0) shards=[0,3,6] filter=["year > 2000",${JSON.stringify(shardFilter([0, 3, 6]))}]`,
+        `  meili-1 (group 0) shards=[1,4,7] filter=["year > 2000",${JSON.stringify(shardFilter([1, 4, 7]))}]`,
+        `  meili-2 (group 0) shards=[2,5] filter=["year > 2000",${JSON.stringify(shardFilter([2, 5]))}]`,
       ].join('\n'),
     );
     const merged = mergeFacetSearch(

@@ -1,4 +1,5 @@
 import type { Filter, SearchRequest } from '#lib/node-client';
+import { shardFilter } from '#lib/routing';
 import type { FacetOrder } from './facet-merge.js';
 
 /** The index settings a search plan needs, as the client sees them. */
@@ -62,8 +63,7 @@ export function withShardFilter(
   totalShards: number,
 ): Filter | undefined {
   // A node answering for every shard needs no restriction (nothing else can duplicate its hits).
-  const clause =
-    shards.length === totalShards ? undefined : `_miroir_shard IN [${shards.join(', ')}]`;
+  const clause = shards.length === totalShards ? undefined : shardFilter(shards);
   const empty =
     filter === null ||
     filter === undefined ||

@@ -2,7 +2,6 @@ import { MeiliError } from '#lib/errors';
 
 /** Reserved fields carry Miroir's own bookkeeping on nodes; clients may neither send nor see them. */
 export const RESERVED_PREFIX = '_miroir_';
-export const SHARD_FIELD = '_miroir_shard';
 
 const VALID_ID = /^[a-zA-Z0-9_-]+$/;
 const MAX_ID_BYTES = 511;

@@ -1,4 +1,5 @@
-export { assertNoReservedField, documentId, RESERVED_PREFIX, SHARD_FIELD } from './document-id.js';
+export { assertNoReservedField, documentId, RESERVED_PREFIX } from './document-id.js';
+export { SHARD_FIELD } from '#lib/routing';
 export { degradedHeader, evaluateQuorum, type QuorumOutcome, type WriteQuorum } from './quorum.js';
 export {
   planDocumentWrite,

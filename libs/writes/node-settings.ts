@@ -1,4 +1,4 @@
-import { SHARD_FIELD } from './document-id.js';
+import { SHARD_FIELD } from '#lib/routing';
 
 /**
  * Settings as nodes get them: the client's, plus what Miroir needs — `_miroir_shard` filterable

@@ -1,5 +1,11 @@
-import { routeDocuments, type Placement, type WriteTarget } from '#lib/routing';
-import { assertNoReservedField, documentId, SHARD_FIELD } from './document-id.js';
+import {
+  routeDocuments,
+  SHARD_FIELD,
+  shardTag,
+  type Placement,
+  type WriteTarget,
+} from '#lib/routing';
+import { assertNoReservedField, documentId } from './document-id.js';
 
 export type Document = Record<string, unknown>;
 
@@ -37,7 +43,7 @@ export function planDocumentWrite(
   const route = routeDocuments(ids, placement);
   // Serialise each stamped document once and splice the strings into every node's batch.
   const serialised = documents.map((doc, i) =>
-    JSON.stringify({ ...doc, [SHARD_FIELD]: route.shards[i] }),
+    JSON.stringify({ ...doc, [SHARD_FIELD]: shardTag(route.shards[i]!) }),
   );
   const batches: NodeBatch[] = [];
   for (const [nodeId, indexes] of route.batches) {

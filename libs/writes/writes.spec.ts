@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MeiliError } from '#lib/errors';
-import { shardOf, targetPlacement, type Topology } from '#lib/routing';
+import { shardOf, shardOfTag, targetPlacement, type Topology } from '#lib/routing';
 import {
   degradedHeader,
   documentId,
@@ -60,8 +60,8 @@ describe('planDocumentWrite', () => {
       }>;
       expect(body).toHaveLength(batch.documents);
       for (const doc of body) {
-        expect(doc._miroir_shard).toBe(shardOf(doc.id, 16));
-        expect(batch.shards).toContain(doc._miroir_shard);
+        expect(shardOfTag(doc._miroir_shard)).toBe(shardOf(doc.id, 16));
+        expect(batch.shards).toContain(shardOfTag(doc._miroir_shard));
         seen.set(String(doc.id), [...(seen.get(String(doc.id)) ?? []), batch.nodeId]);
       }
     }

@@ -10,8 +10,8 @@ import {
   type Query,
 } from '#lib/meili-api';
 import { HttpNodeClient, NodeApiError, type Page } from '#lib/node-client';
-import { coveringSet, shardOf } from '#lib/routing';
-import { RESERVED_PREFIX, SHARD_FIELD } from '#lib/writes';
+import { coveringSet, shardFilter, shardOf } from '#lib/routing';
+import { RESERVED_PREFIX } from '#lib/writes';
 import { IndexRegistry } from '../indexes/index-registry.service.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { andFilters } from '../search/search-context.service.js';
@@ -91,7 +91,7 @@ export class DocumentReadsService {
           offset: 0,
           limit: offset + limit,
           fields: fields && !fields.includes('*') ? [...new Set([...fields, pk])] : fields,
-          filter: andFilters(`${SHARD_FIELD} IN [${r.shards.join(',')}]`, params.filter),
+          filter: andFilters(shardFilter(r.shards), params.filter),
         }),
       ),
     );

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { allowsIndex } from '#lib/meili-api';
 import { HttpNodeClient } from '#lib/node-client';
-import { coveringSet } from '#lib/routing';
+import { coveringSet, SHARD_FIELD, shardFilter } from '#lib/routing';
 import type { Store } from '#lib/store';
-import { SHARD_FIELD } from '#lib/writes';
 import type { Access } from '../auth/access.js';
 import { IndexRegistry } from '../indexes/index-registry.service.js';
 import { STORE } from '../infra/tokens.js';
@@ -47,7 +46,7 @@ export class StatsService {
       cover.requests.map((r) =>
         this.nodes.fetchDocuments(r.nodeId, uid, {
           limit: 0,
-          filter: `${SHARD_FIELD} IN [${r.shards.join(',')}]`,
+          filter: shardFilter(r.shards),
         }),
       ),
     );
