@@ -22,7 +22,10 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   shards: ['64', 'shard count of new indexes (1-65536)'],
   replication_factor: ['1', 'copies of each shard inside one replica group'],
   replica_groups: ['1', 'number of replica groups; must match the groups of MIROIR_NODES'],
-  nodes: ['[]', 'JSON array of Meilisearch nodes {id, url, group} (group defaults to "0")'],
+  nodes: [
+    '[]',
+    'JSON array of Meilisearch nodes {id, url, group} (group defaults to "0"); seeds the topology when the store has none',
+  ],
   write_quorum: [
     'one',
     'acknowledgements per shard and group before a write is accepted: one, majority, all',
