@@ -99,21 +99,32 @@ export class RedisTaskStore implements TaskStore {
     };
   }
 
-  /** Deletes records by uid, re-reading any that changed under us. */
-  private async deleteUids(uids: number[]): Promise<number> {
-    let deleted = 0;
-    for (const uid of uids) {
-      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const cur = await this.read(uid);
-        if (cur === null) break;
-        const before = { raw: cur.raw, entries: taskIndexEntries(this.ctx.keys, cur.task) };
-        if (await this.write('delete', uid, before, null)) {
-          deleted++;
-          break;
-        }
-      }
+  /** Deletes one record, re-reading it whenever it changed under us. */
+  private async deleteOne(uid: number): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const cur = await this.read(uid);
+      if (cur === null) return false;
+      const before = { raw: cur.raw, entries: taskIndexEntries(this.ctx.keys, cur.task) };
+      if (await this.write('delete', uid, before, null)) return true;
     }
-    return deleted;
+    throw new Error(`delete of task ${uid} lost ${MAX_CAS_ATTEMPTS} races in a row`);
+  }
+
+  /** One MGET, then the guarded deletes in flight together; a record that changed is retried alone. */
+  private async deleteUids(uids: number[]): Promise<number> {
+    const raws = await this.ctx.redis.mget(uids.map((u) => this.ctx.keys.task(u)));
+    const done = await Promise.all(
+      uids.map(async (uid, i) => {
+        const raw = raws[i];
+        if (raw === null || raw === undefined) return false;
+        const before = {
+          raw,
+          entries: taskIndexEntries(this.ctx.keys, JSON.parse(raw) as TaskRecord),
+        };
+        return (await this.write('delete', uid, before, null)) || this.deleteOne(uid);
+      }),
+    );
+    return done.filter(Boolean).length;
   }
 
   async deleteWhere(filter: TaskFilter): Promise<number> {
