@@ -19,11 +19,11 @@ describe('orderFacetValues', () => {
     { value: 'é', count: 9 },
   ];
 
-  it('alpha: numbers numerically first, then strings by normalised text', () => {
+  it('alpha: numbers first by decimal text (as nodes truncate), then strings by normalised text', () => {
     expect(orderFacetValues(values, 'alpha', 10).map((v) => v.value)).toEqual([
       '-1.5',
-      '9',
       '10',
+      '9',
       'A',
       'b',
       'é',

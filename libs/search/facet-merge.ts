@@ -42,9 +42,10 @@ export function sumFacetDistributions(
 }
 
 /**
- * Orders and truncates one attribute's values as one node would: `alpha` puts numbers first
- * (numerically), then strings by normalised text in byte order; `count` by count descending, ties
- * in alpha order.
+ * Orders and truncates one attribute's values as one node would (emulator.md §4.10): `alpha` puts
+ * numbers first, by their decimal text (`10` before `9`), then strings by normalised text in byte
+ * order; `count` by count descending, ties in alpha order. Nodes truncate in this same order, so
+ * any other order here would pick values from lists nodes already cut differently.
  */
 export function orderFacetValues(
   values: FacetCount[],
@@ -53,13 +54,12 @@ export function orderFacetValues(
 ): FacetCount[] {
   const keyed = values.map((v) => ({
     v,
-    num: isNumericKey(v.value) ? Number(v.value) : null,
+    isNumber: isNumericKey(v.value),
     text: normalizeValue(v.value),
   }));
   const alpha = (a: (typeof keyed)[number], b: (typeof keyed)[number]) => {
-    if (a.num !== null && b.num !== null) return a.num - b.num;
-    if (a.num !== null) return -1;
-    if (b.num !== null) return 1;
+    if (a.isNumber !== b.isNumber) return a.isNumber ? -1 : 1;
+    if (a.isNumber) return compareUtf8(a.v.value, b.v.value);
     return compareUtf8(a.text, b.text) || compareUtf8(a.v.value, b.v.value);
   };
   keyed.sort(order === 'count' ? (a, b) => b.v.count - a.v.count || alpha(a, b) : alpha);
