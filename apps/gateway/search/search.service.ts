@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MeiliError } from '#lib/errors';
 import { HttpNodeClient, NodeApiError, type SearchReply } from '#lib/node-client';
@@ -40,8 +41,10 @@ export class SearchService {
     return this.withFailover(async () => {
       const plan = planSearch(body, await this.contexts.contextFor(indexUid));
       const replies = await this.execute(plan);
+      const merged = mergeSearch(plan, replies, Math.round(performance.now() - started));
+      // One node answers each search with its own `requestUid` (Meilisearch ≥ 1.23): so does Miroir.
       return {
-        body: mergeSearch(plan, replies, Math.round(performance.now() - started)),
+        body: { ...merged, requestUid: randomUUID() },
         degraded: degraded(plan.uncoveredShards),
       };
     });
