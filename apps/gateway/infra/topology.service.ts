@@ -103,11 +103,15 @@ export class TopologyService implements OnModuleDestroy {
   /** Commits the HRW target placement of a new index (compare-and-set on the epoch, retried). */
   async createPlacement(indexUid: string, shards: number): Promise<Placement> {
     for (let attempt = 0; attempt < 10; attempt++) {
+      // The store's epoch, read before the topology: every placement commit bumps it, while
+      // `topology.epoch` only moves with node changes (comparing to it failed every index after
+      // the first). A topology change after this read fails the compare-and-set and retries.
+      const epoch = await this.store.topology.epoch();
       const topology = await this.refresh();
       const { epoch: _epoch, ...placement } = targetPlacement(topology, shards);
       const result = await this.store.topology.commit(
         { placements: { [indexUid]: placement } },
-        topology.epoch,
+        epoch,
       );
       if (result.ok) {
         this.placements.delete(indexUid);
