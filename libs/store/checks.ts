@@ -9,6 +9,12 @@ export function checkRetention(retention: number | undefined): number {
   return r;
 }
 
+export function checkUid(uid: number): number {
+  if (!Number.isSafeInteger(uid) || uid < 0)
+    throw new RangeError('task uid must be a non-negative integer');
+  return uid;
+}
+
 export function checkTtl(what: string, ttlMs: number): number {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`${what} ttl must be positive`);
   return Math.ceil(ttlMs);

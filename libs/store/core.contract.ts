@@ -104,6 +104,11 @@ export function describeCoreContract(harness: StoreHarness): void {
       expect(await store.topology.getPlacement('movies')).toBeNull();
       expect(Object.keys(await store.topology.listPlacements())).toEqual(['books']);
       expect(await store.topology.epoch()).toBe(3);
+      expect(await store.topology.snapshot()).toEqual({
+        epoch: 3,
+        topology: { ...topology, epoch: 1 },
+        placements: { books: { ...placement('n2'), epoch: 2 } },
+      });
     });
 
     it('lets exactly one of several concurrent committers win each epoch', async () => {

@@ -19,6 +19,7 @@ export type {
   StoredNode,
   StoredTopology,
   TopologyChange,
+  TopologySnapshot,
   TopologyStore,
 } from './ports/topology.port.js';
 export {

@@ -174,6 +174,7 @@ export function describeTaskContract(harness: StoreHarness): void {
     it('refuses unusable filters instead of crashing', async () => {
       await expect(store.tasks.list({ afterEnqueuedAt: Number.NaN })).rejects.toThrow(RangeError);
       await expect(store.tasks.list({ uids: [-1] })).rejects.toThrow(RangeError);
+      await expect(store.tasks.create(task(1.5))).rejects.toThrow(RangeError);
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { TaskFilter, TaskPage, TaskQuery, TaskRecord, TaskStore } from '../ports/task.port.js';
+import { checkUid } from '../checks.js';
 import { checkTaskQuery, matchesTask, pageTasks } from '../task-query.js';
 
 /** Tasks in a map, filtered by scanning: the reference semantics the Redis adapter must match. */
@@ -11,6 +12,7 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   async create(task: TaskRecord): Promise<boolean> {
+    checkUid(task.uid);
     if (this.tasks.has(task.uid)) return false;
     this.tasks.set(task.uid, JSON.stringify(task));
     return true;

@@ -4,6 +4,7 @@ import type {
   CommitResult,
   StoredTopology,
   TopologyChange,
+  TopologySnapshot,
   TopologyStore,
 } from '../ports/topology.port.js';
 import type { MemoryLeaseStore } from './memory-lease.store.js';
@@ -35,11 +36,21 @@ export class MemoryTopologyStore implements TopologyStore {
     return Object.fromEntries(uids.map((u) => [u, clone(this.placements.get(u)!)]));
   }
 
+  async snapshot(): Promise<TopologySnapshot> {
+    return {
+      epoch: this.current,
+      topology: await this.getTopology(),
+      placements: await this.listPlacements(),
+    };
+  }
+
   async commit(
     change: TopologyChange,
     expectedEpoch: number,
     fence?: Fence,
   ): Promise<CommitResult> {
+    if (!Number.isSafeInteger(expectedEpoch))
+      throw new RangeError('expected epoch must be an integer');
     this.leases.assertFence(fence);
     if (expectedEpoch !== this.current) return { ok: false, epoch: this.current };
     const epoch = ++this.current;

@@ -8,6 +8,7 @@ export interface StoredNode extends TopologyNode {
   error: string | null;
 }
 
+/** `epoch` is the epoch of the commit that last changed the topology (placements carry their own). */
 export interface StoredTopology extends Topology {
   nodes: StoredNode[];
   /** RG: number of replica groups the operator asked for. */
@@ -18,6 +19,14 @@ export interface StoredTopology extends Topology {
 export interface TopologyChange {
   topology?: Omit<StoredTopology, 'epoch'>;
   placements?: Record<string, Omit<Placement, 'epoch'> | null>;
+}
+
+/** Epoch, topology and every placement read in one atomic step. */
+export interface TopologySnapshot {
+  epoch: number;
+  topology: StoredTopology | null;
+  /** By index uid, in uid order. */
+  placements: Record<string, Placement>;
 }
 
 export type CommitResult = { ok: true; epoch: number } | { ok: false; epoch: number };
@@ -32,6 +41,8 @@ export interface TopologyStore {
   getTopology(): Promise<StoredTopology | null>;
   getPlacement(indexUid: string): Promise<Placement | null>;
   listPlacements(): Promise<Record<string, Placement>>;
+  /** What a gateway caches: a consistent view at one epoch. */
+  snapshot(): Promise<TopologySnapshot>;
   /** Applies the change only if the epoch still equals `expectedEpoch`; stamps epoch+1. */
   commit(change: TopologyChange, expectedEpoch: number, fence?: Fence): Promise<CommitResult>;
 }

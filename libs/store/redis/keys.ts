@@ -62,11 +62,9 @@ export class RedisKeys {
   topology(): string {
     return this.k('topology', 'nodes');
   }
-  placement(indexUid: string): string {
-    return this.k('placement', RedisKeys.id(indexUid));
-  }
-  placementIndex(): string {
-    return this.k('placement-index');
+  /** One hash, index uid → placement json, so a snapshot is one atomic read. */
+  placements(): string {
+    return this.k('topology', 'placements');
   }
 
   // Leases.

@@ -37,13 +37,7 @@ export async function purgeRedisStore(redis: Redis, prefix: string): Promise<voi
   }
   doomed.push(k.tasksAll(), k.taskSeq());
 
-  const placements = await redis.zrange(k.placementIndex(), '0', '-1');
-  doomed.push(
-    ...placements.map((u) => k.placement(u)),
-    k.placementIndex(),
-    k.epoch(),
-    k.topology(),
-  );
+  doomed.push(k.placements(), k.epoch(), k.topology());
 
   const scopes = await redis.smembers(k.leaseIndex());
   doomed.push(...scopes.flatMap((s) => [k.lease(s), k.leaseFence(s)]), k.leaseIndex());

@@ -91,7 +91,11 @@ export class RedisRevocationBus implements RevocationBus {
   }
 
   async subscribe(onRevoked: (sessionId: string) => void): Promise<() => Promise<void>> {
-    this.subscriber ??= this.connect();
+    // A failed connection is forgotten, so the next subscribe tries again.
+    this.subscriber ??= this.connect().catch((err: unknown) => {
+      this.subscriber = null;
+      throw err;
+    });
     await this.subscriber;
     this.handlers.add(onRevoked);
     return async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TaskFilter, TaskPage, TaskQuery, TaskRecord, TaskStore } from '../ports/task.port.js';
+import { checkUid } from '../checks.js';
 import { checkTaskQuery, taskLimit } from '../task-query.js';
 import { TASK_LIST, TASK_WRITE } from './lua/task.lua.js';
 import { MAX_CAS_ATTEMPTS, type RedisContext } from './redis-table.js';
@@ -46,7 +47,7 @@ export class RedisTaskStore implements TaskStore {
   }
 
   create(task: TaskRecord): Promise<boolean> {
-    return this.write('create', task.uid, null, task);
+    return this.write('create', checkUid(task.uid), null, task);
   }
 
   async get(uid: number): Promise<TaskRecord | null> {
