@@ -1,29 +1,12 @@
 /** Task records (emulator.md §2.1, §2.2, §5): types, payloads and their API rendering. */
 import type { ErrorObject } from '#lib/errors';
+import { TASK_STATUSES, TASK_TYPES } from '#lib/meili-api';
 import type { Document, SettingsPatch } from '../engine/index.js';
 
-export const TASK_STATUSES = ['enqueued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
+export { TASK_STATUSES, TASK_TYPES };
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Every v1.30 task type (valid filter values); the emulator produces the first nine. */
-export const TASK_TYPES = [
-  'indexCreation',
-  'indexUpdate',
-  'indexDeletion',
-  'indexSwap',
-  'documentAdditionOrUpdate',
-  'documentDeletion',
-  'settingsUpdate',
-  'taskCancelation',
-  'taskDeletion',
-  'documentEdition',
-  'dumpCreation',
-  'snapshotCreation',
-  'upgradeDatabase',
-  'indexCompaction',
-  'export',
-  'networkTopologyChange',
-] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
 export type Swap = { indexes: [string, string]; rename: boolean };
