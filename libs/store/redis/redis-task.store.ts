@@ -46,7 +46,7 @@ export class RedisTaskStore implements TaskStore {
     return raw === null ? null : { raw, task: JSON.parse(raw) as TaskRecord };
   }
 
-  create(task: TaskRecord): Promise<boolean> {
+  async create(task: TaskRecord): Promise<boolean> {
     return this.write('create', checkUid(task.uid), null, task);
   }
 
