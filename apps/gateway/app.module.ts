@@ -31,6 +31,7 @@ import { StatsController } from './stats/stats.controller.js';
 import { StatsService } from './stats/stats.service.js';
 import { SwapService } from './system/swap.service.js';
 import { SystemController } from './system/system.controller.js';
+import { TaskControlService } from './tasks/task-control.service.js';
 import { TaskService } from './tasks/task.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { WriteExecutor } from './writes/write-executor.js';
@@ -102,6 +103,7 @@ export class AppModule {
         KeyCacheService,
         AuthService,
         TaskService,
+        TaskControlService,
         WriteExecutor,
         IndexRegistry,
         BroadcastService,

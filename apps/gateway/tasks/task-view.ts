@@ -1,21 +1,13 @@
+import { toTaskObject } from '#lib/reconcile';
 import type { TaskRecord } from '#lib/store';
 
-/** The task object of GET /tasks and GET /tasks/{uid}: Meilisearch's fields, nothing of Miroir's. */
+/**
+ * The task object of GET /tasks and GET /tasks/{uid}: Meilisearch's fields, nothing of Miroir's
+ * (the same object the reconciler publishes; `details` is left out when there are none).
+ */
 export function renderTask(task: TaskRecord): Record<string, unknown> {
-  return {
-    uid: task.uid,
-    batchUid: task.status === 'enqueued' ? null : task.uid,
-    indexUid: task.indexUid,
-    status: task.status,
-    type: task.type,
-    canceledBy: task.canceledBy,
-    details: task.details ?? undefined,
-    error: task.error,
-    duration: task.duration,
-    enqueuedAt: task.enqueuedAt,
-    startedAt: task.startedAt,
-    finishedAt: task.finishedAt,
-  };
+  const object = toTaskObject(task);
+  return { ...object, details: object.details ?? undefined };
 }
 
 /** The 202 answer to an accepted write. */

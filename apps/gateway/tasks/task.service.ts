@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MeiliError, type ErrorObject } from '#lib/errors';
 import { JobQueues } from '#lib/jobs';
-import { allowsIndex, type TaskQueryParams } from '#lib/meili-api';
+import { allowsIndex, type TaskFilterParams, type TaskQueryParams } from '#lib/meili-api';
 import type { NodeTask, Store, TaskHint, TaskRecord } from '#lib/store';
 import type { Access } from '../auth/access.js';
 import { STORE } from '../infra/tokens.js';
@@ -80,6 +80,31 @@ export class TaskService {
     const visible = await this.visibleIndexes(access, query.indexUids);
     const page = await this.store.tasks.list({ ...query, indexUids: visible });
     return { ...page, results: page.results.map(renderTask) };
+  }
+
+  /**
+   * Every task matching Meilisearch's filter that the credential may see and that was enqueued
+   * before `beforeUid` (cancel and delete act on the tasks that existed when they were asked).
+   */
+  async findMatching(
+    filter: TaskFilterParams,
+    access: Access,
+    beforeUid: number,
+  ): Promise<TaskRecord[]> {
+    if (beforeUid <= 0) return [];
+    const { batchUids, ...rest } = filter;
+    const visible = await this.visibleIndexes(access, rest.indexUids);
+    const found: TaskRecord[] = [];
+    let from: number | undefined = beforeUid - 1;
+    while (from !== undefined) {
+      const page = await this.store.tasks.list({ ...rest, indexUids: visible, limit: 1000, from });
+      found.push(...page.results);
+      from = page.next ?? undefined;
+    }
+    // A Miroir task is its own batch once it started (see renderTask).
+    return batchUids
+      ? found.filter((t) => t.status !== 'enqueued' && batchUids.includes(t.uid))
+      : found;
   }
 
   /** Index filter for a key limited to some indexes: the existing indexes it covers. */
