@@ -17,7 +17,7 @@ import type { Access } from '../auth/access.js';
 import { CONFIG, STORE } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { TaskService } from '../tasks/task.service.js';
-import type { TaskSummary } from '../tasks/task-view.js';
+import { missedNodes, type WriteAnswer } from '../http/write-answer.js';
 import { BroadcastService } from './broadcast.service.js';
 import { IndexRegistry, indexNotFound, renderIndex } from './index-registry.service.js';
 
@@ -54,7 +54,7 @@ export class IndexService {
     return renderIndex(await this.registry.get(uid));
   }
 
-  async create(input: unknown): Promise<TaskSummary> {
+  async create(input: unknown): Promise<WriteAnswer> {
     const body = asObject(input);
     rejectUnknown(body, ['uid', 'primaryKey'], 'field');
     if (body.uid === undefined) throw new MeiliError('missing_index_uid', 'Missing field `uid`');
@@ -76,10 +76,12 @@ export class IndexService {
   }
 
   /** Creates an index (also used by document additions to a missing index, as Meilisearch does). */
-  async createIndex(uid: string, primaryKey: string): Promise<TaskSummary> {
+  async createIndex(uid: string, primaryKey: string): Promise<WriteAnswer> {
     const details = { primaryKey };
     if (await this.store.indexes.get(uid)) {
-      return this.tasks.recordRefused(uid, 'indexCreation', details, alreadyExists(uid));
+      return {
+        summary: await this.tasks.recordRefused(uid, 'indexCreation', details, alreadyExists(uid)),
+      };
     }
     const placement = await this.topology.createPlacement(uid, this.config.shards);
     const now = new Date().toISOString();
@@ -93,12 +95,14 @@ export class IndexService {
       settingsVersion: 0,
     };
     if (!(await this.store.indexes.create(record))) {
-      return this.tasks.recordRefused(uid, 'indexCreation', details, alreadyExists(uid));
+      return {
+        summary: await this.tasks.recordRefused(uid, 'indexCreation', details, alreadyExists(uid)),
+      };
     }
     this.registry.forget(uid);
     // A settings update creates the index on each node with Miroir's reserved settings in one
     // task; the primary key reaches nodes with the first documents (`?primaryKey=`).
-    const { summary } = await this.broadcasts.broadcast(uid, 'indexCreation', details, {
+    const { summary, missed } = await this.broadcasts.broadcast(uid, 'indexCreation', details, {
       method: 'PATCH',
       path: settingsPath(uid),
       body: initialNodeSettings(),
@@ -109,10 +113,10 @@ export class IndexService {
       primaryKey,
       shards: placement.shards,
     });
-    return summary;
+    return { summary, degraded: missedNodes(missed) };
   }
 
-  async update(uid: string, input: unknown): Promise<TaskSummary> {
+  async update(uid: string, input: unknown): Promise<WriteAnswer> {
     const body = asObject(input);
     if ('uid' in body) {
       throw new MeiliError('miroir_unsupported', 'Renaming an index is not supported by Miroir.');
@@ -127,36 +131,43 @@ export class IndexService {
     }
     const details = { primaryKey };
     const record = await this.store.indexes.get(uid);
-    if (!record) return this.tasks.recordRefused(uid, 'indexUpdate', details, indexNotFound(uid));
+    if (!record)
+      return {
+        summary: await this.tasks.recordRefused(uid, 'indexUpdate', details, indexNotFound(uid)),
+      };
     if (primaryKey !== null && primaryKey !== record.primaryKey) {
       // Documents are placed by the primary key: changing it would need a full reshard.
-      return this.tasks.recordRefused(
-        uid,
-        'indexUpdate',
-        details,
-        new MeiliError(
-          'index_primary_key_already_exists',
-          `Index \`${uid}\`: the primary key is already \`${record.primaryKey}\`; Miroir places documents by it and cannot change it.`,
+      return {
+        summary: await this.tasks.recordRefused(
+          uid,
+          'indexUpdate',
+          details,
+          new MeiliError(
+            'index_primary_key_already_exists',
+            `Index \`${uid}\`: the primary key is already \`${record.primaryKey}\`; Miroir places documents by it and cannot change it.`,
+          ),
         ),
-      );
+      };
     }
     await this.store.indexes.update(uid, (r) => ({ ...r, updatedAt: new Date().toISOString() }));
     this.registry.forget(uid);
-    const { summary } = await this.broadcasts.broadcast(uid, 'indexUpdate', details, {
+    const { summary, missed } = await this.broadcasts.broadcast(uid, 'indexUpdate', details, {
       method: 'PATCH',
       path: `/indexes/${encodeURIComponent(uid)}`,
       body: { primaryKey: record.primaryKey },
     });
     this.bus.publish('indexes.updated', { taskUid: summary.taskUid, indexUid: uid, primaryKey });
-    return summary;
+    return { summary, degraded: missedNodes(missed) };
   }
 
-  async delete(uid: string): Promise<TaskSummary> {
+  async delete(uid: string): Promise<WriteAnswer> {
     const details = { deletedDocuments: null };
     if (!(await this.store.indexes.get(uid))) {
-      return this.tasks.recordRefused(uid, 'indexDeletion', details, indexNotFound(uid));
+      return {
+        summary: await this.tasks.recordRefused(uid, 'indexDeletion', details, indexNotFound(uid)),
+      };
     }
-    const { summary } = await this.broadcasts.broadcast(uid, 'indexDeletion', details, {
+    const { summary, missed } = await this.broadcasts.broadcast(uid, 'indexDeletion', details, {
       method: 'DELETE',
       path: `/indexes/${encodeURIComponent(uid)}`,
     });
@@ -164,7 +175,7 @@ export class IndexService {
     await this.topology.deletePlacement(uid);
     this.registry.forget(uid);
     this.bus.publish('indexes.deleted', { taskUid: summary.taskUid, indexUid: uid });
-    return summary;
+    return { summary, degraded: missedNodes(missed) };
   }
 }
 

@@ -1,7 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { Access } from '../auth/access.js';
 import { RequireAction } from '../auth/auth.guard.js';
 import { CurrentAccess, JsonBody, Query } from '../http/request.js';
+import { sendWriteAnswer } from '../http/write-answer.js';
 import { IndexService } from './index.service.js';
 
 @Controller('indexes')
@@ -17,8 +19,8 @@ export class IndexesController {
   @Post()
   @HttpCode(202)
   @RequireAction('indexes.create')
-  create(@JsonBody() body: unknown) {
-    return this.indexes.create(body);
+  async create(@JsonBody() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return sendWriteAnswer(reply, await this.indexes.create(body));
   }
 
   @Get(':indexUid')
@@ -30,14 +32,18 @@ export class IndexesController {
   @Patch(':indexUid')
   @HttpCode(202)
   @RequireAction('indexes.update')
-  update(@Param('indexUid') uid: string, @JsonBody() body: unknown) {
-    return this.indexes.update(uid, body);
+  async update(
+    @Param('indexUid') uid: string,
+    @JsonBody() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendWriteAnswer(reply, await this.indexes.update(uid, body));
   }
 
   @Delete(':indexUid')
   @HttpCode(202)
   @RequireAction('indexes.delete')
-  delete(@Param('indexUid') uid: string) {
-    return this.indexes.delete(uid);
+  async delete(@Param('indexUid') uid: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return sendWriteAnswer(reply, await this.indexes.delete(uid));
   }
 }

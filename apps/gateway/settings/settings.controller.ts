@@ -1,7 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { MeiliError } from '#lib/errors';
 import { RequireAction } from '../auth/auth.guard.js';
 import { JsonBody } from '../http/request.js';
+import { sendWriteAnswer } from '../http/write-answer.js';
 import { SettingsService, settingsMethod } from './settings.service.js';
 
 /** `/indexes/{uid}/settings` and its sub-routes (PUT or PATCH as Meilisearch uses for each). */
@@ -18,15 +20,19 @@ export class SettingsController {
   @Patch()
   @HttpCode(202)
   @RequireAction('settings.update')
-  patchAll(@Param('indexUid') uid: string, @JsonBody() body: unknown) {
-    return this.settings.update(uid, body);
+  async patchAll(
+    @Param('indexUid') uid: string,
+    @JsonBody() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendWriteAnswer(reply, await this.settings.update(uid, body));
   }
 
   @Delete()
   @HttpCode(202)
   @RequireAction('settings.update')
-  resetAll(@Param('indexUid') uid: string) {
-    return this.settings.reset(uid);
+  async resetAll(@Param('indexUid') uid: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return sendWriteAnswer(reply, await this.settings.reset(uid));
   }
 
   @Get(':route')
@@ -38,22 +44,36 @@ export class SettingsController {
   @Put(':route')
   @HttpCode(202)
   @RequireAction('settings.update')
-  put(@Param('indexUid') uid: string, @Param('route') route: string, @JsonBody() body: unknown) {
-    return this.updateWith('PUT', uid, route, body);
+  async put(
+    @Param('indexUid') uid: string,
+    @Param('route') route: string,
+    @JsonBody() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendWriteAnswer(reply, await this.updateWith('PUT', uid, route, body));
   }
 
   @Patch(':route')
   @HttpCode(202)
   @RequireAction('settings.update')
-  patch(@Param('indexUid') uid: string, @Param('route') route: string, @JsonBody() body: unknown) {
-    return this.updateWith('PATCH', uid, route, body);
+  async patch(
+    @Param('indexUid') uid: string,
+    @Param('route') route: string,
+    @JsonBody() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendWriteAnswer(reply, await this.updateWith('PATCH', uid, route, body));
   }
 
   @Delete(':route')
   @HttpCode(202)
   @RequireAction('settings.update')
-  reset(@Param('indexUid') uid: string, @Param('route') route: string) {
-    return this.settings.reset(uid, route);
+  async reset(
+    @Param('indexUid') uid: string,
+    @Param('route') route: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendWriteAnswer(reply, await this.settings.reset(uid, route));
   }
 
   private updateWith(method: 'PUT' | 'PATCH', uid: string, route: string, body: unknown) {

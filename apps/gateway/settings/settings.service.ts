@@ -16,7 +16,7 @@ import { BroadcastService } from '../indexes/broadcast.service.js';
 import { IndexRegistry } from '../indexes/index-registry.service.js';
 import { STORE } from '../infra/tokens.js';
 import { TaskService } from '../tasks/task.service.js';
-import type { TaskSummary } from '../tasks/task-view.js';
+import { missedNodes, type WriteAnswer } from '../http/write-answer.js';
 
 /** Every top-level setting reset at once (DELETE /settings). */
 const RESET_ALL = Object.fromEntries(Object.keys(DEFAULT_SETTINGS).map((k) => [k, null]));
@@ -42,25 +42,25 @@ export class SettingsService {
     return settings[routeKey(route)];
   }
 
-  update(uid: string, body: unknown): Promise<TaskSummary> {
+  update(uid: string, body: unknown): Promise<WriteAnswer> {
     return this.apply(uid, parseSettingsPatch(body));
   }
 
-  updateOne(uid: string, route: string, body: unknown): Promise<TaskSummary> {
+  updateOne(uid: string, route: string, body: unknown): Promise<WriteAnswer> {
     return this.apply(uid, parseSettingValue(routeKey(route), body));
   }
 
-  reset(uid: string, route?: string): Promise<TaskSummary> {
+  reset(uid: string, route?: string): Promise<WriteAnswer> {
     const patch = route === undefined ? RESET_ALL : { [routeKey(route)]: null };
     return this.apply(uid, patch as SettingsPatch);
   }
 
-  private async apply(uid: string, patch: SettingsPatch): Promise<TaskSummary> {
+  private async apply(uid: string, patch: SettingsPatch): Promise<WriteAnswer> {
     const details = patch as Record<string, unknown>;
     const index = await this.store.indexes.get(uid);
     if (!index) {
       // Meilisearch would create the index here; Miroir needs its primary key first.
-      return this.tasks.recordRefused(
+      const summary = await this.tasks.recordRefused(
         uid,
         'settingsUpdate',
         details,
@@ -69,6 +69,7 @@ export class SettingsService {
           `Index \`${uid}\` does not exist: create it with its primary key (POST /indexes) before updating its settings.`,
         ),
       );
+      return { summary };
     }
     const resulting = applySettingsPatch(index.settings as unknown as Settings, patch);
     await this.store.indexes.update(uid, (r) => ({
@@ -82,7 +83,7 @@ export class SettingsService {
       filterableAttributes: resulting.filterableAttributes as unknown[],
       faceting: resulting.faceting,
     });
-    const { summary } = await this.broadcasts.broadcast(uid, 'settingsUpdate', details, {
+    const { summary, missed } = await this.broadcasts.broadcast(uid, 'settingsUpdate', details, {
       method: 'PATCH',
       path: `/indexes/${encodeURIComponent(uid)}/settings`,
       body: nodePatch,
@@ -92,7 +93,7 @@ export class SettingsService {
       indexUid: uid,
       settings: details,
     });
-    return summary;
+    return { summary, degraded: missedNodes(missed) };
   }
 }
 
