@@ -1,20 +1,25 @@
 import { forEachLeaf, HARD_GAP, Tokenizer } from './tokenizer.js';
 import type { Document } from './document-store.js';
 
-/** A document's searchable words: parallel arrays, in attribute then position order. */
+/** A document's searchable words, packed as `[wordId, attribute, position]` triples in
+ *  attribute-leaf order (positions ascend within an attribute). */
 export interface DocTokens {
-  words: string[];
-  attrs: number[];
-  positions: number[];
+  data: Int32Array;
 }
+
+export const TOKEN_STRIDE = 3;
 
 /**
  * Word → documents, plus each document's token list (the forward index that ranking reads), plus
- * a sorted dictionary for prefix and typo lookups, rebuilt lazily after writes.
+ * a sorted dictionary for prefix and typo lookups, rebuilt lazily after writes. Words get stable
+ * integer ids so ranking compares numbers, not strings.
  */
 export class InvertedIndex {
-  /** Word → internal ids holding it, ascending. */
-  private readonly postings = new Map<string, number[]>();
+  private readonly ids = new Map<string, number>();
+  /** Word id → word. */
+  readonly vocabulary: string[] = [];
+  /** Word id → internal ids holding it, ascending (undefined once empty). */
+  private readonly postings: Array<number[] | undefined> = [];
   private readonly forward: Array<DocTokens | undefined> = [];
   private readonly pathIds = new Map<string, number>();
   readonly paths: string[] = [];
@@ -27,7 +32,7 @@ export class InvertedIndex {
   ) {}
 
   add(docId: number, doc: Document): void {
-    const tokens: DocTokens = { words: [], attrs: [], positions: [] };
+    const packed: number[] = [];
     const next = new Map<number, number>();
     forEachLeaf(doc, '', (path, text) => {
       if (!this.isSearchable(path)) return;
@@ -35,27 +40,28 @@ export class InvertedIndex {
       const base = next.get(attr) ?? 0;
       let last = -1;
       for (const token of this.tokenizer.tokenize(text)) {
-        tokens.words.push(token.word);
-        tokens.attrs.push(attr);
-        tokens.positions.push(base + token.position);
         last = base + token.position;
-        this.post(token.word, docId);
+        packed.push(this.post(token.word, docId), attr, last);
       }
       if (last >= 0) next.set(attr, last + HARD_GAP);
     });
-    this.forward[docId] = tokens;
+    this.forward[docId] = { data: Int32Array.from(packed) };
   }
 
   remove(docId: number): void {
     const tokens = this.forward[docId];
     if (!tokens) return;
-    for (const word of new Set(tokens.words)) {
-      const docs = this.postings.get(word);
+    const seen = new Set<number>();
+    for (let t = 0; t < tokens.data.length; t += TOKEN_STRIDE) {
+      const id = tokens.data[t]!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const docs = this.postings[id];
       if (!docs) continue;
       const at = lowerBoundNumber(docs, docId);
       if (docs[at] === docId) docs.splice(at, 1);
       if (docs.length === 0) {
-        this.postings.delete(word);
+        this.postings[id] = undefined;
         this.sorted = null;
         this.tails = null;
       }
@@ -67,14 +73,20 @@ export class InvertedIndex {
     return this.forward[docId];
   }
 
-  /** Internal ids of the documents holding `word`, ascending (do not modify). */
-  docs(word: string): readonly number[] | undefined {
-    return this.postings.get(word);
+  /** The id of an indexed word (ids stay stable; a word no document holds has no postings). */
+  wordId(word: string): number | undefined {
+    return this.ids.get(word);
   }
 
-  /** Every indexed word, sorted by UTF-16 code units. */
+  /** Internal ids of the documents holding `word`, ascending (do not modify). */
+  docs(word: string): readonly number[] | undefined {
+    const id = this.ids.get(word);
+    return id === undefined ? undefined : this.postings[id];
+  }
+
+  /** Every word some document holds, sorted by UTF-16 code units. */
   dictionary(): string[] {
-    this.sorted ??= [...this.postings.keys()].sort();
+    this.sorted ??= this.vocabulary.filter((_, id) => this.postings[id] !== undefined).sort();
     return this.sorted;
   }
 
@@ -86,13 +98,20 @@ export class InvertedIndex {
     return this.tails;
   }
 
-  private post(word: string, docId: number): void {
-    const docs = this.postings.get(word);
+  /** Records that the document holds the word; returns the word's id. */
+  private post(word: string, docId: number): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.vocabulary.length;
+      this.vocabulary.push(word);
+      this.ids.set(word, id);
+    }
+    const docs = this.postings[id];
     if (!docs) {
-      this.postings.set(word, [docId]);
+      this.postings[id] = [docId];
       this.sorted = null;
       this.tails = null;
-      return;
+      return id;
     }
     const last = docs[docs.length - 1]!;
     if (last < docId) docs.push(docId);
@@ -101,6 +120,7 @@ export class InvertedIndex {
       const at = lowerBoundNumber(docs, docId);
       if (docs[at] !== docId) docs.splice(at, 0, docId);
     }
+    return id;
   }
 
   private pathId(path: string): number {

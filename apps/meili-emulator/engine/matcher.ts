@@ -1,7 +1,7 @@
 import type { EngineView } from './index-engine.js';
 import { isUnder } from './filterable.js';
 import { holds } from './inverted-index.js';
-import { matchedTerms, textRanks, type MatchContext, type TextRanks } from './match.js';
+import { TermMatches, textRanks, type MatchContext, type TextRanks } from './match.js';
 import { parseQuery, type QueryTerm } from './query.js';
 import type { QueryShape } from './ranking.js';
 
@@ -26,7 +26,8 @@ export class QueryMatcher {
   private readonly termTypos: Int8Array[] = [];
   /** Whether attribute restrictions force reading each document's tokens to know its matches. */
   private readonly exactPath: boolean;
-  private readonly cache = new Map<number, TextRanks>();
+  /** Per internal id, the document's text ranks once computed. */
+  private cache: Array<TextRanks | undefined> = [];
 
   constructor(
     private readonly view: EngineView,
@@ -52,9 +53,24 @@ export class QueryMatcher {
         : 0;
       return weights[attr]!;
     };
+    const words = view.words;
     this.ctx = {
       terms: this.terms,
       strategy: options.strategy,
+      codes: this.terms.map((term) => {
+        const codes = new Uint8Array(words.vocabulary.length);
+        for (const [word, d] of term.derivations) {
+          codes[words.wordId(word)!] = 1 + d.typos + (d.exact ? 4 : 0);
+        }
+        return codes;
+      }),
+      exactIds: this.terms.map((term) => words.wordId(term.word) ?? -1),
+      scratch: new TermMatches(this.terms.length),
+      phrases: this.terms.map((term) =>
+        term.phrases
+          .map((phrase) => phrase.map((w) => words.wordId(w) ?? -1))
+          .filter((ids) => !ids.includes(-1)),
+      ),
       searched: (attr) =>
         (searched[attr] ??=
           restrict === null ||
@@ -71,6 +87,10 @@ export class QueryMatcher {
     this.shape = {
       n: this.terms.length,
       allowedTypos: this.terms.map((t) => t.allowedTypos),
+      typoMax: this.terms.reduce(
+        (acc, t) => [...acc, acc[acc.length - 1]! + Math.max(1, t.allowedTypos)],
+        [1],
+      ),
       maxWeight: explicit ? searchable.length - 1 : null,
     };
   }
@@ -113,7 +133,11 @@ export class QueryMatcher {
   /** Matched terms t1…tk of a candidate. */
   k(doc: number): number {
     if (this.exactPath) return this.ranks(doc).k;
-    return matchedTerms((i) => this.termTypos[i]![doc]! >= 0, this.terms.length, this.ctx.strategy);
+    const n = this.terms.length;
+    let k = 0;
+    while (k < n && this.termTypos[k]![doc]! >= 0) k++;
+    if (this.ctx.strategy === 'all') return k === n ? n : 0;
+    return k;
   }
 
   /** Sum of the least typos of t1…tk. */
@@ -126,11 +150,11 @@ export class QueryMatcher {
   }
 
   ranks(doc: number): TextRanks {
-    let ranks = this.cache.get(doc);
+    if (this.cache.length === 0) this.cache = new Array(this.view.store.capacity).fill(undefined);
+    let ranks = this.cache[doc];
     if (!ranks) {
-      const tokens = this.view.words.tokens(doc) ?? { words: [], attrs: [], positions: [] };
-      ranks = textRanks(tokens, this.ctx);
-      this.cache.set(doc, ranks);
+      const tokens = this.view.words.tokens(doc) ?? { data: new Int32Array(0) };
+      this.cache[doc] = ranks = textRanks(tokens, this.ctx);
     }
     return ranks;
   }

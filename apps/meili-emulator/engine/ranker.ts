@@ -3,12 +3,14 @@ import type { QueryMatcher } from './matcher.js';
 import {
   compareSortKeys,
   merge,
+  rankRatio,
   sortKey,
   sortValue,
   textRank,
   type Rank,
   type Rule,
   type SortKey,
+  type TextRule,
 } from './ranking.js';
 
 export interface Scored {
@@ -93,20 +95,21 @@ export class Ranker {
   }
 
   /** Higher is better: r/m, with the cheap rules read without tokenising the document. */
-  private key(doc: number, rule: Rule['kind']): number {
+  private key(doc: number, rule: TextRule): number {
+    const k = this.matcher.k(doc);
+    if (rule === 'words') return rankRatio(rule, k, 0, null, this.matcher.shape);
+    if (rule === 'typo')
+      return rankRatio(rule, k, this.matcher.typos(doc), null, this.matcher.shape);
     // A single matched term has nothing to be close to: skip reading the document.
-    if (rule === 'proximity' && this.matcher.k(doc) <= 1) return 1;
-    const rank = this.textRank(doc, rule as Exclude<Rule['kind'], 'sort'>);
-    return rank.r / rank.m;
+    if (rule === 'proximity' && k <= 1) return 1;
+    return rankRatio(rule, k, 0, this.matcher.ranks(doc), this.matcher.shape);
   }
 
-  private textRank(doc: number, rule: Exclude<Rule['kind'], 'sort'>): Rank {
+  private textRank(doc: number, rule: TextRule): Rank {
     if (rule === 'words' || rule === 'typo') {
-      const k = this.matcher.k(doc);
-      const typos = rule === 'typo' ? this.matcher.typos(doc) : 0;
       const cheap = {
-        k,
-        typos,
+        k: this.matcher.k(doc),
+        typos: rule === 'typo' ? this.matcher.typos(doc) : 0,
         proximityCost: 0,
         weightSum: 0,
         distanceCost: 0,
