@@ -1,145 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { StaleFenceError } from './fence.js';
 import type { AdminSessionRecord } from './ports/session.port.js';
 import type { Store } from './store.js';
 import { iso, sleep, T0, type StoreHarness } from './contract-fixtures.js';
 
-/** Aliases, leases, TTL tables, jobs and the small feature tables, for any adapter. */
+/** TTL tables, jobs and the small feature tables, for any adapter. */
 export function describeFeatureContract(harness: StoreHarness): void {
   let store: Store;
   beforeAll(() => {
     store = harness.open();
   });
   afterAll(() => store.close());
-
-  describe('aliases', () => {
-    const flip = (targets: string[], extra = {}) => ({
-      targets,
-      actor: 'ops',
-      flippedAt: iso(T0),
-      ...extra,
-    });
-
-    it('creates at version 0 and flips atomically with bounded history', async () => {
-      const created = {
-        name: 'live',
-        kind: 'single' as const,
-        targets: ['v1'],
-        ownerPolicy: null,
-        createdAt: iso(T0),
-      };
-      expect(await store.aliases.create(created)).toBe(true);
-      expect(await store.aliases.create(created)).toBe(false);
-      expect(await store.aliases.get('live')).toMatchObject({
-        version: 0,
-        history: [],
-        targets: ['v1'],
-      });
-      for (let v = 1; v <= 11; v++) {
-        const r = await store.aliases.flip('live', flip([`v${v + 1}`]));
-        expect(r.ok && r.alias.version).toBe(v);
-      }
-      const a = (await store.aliases.get('live'))!;
-      expect(a.targets).toEqual(['v12']);
-      expect(a.history.map((h) => h.version)).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2]);
-      expect(a.history[0]).toEqual({
-        version: 11,
-        targets: ['v12'],
-        flippedAt: iso(T0),
-        actor: 'ops',
-      });
-      expect(await store.aliases.flip('live', flip(['x'], { expectedVersion: 3 }))).toEqual({
-        ok: false,
-        reason: 'version_mismatch',
-        version: 11,
-      });
-      expect(await store.aliases.flip('ghost', flip(['x']))).toEqual({
-        ok: false,
-        reason: 'not_found',
-        version: null,
-      });
-      expect((await store.aliases.list()).map((x) => x.name)).toEqual(['live']);
-      expect(await store.aliases.delete('live')).toBe(true);
-      expect(await store.aliases.get('live')).toBeNull();
-    });
-
-    it('serialises concurrent flips: each one gets its own version', async () => {
-      await store.aliases.create({
-        name: 'hot',
-        kind: 'single',
-        targets: ['a'],
-        ownerPolicy: null,
-        createdAt: iso(T0),
-      });
-      const handles = [store, harness.open(), harness.open(), harness.open()];
-      const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => handles[i % 4]!.aliases.flip('hot', flip([`t${i}`]))),
-      );
-      await Promise.all(handles.slice(1).map((h) => h.close()));
-      const versions = results.map((r) => (r.ok ? r.alias.version : -1)).sort((a, b) => a - b);
-      expect(versions).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-      const final = (await store.aliases.get('hot'))!;
-      expect(final.version).toBe(40);
-      expect(final.history).toHaveLength(10);
-      // The newest history entry is the flip that produced the final targets.
-      expect(final.history[0]).toMatchObject({ version: 40, targets: final.targets });
-    });
-
-    it('refuses a flip carrying a stale fencing token', async () => {
-      const lease = (await store.leases.acquire('alias:hot', 'pod-a', 5000))!;
-      const fence = { scope: 'alias:hot', token: lease.token };
-      expect((await store.aliases.flip('hot', flip(['f1'], { fence }))).ok).toBe(true);
-      await store.leases.release(lease);
-      await store.leases.acquire('alias:hot', 'pod-b', 5000);
-      await expect(store.aliases.flip('hot', flip(['f2'], { fence }))).rejects.toBeInstanceOf(
-        StaleFenceError,
-      );
-      expect((await store.aliases.get('hot'))!.targets).toEqual(['f1']);
-    });
-  });
-
-  describe('leases', () => {
-    it('has one holder at a time among concurrent contenders; tokens grow per acquisition', async () => {
-      const handles = [store, harness.open(), harness.open(), harness.open(), harness.open()];
-      const tokens: number[] = [];
-      for (let round = 0; round < 3; round++) {
-        const got = await Promise.all(
-          handles.map((h, i) => h.leases.acquire('race', `pod-${i}`, 5000)),
-        );
-        const winners = got.filter((l) => l !== null);
-        expect(winners).toHaveLength(1);
-        const lease = winners[0]!;
-        tokens.push(lease.token);
-        expect(await store.leases.get('race')).toEqual(lease);
-        expect(await store.leases.release(lease)).toBe(true);
-      }
-      await Promise.all(handles.slice(1).map((h) => h.close()));
-      expect(tokens[1]).toBeGreaterThan(tokens[0]!);
-      expect(tokens[2]).toBeGreaterThan(tokens[1]!);
-    });
-
-    it('expires, renews only for the holder, and refuses stale tokens after a takeover', async () => {
-      const a = (await store.leases.acquire('short', 'pod-a', 80))!;
-      expect(await store.leases.renew(a, 80)).toBe(true);
-      expect(await store.leases.acquire('short', 'pod-b', 80)).toBeNull();
-      await sleep(200);
-      expect(await store.leases.get('short')).toBeNull();
-      expect(await store.leases.renew(a, 80)).toBe(false);
-      const b = (await store.leases.acquire('short', 'pod-b', 5000))!;
-      expect(b.token).toBeGreaterThan(a.token);
-      expect(await store.leases.isCurrent({ scope: 'short', token: a.token })).toBe(false);
-      expect(await store.leases.isCurrent({ scope: 'short', token: b.token })).toBe(true);
-      expect(await store.leases.release(a)).toBe(false);
-      await expect(
-        store.canaries.put('c', canary('c'), { fence: { scope: 'short', token: a.token } }),
-      ).rejects.toBeInstanceOf(StaleFenceError);
-      expect(await store.canaries.get('c')).toBeNull();
-      await store.canaries.put('c', canary('c'), { fence: { scope: 'short', token: b.token } });
-      expect(await store.canaries.get('c')).toEqual(canary('c'));
-      await store.leases.release(b);
-      await store.canaries.delete('c');
-    });
-  });
 
   describe('TTL tables', () => {
     it('expire sessions, idempotency entries, admin sessions and beacons', async () => {
@@ -372,17 +242,6 @@ export function describeFeatureContract(harness: StoreHarness): void {
       }
     });
   });
-}
-
-function canary(id: string) {
-  return {
-    id,
-    indexUid: 'movies',
-    query: { q: 'x' },
-    assertions: { minHits: 1 },
-    intervalMs: 60_000,
-    enabled: true,
-  };
 }
 
 function adminSession(id: string, expiresAtMs: number): AdminSessionRecord {

@@ -1,5 +1,6 @@
 import { afterAll, describe } from '@jest/globals';
 import type { StoreHarness } from './contract-fixtures.js';
+import { describeCoordinationContract } from './coordination.contract.js';
 import { describeCoreContract } from './core.contract.js';
 import { describeFeatureContract } from './feature.contract.js';
 import { createMemoryStore } from './memory/memory-store.js';
@@ -14,4 +15,5 @@ function memoryHarness(): StoreHarness {
 
 describe('memory store: core', () => describeCoreContract(memoryHarness()));
 describe('memory store: tasks', () => describeTaskContract(memoryHarness()));
+describe('memory store: coordination', () => describeCoordinationContract(memoryHarness()));
 describe('memory store: features', () => describeFeatureContract(memoryHarness()));

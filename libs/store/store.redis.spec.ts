@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { missingService, testRedisUrl, uniquePrefix } from '#lib/testing';
 import type { StoreHarness } from './contract-fixtures.js';
+import { describeCoordinationContract } from './coordination.contract.js';
 import { describeCoreContract } from './core.contract.js';
 import { describeFeatureContract } from './feature.contract.js';
 import { purgeRedisStore } from './redis/purge.js';
@@ -52,4 +53,6 @@ function redisHarness(name: string): StoreHarness {
 
 describe('redis store: core', () => describeCoreContract(redisHarness('core')));
 describe('redis store: tasks', () => describeTaskContract(redisHarness('tasks')));
+describe('redis store: coordination', () =>
+  describeCoordinationContract(redisHarness('coordination')));
 describe('redis store: features', () => describeFeatureContract(redisHarness('features')));

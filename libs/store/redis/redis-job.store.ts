@@ -76,7 +76,7 @@ export class RedisJobStore implements JobStore {
     return ok === 1;
   }
 
-  heartbeat(id: string, worker: string, ttlMs: number): Promise<boolean> {
+  async heartbeat(id: string, worker: string, ttlMs: number): Promise<boolean> {
     const until = this.ctx.clock.now() + checkClaimTtl(ttlMs);
     return this.update(id, worker, 'heartbeat', String(until));
   }
