@@ -147,12 +147,12 @@ export function describeCoordinationContract(harness: StoreHarness): void {
     });
 
     it('expires, renews only for the holder, and refuses stale tokens after a takeover', async () => {
-      const a = (await store.leases.acquire('short', 'pod-a', 80))!;
-      expect(await store.leases.renew(a, 80)).toBe(true);
-      expect(await store.leases.acquire('short', 'pod-b', 80)).toBeNull();
-      await sleep(200);
+      const a = (await store.leases.acquire('short', 'pod-a', 300))!;
+      expect(await store.leases.renew(a, 300)).toBe(true);
+      expect(await store.leases.acquire('short', 'pod-b', 300)).toBeNull();
+      await sleep(450);
       expect(await store.leases.get('short')).toBeNull();
-      expect(await store.leases.renew(a, 80)).toBe(false);
+      expect(await store.leases.renew(a, 300)).toBe(false);
       const b = (await store.leases.acquire('short', 'pod-b', 5000))!;
       expect(b.token).toBeGreaterThan(a.token);
       expect(await store.leases.isCurrent({ scope: 'short', token: a.token })).toBe(false);

@@ -13,7 +13,7 @@ export function describeFeatureContract(harness: StoreHarness): void {
 
   describe('TTL tables', () => {
     it('expire sessions, idempotency entries, admin sessions and beacons', async () => {
-      const ttl = { ttlMs: 100 };
+      const ttl = { ttlMs: 400 };
       await store.sessions.put(
         's1',
         { id: 's1', lastWriteTask: 4, pinnedGroup: 'g1', minSettingsVersion: {} },
@@ -32,11 +32,11 @@ export function describeFeatureContract(harness: StoreHarness): void {
         { pod: 'pod-2', generations: {}, seenAt: iso(T0) },
         { ttlMs: 10_000 },
       );
-      expect(await store.adminSessions.create(adminSession('a1', Date.now() + 100))).toBe(true);
+      expect(await store.adminSessions.create(adminSession('a1', Date.now() + 400))).toBe(true);
       expect(await store.adminSessions.create(adminSession('old', Date.now() - 1))).toBe(false);
       expect((await store.beacons.list()).results.map((b) => b.pod)).toEqual(['pod-1', 'pod-2']);
       expect(await store.sessions.get('s1')).not.toBeNull();
-      await sleep(250);
+      await sleep(600);
       expect(await store.sessions.get('s1')).toBeNull();
       expect(await store.idempotency.get('k1')).toBeNull();
       expect(await store.adminSessions.get('a1')).toBeNull();
@@ -61,12 +61,12 @@ export function describeFeatureContract(harness: StoreHarness): void {
       await store.sessions.put(
         's2',
         { id: 's2', lastWriteTask: 1, pinnedGroup: null, minSettingsVersion: {} },
-        { ttlMs: 100 },
+        { ttlMs: 400 },
       );
       expect(await store.sessions.update('s2', (s) => ({ ...s, lastWriteTask: 2 }))).toMatchObject({
         lastWriteTask: 2,
       });
-      await sleep(250);
+      await sleep(600);
       expect(await store.sessions.get('s2')).toBeNull();
     });
 

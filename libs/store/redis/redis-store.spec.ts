@@ -68,10 +68,10 @@ describe('redis adapter', () => {
     const p = newPrefix();
     const store = createRedisStore({ client: redis, prefix: p });
     const rec = (i: number) => ({ key: `k${i}`, bodyHash: 'h', taskUid: i, createdAt: '' });
-    for (let i = 0; i < 5; i++) await store.idempotency.putIfAbsent(`k${i}`, rec(i), { ttlMs: 30 });
+    for (let i = 0; i < 5; i++) await store.idempotency.putIfAbsent(`k${i}`, rec(i), { ttlMs: 300 });
     const index = new RedisKeys(p).tableIndex('idempotency');
     expect(await redis.zcard(index)).toBe(5);
-    await sleep(80);
+    await sleep(400);
     await store.idempotency.putIfAbsent('fresh', rec(9), { ttlMs: 10_000 });
     expect(await redis.zrange(index, '0', '-1')).toEqual(['fresh']);
     await store.close();
