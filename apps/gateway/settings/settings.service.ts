@@ -72,22 +72,26 @@ export class SettingsService {
       return { summary };
     }
     const resulting = applySettingsPatch(index.settings as unknown as Settings, patch);
-    await this.store.indexes.update(uid, (r) => ({
-      ...r,
-      settings: resulting as unknown as Record<string, unknown>,
-      settingsVersion: r.settingsVersion + 1,
-      updatedAt: new Date().toISOString(),
-    }));
-    this.registry.forget(uid);
     const nodePatch = toNodeSettingsPatch(details, {
       filterableAttributes: resulting.filterableAttributes as unknown[],
       faceting: resulting.faceting,
     });
+    // Nodes first: a patch every node refuses throws here and leaves the client's view as it was.
     const { summary, missed } = await this.broadcasts.broadcast(uid, 'settingsUpdate', details, {
       method: 'PATCH',
       path: `/indexes/${encodeURIComponent(uid)}/settings`,
       body: nodePatch,
     });
+    await this.store.indexes.update(uid, (r) => ({
+      ...r,
+      settings: applySettingsPatch(r.settings as unknown as Settings, patch) as unknown as Record<
+        string,
+        unknown
+      >,
+      settingsVersion: r.settingsVersion + 1,
+      updatedAt: new Date().toISOString(),
+    }));
+    this.registry.forget(uid);
     this.bus.publish('indexes.settings', {
       taskUid: summary.taskUid,
       indexUid: uid,
