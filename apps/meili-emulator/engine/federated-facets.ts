@@ -1,5 +1,5 @@
 import { MeiliError } from '#lib/errors';
-import { compareBytes, normalizeValue } from '#lib/filter';
+import { compareBytes } from '#lib/filter';
 import { isFilterable } from './filterable.js';
 import type { IndexEngine } from './index-engine.js';
 import { facetsOf } from './search.js';
@@ -41,12 +41,12 @@ export function federatedFacets(
     byIndex[uid] = { distribution: facetDistribution, stats: facetStats };
   }
   if (!mergeFacets) return { facetsByIndex: byIndex };
-  return merge(Object.values(byIndex), mergeFacets.maxValuesPerFacet ?? 100);
+  return merge(Object.values(byIndex), mergeFacets.maxValuesPerFacet);
 }
 
 function merge(
   parts: Array<{ distribution: Distribution; stats: Stats }>,
-  maxValuesPerFacet: number,
+  maxValuesPerFacet: number | undefined,
 ): { facetDistribution: Distribution; facetStats: Stats } {
   const facetDistribution: Distribution = {};
   const facetStats: Stats = {};
@@ -62,10 +62,11 @@ function merge(
         : { min, max };
     }
   }
+  // Merged values sort by their raw text, as a real node does, and are cut only on request.
   for (const [field, values] of Object.entries(facetDistribution)) {
     const kept = Object.entries(values)
-      .sort((a, b) => compareBytes(normalizeValue(a[0]), normalizeValue(b[0])))
-      .slice(0, maxValuesPerFacet);
+      .sort((a, b) => compareBytes(a[0], b[0]))
+      .slice(0, maxValuesPerFacet ?? Infinity);
     facetDistribution[field] = Object.fromEntries(kept);
   }
   return { facetDistribution, facetStats };

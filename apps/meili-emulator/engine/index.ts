@@ -9,4 +9,4 @@ export {
 } from './settings.js';
 export { parseSettingsPatch, parseSettingValue } from './settings-parse.js';
 export { IndexEngine, type Document } from './index-engine.js';
-export { multiSearch } from './federation.js';
+export { multiSearch } from './multi-search.js';

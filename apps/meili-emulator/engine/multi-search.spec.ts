@@ -148,6 +148,18 @@ describe('multiSearch', () => {
       { federation: {}, queries: [{ indexUid: 'movies', federationOptions: { remote: 'x' } }] },
       'emulator_unsupported',
     ],
+    [
+      { federation: {}, queries: [{ indexUid: 'movies', federationOptions: { weight: -1 } }] },
+      'invalid_multi_search_weight',
+    ],
+    [{ federation: { page: 1 }, queries: [] }, 'bad_request'],
+    [{ federation: { limit: -1 }, queries: [] }, 'invalid_search_limit'],
+    [
+      { federation: { mergeFacets: { maxValuesPerFacet: 'x' } }, queries: [] },
+      'invalid_multi_search_max_values_per_facet',
+    ],
+    [{ federation: { mergeFacets: 1 }, queries: [] }, 'invalid_multi_search_merge_facets'],
+    [{ federation: { facetsByIndex: [] }, queries: [] }, 'invalid_multi_search_facets_by_index'],
   ])('rejects %j with %s', (body, code) => {
     expect(codeOf(() => multiSearch(body, resolve))).toBe(code);
   });
