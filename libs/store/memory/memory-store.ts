@@ -3,11 +3,9 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Store } from '../store.js';
 import { TABLES } from '../tables.js';
 import { MemoryAliasStore } from './memory-alias.store.js';
-import {
-  MemoryCanaryRunStore,
-  MemoryRateLimitStore,
-  MemoryRevocationBus,
-} from './memory-counters.js';
+import { MemoryCanaryRunStore } from './memory-canary-run.store.js';
+import { MemoryRateLimitStore } from './memory-rate-limit.store.js';
+import { MemoryRevocationBus } from './memory-revocation.bus.js';
 import { MemoryHintStore } from './memory-hint.store.js';
 import { MemoryJobStore } from './memory-job.store.js';
 import { MemoryLeaseStore } from './memory-lease.store.js';

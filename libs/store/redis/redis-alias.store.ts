@@ -9,7 +9,7 @@ import type {
 } from '../ports/alias.port.js';
 import { checkRetention } from '../checks.js';
 import { ALIAS_CREATE, ALIAS_DELETE, ALIAS_FLIP } from './lua/alias.lua.js';
-import { fenceOf, type RedisContext } from './redis-table.js';
+import { execReplies, fenceOf, type RedisContext } from './redis-context.js';
 
 function fromHash(fields: Record<string, string>, history: string[]): AliasRecord {
   return {
@@ -40,11 +40,7 @@ export class RedisAliasStore implements AliasStore {
       .hgetall(keys.alias(name))
       .lrange(keys.aliasHistory(name), '0', '-1')
       .exec();
-    const [[e1, fields], [e2, history]] = replies as [
-      [Error | null, Record<string, string>],
-      [Error | null, string[]],
-    ];
-    if (e1 || e2) throw e1 ?? e2;
+    const [fields, history] = execReplies(replies) as [Record<string, string>, string[]];
     return Object.keys(fields).length === 0 ? null : fromHash(fields, history);
   }
 

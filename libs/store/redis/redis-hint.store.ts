@@ -1,6 +1,6 @@
 import type { HintBatch, HintStore } from '../ports/hint.port.js';
 import { HINT_ACK, HINT_APPEND } from './lua/hint.lua.js';
-import type { RedisContext } from './redis-table.js';
+import type { RedisContext } from './redis-context.js';
 
 export const DEFAULT_HINT_PAGE = 100;
 

@@ -1,7 +1,7 @@
 import { checkTtl } from '../checks.js';
 import type { JobRecord, JobState, JobStore, NewJob } from '../ports/job.port.js';
 import { JOB_CLAIM_NEXT, JOB_CREATE, JOB_DELETE, JOB_UPDATE } from './lua/job.lua.js';
-import type { RedisContext } from './redis-table.js';
+import { execReplies, type RedisContext } from './redis-context.js';
 
 function fromHash(f: Record<string, string>): JobRecord {
   return {
@@ -114,12 +114,7 @@ export class RedisJobStore implements JobStore {
     const members = await this.ctx.redis.zrange(this.ctx.keys.jobsAll(), '0', '-1');
     const pipe = this.ctx.redis.pipeline();
     for (const m of members) pipe.hgetall(this.ctx.keys.jobPrefix() + m);
-    const replies = (await pipe.exec()) ?? [];
-    return replies
-      .map(([err, f]) => {
-        if (err) throw err;
-        return f as Record<string, string>;
-      })
+    return execReplies<Record<string, string>>(await pipe.exec())
       .filter((f) => Object.keys(f).length > 0)
       .map(fromHash)
       .filter((j) => type === undefined || j.type === type);

@@ -2,7 +2,7 @@ import { checkTtl } from '../checks.js';
 import type { Fence } from '../fence.js';
 import type { Lease, LeaseStore } from '../ports/lease.port.js';
 import { LEASE_ACQUIRE, LEASE_RELEASE, LEASE_RENEW } from './lua/lease.lua.js';
-import type { RedisContext } from './redis-table.js';
+import type { RedisContext } from './redis-context.js';
 
 const checkLeaseTtl = (ttlMs: number): number => checkTtl('lease', ttlMs);
 

@@ -2,7 +2,8 @@ import type { Fence } from '../fence.js';
 import type { ScopedKeyRecord, ScopedKeyStore, ScopedKeyWrite } from '../ports/scoped-key.port.js';
 import { TABLES } from '../tables.js';
 import { SCOPED_KEY_PUT } from './lua/scoped-key.lua.js';
-import { fenceOf, RedisTable, type RedisContext } from './redis-table.js';
+import { fenceOf, type RedisContext } from './redis-context.js';
+import { RedisTable } from './redis-table.js';
 
 const SCOPED_KEYS_TABLE = TABLES.scopedKeys;
 

@@ -68,7 +68,8 @@ describe('redis adapter', () => {
     const p = newPrefix();
     const store = createRedisStore({ client: redis, prefix: p });
     const rec = (i: number) => ({ key: `k${i}`, bodyHash: 'h', taskUid: i, createdAt: '' });
-    for (let i = 0; i < 5; i++) await store.idempotency.putIfAbsent(`k${i}`, rec(i), { ttlMs: 300 });
+    for (let i = 0; i < 5; i++)
+      await store.idempotency.putIfAbsent(`k${i}`, rec(i), { ttlMs: 300 });
     const index = new RedisKeys(p).tableIndex('idempotency');
     expect(await redis.zcard(index)).toBe(5);
     await sleep(400);

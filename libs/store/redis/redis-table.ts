@@ -1,5 +1,3 @@
-import type { Redis } from 'ioredis';
-import type { Clock } from '../clock.js';
 import type { Fence } from '../fence.js';
 import {
   pageBounds,
@@ -10,21 +8,7 @@ import {
   type TableSpec,
 } from '../ports/table.port.js';
 import { TABLE_CAS, TABLE_DELETE, TABLE_PUT } from './lua/table.lua.js';
-import type { RedisKeys } from './keys.js';
-import { fenceArgs, type ScriptRunner } from './script-runner.js';
-
-export const MAX_CAS_ATTEMPTS = 100;
-
-export interface RedisContext {
-  redis: Redis;
-  keys: RedisKeys;
-  scripts: ScriptRunner;
-  clock: Clock;
-}
-
-export function fenceOf(ctx: RedisContext, fence?: Fence): [string, string] {
-  return fenceArgs((s) => ctx.keys.lease(s), ctx.keys.noLease(), fence);
-}
+import { execReplies, fenceOf, MAX_CAS_ATTEMPTS, type RedisContext } from './redis-context.js';
 
 /** A Table as JSON strings plus a sorted-set index (see lua/table.lua.ts). */
 export class RedisTable<T> implements Table<T> {
@@ -116,11 +100,7 @@ export class RedisTable<T> implements Table<T> {
     if (this.spec.ttl) tx.zremrangebyscore(this.index, '-inf', `(${this.ctx.clock.now()}`);
     tx.zcard(this.index);
     if (limit > 0) tx.zrange(this.index, String(offset), String(offset + limit - 1));
-    const replies = (await tx.exec()) ?? [];
-    const values = replies.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
+    const values = execReplies(await tx.exec());
     if (this.spec.ttl) values.shift();
     const total = values[0] as number;
     const ids = (values[1] as string[] | undefined) ?? [];

@@ -3,7 +3,7 @@ import type { TaskFilter, TaskPage, TaskQuery, TaskRecord, TaskStore } from '../
 import { checkUid } from '../checks.js';
 import { checkTaskQuery, taskLimit } from '../task-query.js';
 import { TASK_LIST, TASK_WRITE } from './lua/task.lua.js';
-import { MAX_CAS_ATTEMPTS, type RedisContext } from './redis-table.js';
+import { MAX_CAS_ATTEMPTS, type RedisContext } from './redis-context.js';
 import { indexMoves, listPlan, taskIndexEntries, type IndexEntry } from './task-index.js';
 
 const DELETE_CHUNK = 500;

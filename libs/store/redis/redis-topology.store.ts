@@ -8,7 +8,7 @@ import type {
   TopologyStore,
 } from '../ports/topology.port.js';
 import { TOPOLOGY_COMMIT } from './lua/topology.lua.js';
-import { fenceOf, type RedisContext } from './redis-table.js';
+import { execReplies, fenceOf, type RedisContext } from './redis-context.js';
 
 const byUid = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -42,10 +42,11 @@ export class RedisTopologyStore implements TopologyStore {
       .get(keys.topology())
       .hgetall(keys.placements())
       .exec();
-    const [epoch, topology, placements] = (replies ?? []).map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    }) as [string | null, string | null, Record<string, string>];
+    const [epoch, topology, placements] = execReplies(replies) as [
+      string | null,
+      string | null,
+      Record<string, string>,
+    ];
     const uids = Object.keys(placements).sort(byUid);
     return {
       epoch: Number(epoch ?? 0),
