@@ -1,0 +1,335 @@
+/**
+ * Gateway benchmark, every figure side by side in one run:
+ * 1. Same corpus (emulator nodes) through the gateway into 3 nodes (RF 2, S 16) and straight into
+ *    one node: ingest docs/s (ratio), 20-hit search latency p50/p99 at concurrency 1 (interleaved),
+ *    the gateway's added p50/p99, and searches/s at concurrency 32.
+ * 2. Canned nodes: 3 tiny HTTP servers answering a fixed realistic search reply at once, so the
+ *    gateway's own cost shows: searches/s per gateway process, gateway CPU µs per search (from
+ *    /proc/<pid>/stat) and its RSS under load.
+ * The load generator runs in this process, on the same (2-core) machine as everything else.
+ */
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Pool } from 'undici';
+import {
+  builtApp,
+  startProcess,
+  startStack,
+  testNatsUrl,
+  testRedisUrl,
+  uniquePrefix,
+  type RunningProcess,
+} from '#lib/testing';
+import { generateCorpus, generateQueries } from './lib/emulator-corpus.js';
+
+const DOCUMENTS = 20_000;
+const BATCH = 5_000;
+const LATENCY_QUERIES = 400;
+const WARMUP = 60;
+const LOAD_SECONDS = 4;
+const CONCURRENCY = 32;
+const MASTER = 'bench-master-key-0123456789';
+const NODE_KEY = 'bench-node-key-0123456789';
+const SETTINGS = { filterableAttributes: ['genre', 'year'], sortableAttributes: ['year', 'price'] };
+const TARGETS = {
+  addedP50Ms: 1,
+  addedP99Ms: 3,
+  cannedSearchesPerSecond: 2000,
+  ingestRatio: 0.8,
+  rssMb: 256,
+};
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** A keep-alive client for one base URL. */
+function client(url: string, key: string) {
+  const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  return {
+    async call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: string) {
+      const res = await pool.request({ method, path, headers, body });
+      const text = await res.body.text();
+      if (res.statusCode >= 400) throw new Error(`${method} ${path} → ${res.statusCode} ${text}`);
+      return text;
+    },
+    close: () => pool.close(),
+  };
+}
+type Client = ReturnType<typeof client>;
+
+async function waitIdle(nodeUrls: string[]) {
+  for (const url of nodeUrls) {
+    const res = await fetch(`${url}/_emulator/tasks/idle?timeoutMs=120000`);
+    if (res.status !== 200) throw new Error(`${url} did not finish indexing`);
+  }
+}
+
+/** Sequential latencies of the same queries, alternating sides so drift hits both alike. */
+async function latencies(sides: Client[], path: string, bodies: string[]): Promise<number[][]> {
+  for (const body of bodies.slice(0, WARMUP))
+    for (const c of sides) await c.call('POST', path, body);
+  const out = sides.map(() => [] as number[]);
+  for (const body of bodies) {
+    for (const [i, c] of sides.entries()) {
+      const t0 = performance.now();
+      await c.call('POST', path, body);
+      out[i]!.push(performance.now() - t0);
+    }
+  }
+  return out.map((l) => l.sort((a, b) => a - b));
+}
+
+/** Searches/s with `CONCURRENCY` requests in flight for `seconds`. */
+async function throughput(c: Client, path: string, bodies: string[], seconds: number) {
+  let done = 0;
+  let next = 0;
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        await c.call('POST', path, bodies[next++ % bodies.length]);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+async function realNodes(): Promise<Record<string, unknown>> {
+  const stack = await startStack({
+    nodes: 3,
+    replicationFactor: 2,
+    shards: 16,
+    reconciler: false,
+    masterKey: MASTER,
+  });
+  const direct = await startProcess(
+    builtApp('meili-emulator'),
+    ['--http-addr', '127.0.0.1:0', '--master-key', NODE_KEY],
+    {},
+  );
+  const gw = client(stack.gatewayUrl, MASTER);
+  const one = client(direct.listening.url, NODE_KEY);
+  try {
+    await gw.call('POST', '/indexes', JSON.stringify({ uid: 'bench', primaryKey: 'id' }));
+    await one.call('POST', '/indexes', JSON.stringify({ uid: 'bench', primaryKey: 'id' }));
+    await gw.call('PATCH', '/indexes/bench/settings', JSON.stringify(SETTINGS));
+    await one.call('PATCH', '/indexes/bench/settings', JSON.stringify(SETTINGS));
+    await waitIdle([...stack.nodes.map((n) => n.url), direct.listening.url]);
+
+    const corpus = generateCorpus(DOCUMENTS);
+    const batches = Array.from({ length: DOCUMENTS / BATCH }, (_, i) =>
+      JSON.stringify(corpus.slice(i * BATCH, (i + 1) * BATCH)),
+    );
+    const ingest = async (c: Client, nodes: string[]) => {
+      const t0 = performance.now();
+      for (const body of batches) await c.call('POST', '/indexes/bench/documents', body);
+      await waitIdle(nodes);
+      return DOCUMENTS / ((performance.now() - t0) / 1000);
+    };
+    const directIngest = await ingest(one, [direct.listening.url]);
+    const gatewayIngest = await ingest(
+      gw,
+      stack.nodes.map((n) => n.url),
+    );
+
+    const bodies = generateQueries(LATENCY_QUERIES, 11).map((q) =>
+      JSON.stringify({ ...q, limit: 20 }),
+    );
+    const [gwLat, oneLat] = (await latencies([gw, one], '/indexes/bench/search', bodies)) as [
+      number[],
+      number[],
+    ];
+    const directQps = await throughput(one, '/indexes/bench/search', bodies, LOAD_SECONDS);
+    const gatewayQps = await throughput(gw, '/indexes/bench/search', bodies, LOAD_SECONDS);
+    const addedP50 = percentile(gwLat, 50) - percentile(oneLat, 50);
+    const addedP99 = percentile(gwLat, 99) - percentile(oneLat, 99);
+    return {
+      'corpus (documents), batches': `${DOCUMENTS}, ${DOCUMENTS / BATCH} × ${BATCH}`,
+      'ingest: one node directly (docs/s)': Math.round(directIngest),
+      'ingest: gateway → 3 nodes RF 2 (docs/s)': Math.round(gatewayIngest),
+      [`ingest ratio gateway/direct (target ≥ ${TARGETS.ingestRatio})`]: round(
+        gatewayIngest / directIngest,
+      ),
+      'search c=1, 20 hits: direct p50 / p99 (ms)': `${round(percentile(oneLat, 50))} / ${round(percentile(oneLat, 99))}`,
+      'search c=1, 20 hits: gateway over 3 nodes p50 / p99 (ms)': `${round(percentile(gwLat, 50))} / ${round(percentile(gwLat, 99))}`,
+      [`added p50 (ms, target ≤ ${TARGETS.addedP50Ms})`]: round(addedP50),
+      [`added p99 (ms, target ≤ ${TARGETS.addedP99Ms})`]: round(addedP99),
+      [`searches/s at c=${CONCURRENCY}: direct`]: Math.round(directQps),
+      [`searches/s at c=${CONCURRENCY}: gateway over 3 nodes`]: Math.round(gatewayQps),
+    };
+  } finally {
+    await Promise.all([gw.close(), one.close()]);
+    await Promise.all([stack.stop(), direct.stop()]);
+  }
+}
+
+/** A search reply as one node sends it for a 20-hit page (ranking details, shard tag and all). */
+function cannedReply(node: number): Buffer {
+  const hits = Array.from({ length: 20 }, (_, k) => {
+    const id = node * 1000 + k;
+    return {
+      id,
+      title: `river stone light ${id}`,
+      overview: 'an overview of the document about a hidden dragon and a silver castle by the sea',
+      genre: 'drama',
+      year: 1990 + (k % 30),
+      tags: ['river', 'stone'],
+      _miroir_shard: '.-',
+      _rankingScore: 0.9 - k * 0.01,
+      _rankingScoreDetails: {
+        words: { order: 0, matchingWords: 1, maxMatchingWords: 1, score: 1 },
+        typo: { order: 1, typoCount: 0, maxTypoCount: 1, score: 1 },
+        proximity: { order: 2, score: 1 },
+        attribute: {
+          order: 3,
+          attributeRankingOrderScore: 1,
+          queryWordDistanceScore: 1,
+          score: 1 - (k + node) * 0.01,
+        },
+        exactness: { order: 4, matchType: 'exactMatch', score: 1 },
+      },
+    };
+  });
+  return Buffer.from(
+    JSON.stringify({
+      hits,
+      query: 'river',
+      processingTimeMs: 0,
+      limit: 20,
+      offset: 0,
+      estimatedTotalHits: 4321,
+      requestUid: '00000000-0000-4000-8000-000000000000',
+    }),
+  );
+}
+
+/** A node that answers every search at once with the same reply, and every write with a task. */
+async function cannedNode(node: number): Promise<Server> {
+  const search = cannedReply(node);
+  let taskUid = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const isSearch = req.method === 'POST' && req.url?.endsWith('/search');
+      const body = isSearch
+        ? search
+        : req.method === 'GET'
+          ? Buffer.from('{"status":"available"}')
+          : Buffer.from(
+              JSON.stringify({
+                taskUid: taskUid++,
+                indexUid: 'bench',
+                status: 'enqueued',
+                type: 'settingsUpdate',
+                enqueuedAt: new Date().toISOString(),
+              }),
+            );
+      res.writeHead(isSearch || req.method === 'GET' ? 200 : 202, {
+        'content-type': 'application/json',
+        'content-length': body.length,
+      });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+/** utime + stime of a process, in µs (clock ticks are 1/100 s on Linux). */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return line ? Number(line[1]) / 1024 : NaN;
+}
+
+async function cannedNodes(): Promise<Record<string, unknown>> {
+  const servers = await Promise.all([0, 1, 2].map(cannedNode));
+  const nodes = servers.map((s, i) => ({
+    id: `canned-${i}`,
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    group: '0',
+  }));
+  let gateway: RunningProcess | undefined;
+  try {
+    gateway = await startProcess(builtApp('gateway'), [], {
+      MIROIR_HTTP_ADDR: '127.0.0.1:0',
+      MIROIR_MASTER_KEY: MASTER,
+      MIROIR_ADMIN_API_KEY: 'bench-admin-key-0123456789',
+      MIROIR_NODE_KEY: NODE_KEY,
+      MIROIR_REDIS_URL: testRedisUrl(),
+      MIROIR_NATS_URL: testNatsUrl(),
+      MIROIR_KEY_PREFIX: uniquePrefix('bench'),
+      MIROIR_SHARDS: '16',
+      MIROIR_REPLICATION_FACTOR: '2',
+      MIROIR_NODES: JSON.stringify(nodes),
+    });
+    const pid = gateway.child.pid!;
+    const gw = client(gateway.listening.url, MASTER);
+    try {
+      await gw.call('POST', '/indexes', JSON.stringify({ uid: 'bench', primaryKey: 'id' }));
+      const bodies = [
+        '{"q":"river","limit":20}',
+        '{"q":"river stone","limit":20}',
+        '{"q":"light","limit":20,"offset":0}',
+      ];
+      await throughput(gw, '/indexes/bench/search', bodies, 1); // warm up (JIT, pools)
+      let peakRss = 0;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 200);
+      const cpu0 = cpuMicros(pid);
+      const t0 = performance.now();
+      const qps = await throughput(gw, '/indexes/bench/search', bodies, LOAD_SECONDS + 1);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpuPerSearch = (cpuMicros(pid) - cpu0) / (qps * seconds);
+      clearInterval(sampler);
+      peakRss = Math.max(peakRss, rssMb(pid));
+      return {
+        [`canned nodes: searches/s, one gateway process, c=${CONCURRENCY} (target ≥ ${TARGETS.cannedSearchesPerSecond})`]:
+          Math.round(qps),
+        'canned nodes: gateway CPU per search (µs)': Math.round(cpuPerSearch),
+        'canned nodes: gateway CPU-bound ceiling (searches/s per core)': Math.round(
+          1e6 / cpuPerSearch,
+        ),
+        [`canned nodes: gateway peak RSS under load (MB, target ≤ ${TARGETS.rssMb})`]: round(
+          peakRss,
+          1,
+        ),
+      };
+    } finally {
+      await gw.close();
+    }
+  } finally {
+    await gateway?.stop();
+    for (const s of servers) s.closeAllConnections();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const real = await realNodes();
+  const canned = await cannedNodes();
+  return {
+    ...real,
+    ...canned,
+    'bench wall time (s)': round((performance.now() - started) / 1000, 1),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(await run());
+}
