@@ -67,6 +67,7 @@ export class Reconciler {
       store: this.store,
       nodes: this.nodes,
       publish: (task) => this.bus.publish('tasks.status', task),
+      flush: () => this.bus.flush(),
       layout: () => this.layout,
       log: this.log,
     });

@@ -25,6 +25,8 @@ export interface FollowerDeps {
   nodes: NodeApi;
   /** Publishes `miroir.tasks.<uid>.<status>` (the bus, or a recorder in tests). */
   publish: (task: ReturnType<typeof toTaskObject>) => void;
+  /** Resolves once published events reached the server. */
+  flush: () => Promise<void>;
   layout: () => CopyLayout;
   log: Log;
   now?: () => number;
@@ -49,8 +51,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * Follows one Miroir task to a terminal status: polls its node tasks with backoff, asks `next`
  * what the record should say, stores it only when it changed (compare-and-set: a concurrent
  * writer makes `next` run again on the fresh record) and publishes after the store accepted the
- * change. A record found terminal is left alone, so a restarted reconciler never announces a
- * second outcome.
+ * change. A record found terminal is never changed, so a restarted reconciler never announces a
+ * second outcome; its stored outcome is announced again instead (the process that stored it may
+ * have died before its event left), so subscribers see every outcome at least once.
  */
 export class TaskFollower {
   private readonly now: () => number;
@@ -62,7 +65,10 @@ export class TaskFollower {
   async follow(uid: number, signal: AbortSignal): Promise<FollowOutcome> {
     let task = await this.deps.store.tasks.get(uid);
     if (!task) return 'gone';
-    if (isTerminal(task.status)) return 'already-terminal';
+    if (isTerminal(task.status)) {
+      await this.announce(task);
+      return 'already-terminal';
+    }
     const seen: Record<string, NodeTaskView> = {};
     const extra: Pick<Observation, 'cancelTargets' | 'deletedTasks'> = {};
     let attempt = 0;
@@ -150,14 +156,18 @@ export class TaskFollower {
       return step.task;
     });
     if (!stored) return null;
-    if (moved !== null) {
-      try {
-        this.deps.publish(toTaskObject(stored));
-      } catch (err) {
-        this.deps.log('error', 'publish-failed', { uid, status: moved, error: String(err) });
-      }
-      this.deps.log(isTerminal(moved) ? 'info' : 'debug', 'task-status', { uid, status: moved });
-    }
+    if (moved !== null) await this.announce(stored);
     return { task: stored, published: moved !== null };
+  }
+
+  /** Publishes the task object; a terminal one is flushed before the job may complete. */
+  private async announce(task: TaskRecord): Promise<void> {
+    try {
+      this.deps.publish(toTaskObject(task));
+      if (isTerminal(task.status)) await this.deps.flush();
+    } catch (err) {
+      this.deps.log('error', 'publish-failed', { uid: task.uid, error: String(err) });
+    }
+    this.deps.log('debug', 'task-status', { uid: task.uid, status: task.status });
   }
 }

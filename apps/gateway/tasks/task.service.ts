@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventBus } from '#lib/bus';
 import { MeiliError, type ErrorObject } from '#lib/errors';
 import { JobQueues } from '#lib/jobs';
 import { allowsIndex, type TaskFilterParams, type TaskQueryParams } from '#lib/meili-api';
 import type { NodeTask, Store, TaskHint, TaskRecord } from '#lib/store';
+import { toTaskObject } from '#lib/reconcile';
 import type { Access } from '../auth/access.js';
 import { STORE } from '../infra/tokens.js';
 import { renderTask, summarise, type TaskSummary } from './task-view.js';
@@ -24,9 +26,12 @@ export interface NewTask {
  */
 @Injectable()
 export class TaskService {
+  private readonly logger = new Logger('Tasks');
+
   constructor(
     @Inject(STORE) private readonly store: Store,
     private readonly jobs: JobQueues,
+    private readonly bus: EventBus,
   ) {}
 
   /** Allocates the uid first, for records (hints) that must carry it before the task exists. */
@@ -55,7 +60,21 @@ export class TaskService {
     };
     await this.store.tasks.create(task);
     if (!failed) await this.jobs.enqueue('tasks', { taskUid });
+    else this.announceRefused(task);
     return summarise(task);
+  }
+
+  /**
+   * A refused task never reaches the reconciler (it is terminal from the start), so its terminal
+   * status is published here; subscribers to `miroir.tasks.>` see every outcome.
+   */
+  private announceRefused(task: TaskRecord): void {
+    try {
+      this.bus.publish('tasks.status', toTaskObject(task));
+    } catch (err) {
+      // An index uid the subject cannot carry (the request was refused for it): no event.
+      this.logger.warn(`task ${task.uid}: status not published (${String(err)})`);
+    }
   }
 
   /** A task refused before any node was called: failed at once with Meilisearch's error. */
