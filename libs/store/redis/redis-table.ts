@@ -7,8 +7,10 @@ import {
   type Table,
   type TableSpec,
 } from '../ports/table.port.js';
-import { TABLE_CAS, TABLE_DELETE, TABLE_PUT } from './lua/table.lua.js';
-import { execReplies, fenceOf, MAX_CAS_ATTEMPTS, type RedisContext } from './redis-context.js';
+import { TABLE_CAS, TABLE_DELETE, TABLE_LIST, TABLE_PUT } from './lua/table.lua.js';
+import { fenceOf, MAX_CAS_ATTEMPTS, type RedisContext } from './redis-context.js';
+
+const MAX_PAGE = 1_000_000_000;
 
 /** A Table as JSON strings plus a sorted-set index (see lua/table.lua.ts). */
 export class RedisTable<T> implements Table<T> {
@@ -46,13 +48,11 @@ export class RedisTable<T> implements Table<T> {
     mode: 'set' | 'nx',
   ): Promise<unknown> {
     const ttl = this.ttlOf(options);
-    const now = this.ctx.clock.now();
-    const score = ttl === '' ? 0 : now + Number(ttl);
     const [lease, token] = fenceOf(this.ctx, options.fence);
     return this.ctx.scripts.run(
       TABLE_PUT,
       [lease, this.key(id), this.index],
-      [token, id, JSON.stringify(value), ttl, score, mode, now],
+      [token, id, JSON.stringify(value), ttl, mode],
       options.fence,
     );
   }
@@ -96,17 +96,15 @@ export class RedisTable<T> implements Table<T> {
 
   async list(page?: PageRequest): Promise<Page<T>> {
     const { offset, limit } = pageBounds(page);
-    const tx = this.ctx.redis.multi();
-    if (this.spec.ttl) tx.zremrangebyscore(this.index, '-inf', `(${this.ctx.clock.now()}`);
-    tx.zcard(this.index);
-    if (limit > 0) tx.zrange(this.index, String(offset), String(offset + limit - 1));
-    const values = execReplies(await tx.exec());
-    if (this.spec.ttl) values.shift();
-    const total = values[0] as number;
-    const ids = (values[1] as string[] | undefined) ?? [];
+    // Lua prints numbers with 14 significant digits: keep "everything" limits well below that.
+    const [total, ...ids] = (await this.ctx.scripts.run(
+      TABLE_LIST,
+      [this.index],
+      [this.spec.ttl ? 'ttl' : '', Math.min(offset, MAX_PAGE), Math.min(limit, MAX_PAGE)],
+    )) as [number, ...string[]];
     if (ids.length === 0) return { results: [], total };
     const raws = await this.ctx.redis.mget(ids.map((id) => this.key(id)));
-    // A record can outlive its index entry by a clock skew only; drop index entries whose record is gone.
+    // An index entry can outlive its record by a millisecond of expiry rounding; drop such entries.
     const gone = ids.filter((_, i) => raws[i] === null);
     if (gone.length > 0) await this.ctx.redis.zrem(this.index, ...gone);
     const results = raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as T);
