@@ -3,7 +3,7 @@ import { parseFilter } from '#lib/filter';
 import type { Document } from './document-store.js';
 import { checkFilterable, isUnder } from './filterable.js';
 import { selectFields } from './format.js';
-import type { EngineView } from './index-engine.js';
+import type { EngineView } from './engine-view.js';
 import { compareSortKeys, sortKey } from './ranking.js';
 
 const PARAMS = ['offset', 'limit', 'fields', 'filter', 'ids', 'sort', 'retrieveVectors'];

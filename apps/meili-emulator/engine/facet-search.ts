@@ -2,7 +2,7 @@ import { MeiliError } from '#lib/errors';
 import { normalizeValue } from '#lib/filter';
 import { countValues, facetOrder, orderFacets } from './facets.js';
 import { fieldFeatures } from './filterable.js';
-import type { EngineView } from './index-engine.js';
+import type { EngineView } from './engine-view.js';
 import { executeSearch } from './search.js';
 import { parseSearchParams, SHARED_WITH_FACET_SEARCH } from './search-params.js';
 import { allowedTypos, boundedDistance } from './typo.js';

@@ -1,7 +1,8 @@
 import { MeiliError } from '#lib/errors';
 import { federatedFacets } from './federated-facets.js';
 import type { IndexEngine } from './index-engine.js';
-import { executeSearch, renderHits } from './search.js';
+import { renderHits } from './hits.js';
+import { executeSearch } from './search.js';
 import { parseSearchParams } from './search-params.js';
 
 /** One query of a multi-search, split from its index and federation options. */

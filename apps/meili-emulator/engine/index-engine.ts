@@ -8,19 +8,10 @@ import { checkFilterable, isFilterable, isUnder } from './filterable.js';
 import { InvertedIndex } from './inverted-index.js';
 import { runSearch } from './search.js';
 import { Tokenizer } from './tokenizer.js';
+import type { EngineView } from './engine-view.js';
 import { cloneSettings, DEFAULT_SETTINGS, type Settings } from './settings.js';
 
 export type { Document } from './document-store.js';
-
-/** What searches read: one index's documents, settings and indexes. */
-export interface EngineView {
-  readonly settings: Settings;
-  readonly store: DocumentStore;
-  readonly words: InvertedIndex;
-  readonly filters: FilterIndex;
-  /** Mask of live internal ids. */
-  liveMask(): Uint8Array;
-}
 
 /** One index: documents, settings, inverted and filter indexes, and the searches over them. */
 export class IndexEngine implements EngineView {

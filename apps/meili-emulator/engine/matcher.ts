@@ -1,4 +1,4 @@
-import type { EngineView } from './index-engine.js';
+import type { EngineView } from './engine-view.js';
 import { isUnder } from './filterable.js';
 import { holds } from './inverted-index.js';
 import { TermMatches, textRanks, type MatchContext, type TextRanks } from './match.js';

@@ -1,19 +1,11 @@
-import { MeiliError } from '#lib/errors';
-import {
-  andFilters,
-  leaves,
-  normalizeValue,
-  parseFilter,
-  valuesAt,
-  type FilterNode,
-} from '#lib/filter';
+import { leaves, normalizeValue, valuesAt } from '#lib/filter';
 import { facetDistribution } from './facets.js';
-import { checkFilterable, isFilterable, isUnder } from './filterable.js';
-import { formatHit, matchesPosition, selectFields } from './format.js';
-import type { EngineView } from './index-engine.js';
+import { renderHits } from './hits.js';
+import type { EngineView } from './engine-view.js';
 import { QueryMatcher } from './matcher.js';
 import { Ranker } from './ranker.js';
 import { resolveRules } from './ranking.js';
+import { checkSearch } from './search-checks.js';
 import { parseSearchParams, type SearchRequest } from './search-params.js';
 
 /** A search run up to its ordered page of documents, before rendering. */
@@ -69,23 +61,7 @@ export function executeSearch(
   extraFilter?: unknown,
 ): SearchRun {
   const settings = view.settings;
-  const filter = searchFilter(view, req.filter, extraFilter);
-  const sort = parseSort(view, req.sort);
-  checkSearchable(view, req.attributesToSearchOn);
-  for (const facet of req.facets ?? []) {
-    if (facet !== '*' && !isFilterable(settings.filterableAttributes, facet)) {
-      throw new MeiliError(
-        'invalid_search_facets',
-        `Invalid facet distribution: Attribute \`${facet}\` is not filterable.`,
-      );
-    }
-  }
-  if (req.distinct !== null && !isFilterable(settings.filterableAttributes, req.distinct)) {
-    throw new MeiliError(
-      'invalid_search_distinct',
-      `Attribute \`${req.distinct}\` is not filterable and thus, cannot be used as distinct attribute.`,
-    );
-  }
+  const { filter, sort } = checkSearch(view, req, extraFilter);
   const distinct = req.distinct ?? settings.distinctAttribute;
 
   const filterMask = filter ? view.filters.evaluate(filter, view.liveMask()) : null;
@@ -148,110 +124,8 @@ function keepDistinct(view: EngineView, ordered: number[], field: string): numbe
   });
 }
 
-export function searchFilter(
-  view: EngineView,
-  filter: unknown,
-  extraFilter?: unknown,
-): FilterNode | null {
-  const node = andFilters(
-    parseFilter(filter, 'invalid_search_filter'),
-    parseFilter(extraFilter, 'invalid_search_filter'),
-  );
-  if (node) checkFilterable(view.settings, node, 'invalid_search_filter');
-  return node;
-}
-
-export function checkSearchable(view: EngineView, attributes: string[] | null): void {
-  const searchable = view.settings.searchableAttributes;
-  if (!attributes || searchable.includes('*')) return;
-  for (const a of attributes) {
-    if (a !== '*' && !searchable.some((s) => isUnder(a, s))) {
-      throw new MeiliError(
-        'invalid_search_attributes_to_search_on',
-        `Attribute \`${a}\` is not searchable. Available searchable attributes are: ${searchable.map((s) => `\`${s}\``).join(', ')}.`,
-      );
-    }
-  }
-}
-
-function parseSort(
-  view: EngineView,
-  sort: string[] | null,
-): Array<{ field: string; asc: boolean }> {
-  if (!sort || sort.length === 0) return [];
-  const settings = view.settings;
-  const out = sort.map((s) => {
-    if (s.startsWith('_geoPoint('))
-      throw new MeiliError('emulator_unsupported', 'The emulator does not support geo sorting.');
-    const m = /^(.+):(asc|desc)$/.exec(s);
-    if (!m) {
-      throw new MeiliError(
-        'invalid_search_sort',
-        `Invalid syntax for the sort parameter: expected expression ending by \`:asc\` or \`:desc\`, found \`${s}\`.`,
-      );
-    }
-    const field = m[1]!;
-    if (!settings.sortableAttributes.some((a) => isUnder(field, a))) {
-      throw new MeiliError(
-        'invalid_search_sort',
-        `Attribute \`${field}\` is not sortable. Available sortable attributes are: ${settings.sortableAttributes.map((a) => `\`${a}\``).join(', ')}.`,
-      );
-    }
-    return { field, asc: m[2] === 'asc' };
-  });
-  if (!settings.rankingRules.includes('sort')) {
-    throw new MeiliError(
-      'invalid_search_sort',
-      'You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.',
-    );
-  }
-  return out;
-}
-
+/** `facetDistribution` and `facetStats` of the requested facets (`*` = every filterable field). */
 export function facetsOf(view: EngineView, facets: string[], matches: Uint8Array) {
   const fields = facets.includes('*') ? view.filters.fieldNames() : facets;
   return facetDistribution(fields, view.filters, view.settings, matches);
-}
-
-/** Hits as returned: displayed ∩ retrieved fields, `_formatted`, scores on request. */
-export function renderHits(view: EngineView, run: SearchRun): Record<string, unknown>[] {
-  const { req } = run;
-  const displayed = view.settings.displayedAttributes;
-  const order = new Map(view.store.fieldOrder().map((f, i) => [f, i]));
-  const highlight = req.attributesToHighlight ?? [];
-  const crop = req.attributesToCrop
-    ? new Map(
-        req.attributesToCrop.map((a): [string, number] => {
-          const m = /^(.*):(\d+)$/.exec(a);
-          return m ? [m[1]!, Number(m[2])] : [a, req.cropLength];
-        }),
-      )
-    : null;
-  const formatted = highlight.length > 0 || (crop !== null && crop.size > 0);
-  return run.page.map((doc) => {
-    const visible = selectFields(view.store.doc(doc)!, displayed, order);
-    const hit: Record<string, unknown> = selectFields(visible, req.attributesToRetrieve ?? ['*']);
-    if (formatted) {
-      const names = [...(req.attributesToRetrieve ?? ['*']), ...highlight, ...(crop?.keys() ?? [])];
-      hit._formatted = formatHit(selectFields(visible, names), {
-        terms: run.matcher.terms,
-        tokenizer: view.words.tokenizer,
-        highlight,
-        crop,
-        cropLength: req.cropLength,
-        cropMarker: req.cropMarker,
-        preTag: req.highlightPreTag,
-        postTag: req.highlightPostTag,
-      });
-    }
-    if (req.showMatchesPosition) {
-      hit._matchesPosition = matchesPosition(visible, run.matcher.terms, view.words.tokenizer);
-    }
-    if (req.showRankingScore || req.showRankingScoreDetails) {
-      const scored = run.ranker.score(doc);
-      if (req.showRankingScore) hit._rankingScore = scored.score;
-      if (req.showRankingScoreDetails) hit._rankingScoreDetails = scored.details;
-    }
-    return hit;
-  });
 }

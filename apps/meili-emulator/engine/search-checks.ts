@@ -1,0 +1,89 @@
+import { MeiliError } from '#lib/errors';
+import { andFilters, parseFilter, type FilterNode } from '#lib/filter';
+import { checkFilterable, isFilterable, isUnder } from './filterable.js';
+import type { EngineView } from './engine-view.js';
+import type { SearchRequest } from './search-params.js';
+
+/** The checks a search makes against the index settings, in a real node's order; returns the
+ *  parsed filter (with `extraFilter` AND-ed) and sort criteria. */
+export function checkSearch(
+  view: EngineView,
+  req: SearchRequest,
+  extraFilter?: unknown,
+): { filter: FilterNode | null; sort: Array<{ field: string; asc: boolean }> } {
+  const settings = view.settings;
+  const filter = searchFilter(view, req.filter, extraFilter);
+  const sort = parseSort(view, req.sort);
+  checkSearchable(view, req.attributesToSearchOn);
+  for (const facet of req.facets ?? []) {
+    if (facet !== '*' && !isFilterable(settings.filterableAttributes, facet)) {
+      throw new MeiliError(
+        'invalid_search_facets',
+        `Invalid facet distribution: Attribute \`${facet}\` is not filterable.`,
+      );
+    }
+  }
+  if (req.distinct !== null && !isFilterable(settings.filterableAttributes, req.distinct)) {
+    throw new MeiliError(
+      'invalid_search_distinct',
+      `Attribute \`${req.distinct}\` is not filterable and thus, cannot be used as distinct attribute.`,
+    );
+  }
+  return { filter, sort };
+}
+
+function searchFilter(view: EngineView, filter: unknown, extraFilter?: unknown): FilterNode | null {
+  const node = andFilters(
+    parseFilter(filter, 'invalid_search_filter'),
+    parseFilter(extraFilter, 'invalid_search_filter'),
+  );
+  if (node) checkFilterable(view.settings, node, 'invalid_search_filter');
+  return node;
+}
+
+function checkSearchable(view: EngineView, attributes: string[] | null): void {
+  const searchable = view.settings.searchableAttributes;
+  if (!attributes || searchable.includes('*')) return;
+  for (const a of attributes) {
+    if (a !== '*' && !searchable.some((s) => isUnder(a, s))) {
+      throw new MeiliError(
+        'invalid_search_attributes_to_search_on',
+        `Attribute \`${a}\` is not searchable. Available searchable attributes are: ${searchable.map((s) => `\`${s}\``).join(', ')}.`,
+      );
+    }
+  }
+}
+
+function parseSort(
+  view: EngineView,
+  sort: string[] | null,
+): Array<{ field: string; asc: boolean }> {
+  if (!sort || sort.length === 0) return [];
+  const settings = view.settings;
+  const out = sort.map((s) => {
+    if (s.startsWith('_geoPoint('))
+      throw new MeiliError('emulator_unsupported', 'The emulator does not support geo sorting.');
+    const m = /^(.+):(asc|desc)$/.exec(s);
+    if (!m) {
+      throw new MeiliError(
+        'invalid_search_sort',
+        `Invalid syntax for the sort parameter: expected expression ending by \`:asc\` or \`:desc\`, found \`${s}\`.`,
+      );
+    }
+    const field = m[1]!;
+    if (!settings.sortableAttributes.some((a) => isUnder(field, a))) {
+      throw new MeiliError(
+        'invalid_search_sort',
+        `Attribute \`${field}\` is not sortable. Available sortable attributes are: ${settings.sortableAttributes.map((a) => `\`${a}\``).join(', ')}.`,
+      );
+    }
+    return { field, asc: m[2] === 'asc' };
+  });
+  if (!settings.rankingRules.includes('sort')) {
+    throw new MeiliError(
+      'invalid_search_sort',
+      'You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.',
+    );
+  }
+  return out;
+}
