@@ -1,3 +1,10 @@
+/**
+ * The Meilisearch filter grammar, shared by the emulator and the gateway's planner:
+ * `parseFilter(input, code)` → typed AST (string or array form; errors are MeiliError with the
+ * caller's code), `printFilter` back to syntax (`andFilters` to add a restriction such as
+ * `_miroir_shard IN [..]`), `evaluateFilter` over one document, and `filterFieldUses` to check
+ * the fields and features (equality / comparison) against filterable attributes.
+ */
 export { andFilters, parseNumber, type CompareOp, type FilterNode } from './ast.js';
 export { parseExpression, parseFilter, MAX_FILTER_DEPTH } from './parser.js';
 export { printFilter, quote } from './printer.js';
