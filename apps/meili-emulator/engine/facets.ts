@@ -1,6 +1,7 @@
 import { compareBytes } from '#lib/filter';
 import type { FieldIndex, FilterIndex } from './filter-index.js';
 import type { FacetOrder, Settings } from './settings.js';
+import { getOwn, setOwn } from './own-property.js';
 
 export interface FacetCount {
   /** The value as shown: first-seen string, or a number in shortest form. */
@@ -72,8 +73,8 @@ export function facetDistribution(
       settings.faceting.maxValuesPerFacet,
     );
     const dist: Record<string, number> = {};
-    for (const v of values) dist[v.value] = (dist[v.value] ?? 0) + v.count;
-    facetDistribution[field] = dist;
+    for (const v of values) setOwn(dist, v.value, (getOwn(dist, v.value) ?? 0) + v.count);
+    setOwn(facetDistribution, field, dist);
     let min = Infinity;
     let max = -Infinity;
     for (const [num, docs] of index?.numbers ?? []) {
@@ -85,7 +86,7 @@ export function facetDistribution(
         break;
       }
     }
-    if (min <= max) facetStats[field] = { min, max };
+    if (min <= max) setOwn(facetStats, field, { min, max });
   }
   return { facetDistribution, facetStats };
 }

@@ -3,6 +3,7 @@ import { compareBytes } from '#lib/filter';
 import { isFilterable } from './filterable.js';
 import type { IndexEngine } from './index-engine.js';
 import { facetsOf } from './search.js';
+import { getOwn, setOwn } from './own-property.js';
 
 type Distribution = Record<string, Record<string, number>>;
 type Stats = Record<string, { min: number; max: number }>;
@@ -38,7 +39,7 @@ export function federatedFacets(
       }
     }
     const { facetDistribution, facetStats } = facetsOf(engine, facets as string[], matches!);
-    byIndex[uid] = { distribution: facetDistribution, stats: facetStats };
+    setOwn(byIndex, uid, { distribution: facetDistribution, stats: facetStats });
   }
   if (!mergeFacets) return { facetsByIndex: byIndex };
   return merge(Object.values(byIndex), mergeFacets.maxValuesPerFacet);
@@ -52,14 +53,17 @@ function merge(
   const facetStats: Stats = {};
   for (const { distribution, stats } of parts) {
     for (const [field, values] of Object.entries(distribution)) {
-      const into = (facetDistribution[field] ??= {});
-      for (const [value, count] of Object.entries(values)) into[value] = (into[value] ?? 0) + count;
+      if (!getOwn(facetDistribution, field)) setOwn(facetDistribution, field, {});
+      const into = getOwn(facetDistribution, field)!;
+      for (const [value, count] of Object.entries(values))
+        setOwn(into, value, (getOwn(into, value) ?? 0) + count);
     }
     for (const [field, { min, max }] of Object.entries(stats)) {
-      const seen = facetStats[field];
-      facetStats[field] = seen
+      const seen = getOwn(facetStats, field);
+      const widened = seen
         ? { min: Math.min(seen.min, min), max: Math.max(seen.max, max) }
         : { min, max };
+      setOwn(facetStats, field, widened);
     }
   }
   // Merged values sort by their raw text, as a real node does, and are cut only on request.
@@ -67,7 +71,7 @@ function merge(
     const kept = Object.entries(values)
       .sort((a, b) => compareBytes(a[0], b[0]))
       .slice(0, maxValuesPerFacet ?? Infinity);
-    facetDistribution[field] = Object.fromEntries(kept);
+    setOwn(facetDistribution, field, Object.fromEntries(kept));
   }
   return { facetDistribution, facetStats };
 }

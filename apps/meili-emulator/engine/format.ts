@@ -3,6 +3,7 @@ import type { Document } from './document-store.js';
 import { isUnder } from './filterable.js';
 import type { QueryTerm } from './query.js';
 import type { Tokenizer } from './tokenizer.js';
+import { getOwn, setOwn } from './own-property.js';
 
 /** Keeps the fields named by `names` (`*` = all; dotted paths select nested fields), in the
  *  given top-level field order. */
@@ -20,7 +21,7 @@ export function selectFields(
   const out: Document = {};
   for (const key of keys) {
     if (names.includes(key)) {
-      out[key] = doc[key];
+      setOwn(out, key, doc[key]);
       continue;
     }
     const nested = names
@@ -28,7 +29,7 @@ export function selectFields(
       .map((n) => n.slice(key.length + 1));
     if (nested.length === 0) continue;
     const picked = selectNested(doc[key], nested);
-    if (picked !== undefined) out[key] = picked;
+    if (picked !== undefined) setOwn<unknown>(out, key, picked);
   }
   return out;
 }
@@ -176,7 +177,8 @@ export function matchesPosition(
       for (const w of tokenizer.spans(String(value))) {
         const length = matchLength(w.text, terms);
         if (length === 0) continue;
-        (out[path] ??= []).push(
+        if (!getOwn(out, path)) setOwn(out, path, []);
+        getOwn(out, path)!.push(
           index === undefined ? { start: w.at, length } : { start: w.at, length, indices: [index] },
         );
       }

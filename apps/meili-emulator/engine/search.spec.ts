@@ -235,6 +235,21 @@ describe('search', () => {
     });
   });
 
+  it('keeps `__proto__` as an ordinary field name and facet value', () => {
+    const doc = JSON.parse('{"id": 1, "__proto__": "x", "tag": "__proto__"}') as Record<
+      string,
+      unknown
+    >;
+    const engine = engineWith([doc], { filterableAttributes: ['tag', '__proto__'] });
+    const res = engine.search({ facets: ['tag', '__proto__'], attributesToHighlight: ['*'] });
+    const hit = (res.hits as Array<Record<string, unknown>>)[0]!;
+    expect(Object.keys(hit)).toEqual(['id', '__proto__', 'tag', '_formatted']);
+    expect(Object.getPrototypeOf(hit._formatted)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(res.facetDistribution))).toEqual(
+      JSON.parse('{"tag": {"__proto__": 1}, "__proto__": {"x": 1}}'),
+    );
+  });
+
   it('reports match positions on request', () => {
     const engine = engineWith([{ id: 1, title: 'Batman returns', tags: ['dark', 'batmobile'] }]);
     const hit = (
