@@ -11,7 +11,7 @@ export const TOKEN_STRIDE = 3;
 
 /**
  * Word → documents, plus each document's token list (the forward index that ranking reads), plus
- * a sorted dictionary for prefix and typo lookups, rebuilt lazily after writes. Words get stable
+ * a sorted dictionary for prefix and typo lookups, brought up to date lazily. Words get stable
  * integer ids so ranking compares numbers, not strings.
  */
 export class InvertedIndex {
@@ -23,7 +23,10 @@ export class InvertedIndex {
   private readonly forward: Array<DocTokens | undefined> = [];
   private readonly pathIds = new Map<string, number>();
   readonly paths: string[] = [];
-  private sorted: string[] | null = null;
+  /** Held words, sorted; words gained since are in `gained`, losses flagged by `lost`. */
+  private sorted: string[] = [];
+  private gained: string[] = [];
+  private lost = false;
   private tails: Array<[string, string]> | null = null;
 
   constructor(
@@ -62,8 +65,7 @@ export class InvertedIndex {
       if (docs[at] === docId) docs.splice(at, 1);
       if (docs.length === 0) {
         this.postings[id] = undefined;
-        this.sorted = null;
-        this.tails = null;
+        this.lost = true;
       }
     }
     this.forward[docId] = undefined;
@@ -84,15 +86,34 @@ export class InvertedIndex {
     return id === undefined ? undefined : this.postings[id];
   }
 
-  /** Every word some document holds, sorted by UTF-16 code units. */
+  /** Every word some document holds, sorted by UTF-16 code units. Kept up to date by merging
+   *  the words gained since the last call rather than sorting everything again. */
   dictionary(): string[] {
-    this.sorted ??= this.vocabulary.filter((_, id) => this.postings[id] !== undefined).sort();
-    return this.sorted;
+    if (this.gained.length === 0 && !this.lost) return this.sorted;
+    const held = (w: string) => this.postings[this.ids.get(w)!] !== undefined;
+    const base = this.lost ? this.sorted.filter(held) : this.sorted;
+    const gained = [...new Set(this.gained)].filter(held).sort();
+    const merged: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < base.length || j < gained.length) {
+      const next =
+        j >= gained.length || (i < base.length && base[i]! <= gained[j]!)
+          ? base[i++]!
+          : gained[j++]!;
+      if (merged[merged.length - 1] !== next) merged.push(next);
+    }
+    this.sorted = merged;
+    this.gained = [];
+    this.lost = false;
+    this.tails = null;
+    return merged;
   }
 
   /** `[word without its first character, word]`, sorted: finds first-letter typos. */
   tailDictionary(): Array<[string, string]> {
-    this.tails ??= this.dictionary()
+    const words = this.dictionary();
+    this.tails ??= words
       .map((w): [string, string] => [w.slice(firstCharLength(w)), w])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return this.tails;
@@ -109,8 +130,7 @@ export class InvertedIndex {
     const docs = this.postings[id];
     if (!docs) {
       this.postings[id] = [docId];
-      this.sorted = null;
-      this.tails = null;
+      this.gained.push(word);
       return id;
     }
     const last = docs[docs.length - 1]!;
