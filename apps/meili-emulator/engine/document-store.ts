@@ -1,3 +1,5 @@
+import { MinHeap } from './min-heap.js';
+
 export type Document = Record<string, unknown>;
 
 /**
@@ -8,8 +10,8 @@ export class DocumentStore {
   private readonly docs: Array<Document | undefined> = [];
   private readonly externalIds: Array<string | undefined> = [];
   private readonly byExternal = new Map<string, number>();
-  /** Freed internal ids, kept sorted descending so the lowest pops from the end. */
-  private freeIds: number[] = [];
+  /** Freed internal ids; the lowest is reused first. */
+  private readonly freeIds = new MinHeap();
   private readonly fieldCounts = new Map<string, number>();
 
   get size(): number {
@@ -35,7 +37,7 @@ export class DocumentStore {
 
   /** Stores a new document and returns its internal id. */
   insert(id: string, doc: Document): number {
-    const internal = this.freeIds.length > 0 ? this.freeIds.pop()! : this.docs.length;
+    const internal = this.freeIds.pop() ?? this.docs.length;
     this.docs[internal] = doc;
     this.externalIds[internal] = id;
     this.byExternal.set(id, internal);
@@ -57,15 +59,14 @@ export class DocumentStore {
     this.byExternal.delete(id);
     this.docs[internal] = undefined;
     this.externalIds[internal] = undefined;
-    const at = this.freeIds.findIndex((free) => free < internal);
-    this.freeIds.splice(at === -1 ? this.freeIds.length : at, 0, internal);
+    this.freeIds.push(internal);
   }
 
   clear(): void {
     this.docs.length = 0;
     this.externalIds.length = 0;
     this.byExternal.clear();
-    this.freeIds = [];
+    this.freeIds.clear();
     this.fieldCounts.clear();
   }
 

@@ -45,31 +45,43 @@ export class IndexEngine implements EngineView {
   }
 
   upsert(docs: Array<{ id: string; doc: Document }>, mode: 'replace' | 'update'): number {
+    // Resolve the payload first (a repeated id replaces or merges into its earlier version),
+    // then unindex the replaced documents in one pass, then index: bulk writes stay linear.
+    const finals = new Map<string, Document>();
     for (const { id, doc } of docs) {
+      const before = finals.get(id) ?? (mode === 'update' ? this.get(id) : undefined);
+      finals.set(id, mode === 'update' && before ? { ...before, ...doc } : doc);
+    }
+    const replaced: number[] = [];
+    for (const id of finals.keys()) {
       const internal = this.store.internalId(id);
-      if (internal === undefined) {
-        this.index(this.store.insert(id, doc), doc);
-        continue;
-      }
-      const old = this.store.doc(internal)!;
-      const next = mode === 'update' ? { ...old, ...doc } : doc;
-      this.unindex(internal, old);
-      this.store.replace(internal, next);
-      this.index(internal, next);
+      if (internal === undefined) continue;
+      replaced.push(internal);
+      this.filters.remove(internal, this.store.doc(internal)!);
+    }
+    this.words.removeMany(replaced);
+    for (const [id, doc] of finals) {
+      let internal = this.store.internalId(id);
+      if (internal === undefined) internal = this.store.insert(id, doc);
+      else this.store.replace(internal, doc);
+      this.words.add(internal, doc);
+      this.filters.add(internal, doc);
     }
     return docs.length;
   }
 
   deleteIds(ids: string[]): number {
-    let deleted = 0;
+    const internals = new Set<number>();
     for (const id of ids) {
       const internal = this.store.internalId(id);
-      if (internal === undefined) continue;
-      this.unindex(internal, this.store.doc(internal)!);
-      this.store.remove(internal);
-      deleted++;
+      if (internal !== undefined) internals.add(internal);
     }
-    return deleted;
+    this.words.removeMany(internals);
+    for (const internal of internals) {
+      this.filters.remove(internal, this.store.doc(internal)!);
+      this.store.remove(internal);
+    }
+    return internals.size;
   }
 
   deleteByFilter(filter: unknown): number {
@@ -132,16 +144,6 @@ export class IndexEngine implements EngineView {
     const mask = new Uint8Array(this.store.capacity);
     for (let i = 0; i < mask.length; i++) if (this.store.doc(i) !== undefined) mask[i] = 1;
     return mask;
-  }
-
-  private index(internal: number, doc: Document): void {
-    this.words.add(internal, doc);
-    this.filters.add(internal, doc);
-  }
-
-  private unindex(internal: number, doc: Document): void {
-    this.words.remove(internal);
-    this.filters.remove(internal, doc);
   }
 
   private rebuildWords(): void {

@@ -20,6 +20,8 @@ export class InvertedIndex {
   readonly vocabulary: string[] = [];
   /** Word id → internal ids holding it, ascending (undefined once empty). */
   private readonly postings: Array<number[] | undefined> = [];
+  /** Word ids whose postings got a lower id appended (a reused one): sorted on next read. */
+  private readonly unsorted = new Set<number>();
   private readonly forward: Array<DocTokens | undefined> = [];
   private readonly pathIds = new Map<string, number>();
   readonly paths: string[] = [];
@@ -51,24 +53,29 @@ export class InvertedIndex {
     this.forward[docId] = { data: Int32Array.from(packed) };
   }
 
-  remove(docId: number): void {
-    const tokens = this.forward[docId];
-    if (!tokens) return;
-    const seen = new Set<number>();
-    for (let t = 0; t < tokens.data.length; t += TOKEN_STRIDE) {
-      const id = tokens.data[t]!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const docs = this.postings[id];
-      if (!docs) continue;
-      const at = lowerBoundNumber(docs, docId);
-      if (docs[at] === docId) docs.splice(at, 1);
-      if (docs.length === 0) {
-        this.postings[id] = undefined;
-        this.lost = true;
+  /** Forgets documents, filtering each affected postings list once (bulk deletes stay linear). */
+  removeMany(docIds: Iterable<number>): void {
+    const byWord = new Map<number, Set<number>>();
+    for (const docId of docIds) {
+      const tokens = this.forward[docId];
+      if (!tokens) continue;
+      for (let t = 0; t < tokens.data.length; t += TOKEN_STRIDE) {
+        const id = tokens.data[t]!;
+        let docs = byWord.get(id);
+        if (!docs) byWord.set(id, (docs = new Set()));
+        docs.add(docId);
       }
+      this.forward[docId] = undefined;
     }
-    this.forward[docId] = undefined;
+    for (const [id, gone] of byWord) {
+      const kept = (this.postings[id] ?? []).filter((d) => !gone.has(d));
+      this.postings[id] = kept.length > 0 ? kept : undefined;
+      if (kept.length === 0) this.lost = true;
+    }
+  }
+
+  remove(docId: number): void {
+    this.removeMany([docId]);
   }
 
   tokens(docId: number): DocTokens | undefined {
@@ -83,7 +90,13 @@ export class InvertedIndex {
   /** Internal ids of the documents holding `word`, ascending (do not modify). */
   docs(word: string): readonly number[] | undefined {
     const id = this.ids.get(word);
-    return id === undefined ? undefined : this.postings[id];
+    if (id === undefined) return undefined;
+    const docs = this.postings[id];
+    if (docs && this.unsorted.has(id)) {
+      docs.sort((a, b) => a - b);
+      this.unsorted.delete(id);
+    }
+    return docs;
   }
 
   /** Every word some document holds, sorted by UTF-16 code units. Kept up to date by merging
@@ -133,12 +146,11 @@ export class InvertedIndex {
       this.gained.push(word);
       return id;
     }
+    // One document posts all its words in one go: a repeat of its own id comes last.
     const last = docs[docs.length - 1]!;
-    if (last < docId) docs.push(docId);
-    else if (last !== docId) {
-      // A reused (lower) internal id: keep the list sorted.
-      const at = lowerBoundNumber(docs, docId);
-      if (docs[at] !== docId) docs.splice(at, 0, docId);
+    if (last !== docId) {
+      if (last > docId) this.unsorted.add(id);
+      docs.push(docId);
     }
     return id;
   }
