@@ -77,11 +77,17 @@ const VALIDATORS: Record<keyof Settings, Validator> = {
   typoTolerance: (v, fail) =>
     fields(v, fail, {
       enabled: boolean,
-      minWordSizeForTypos: (m, f) =>
-        fields(m, f, {
+      minWordSizeForTypos: (m, f) => {
+        const sizes = fields(m, f, {
           oneTypo: (n, g) => integer(n, g, 255),
           twoTypos: (n, g) => integer(n, g, 255),
-        }),
+        }) as { oneTypo?: number | null; twoTypos?: number | null };
+        // Both given: check the order now; one given: applySettingsPatch checks the merge.
+        if (sizes.oneTypo != null && sizes.twoTypos != null && sizes.oneTypo > sizes.twoTypos) {
+          f('`twoTypos` should be greater or equal to `oneTypo`');
+        }
+        return sizes;
+      },
       disableOnWords: stringSet,
       disableOnAttributes: stringSet,
       disableOnNumbers: boolean,
