@@ -99,7 +99,7 @@ describe('multi-search', () => {
       const body = reply.body;
       expect(body).toMatchObject({ limit: 3, offset: 0, estimatedTotalHits: 4 });
       expect(body.hits.map((h: { id: unknown }) => h.id)).toEqual([1, 2, 'b2']);
-      expect(body.hits[0]._federation).toEqual({
+      expect(body.hits[0]._federation).toMatchObject({
         indexUid: movies,
         queriesPosition: 0,
         weightedRankingScore: 1,
