@@ -23,8 +23,16 @@ const BATMAN = [
   { id: 5, title: 'Badman' },
 ];
 
-async function index(prefix: string, documents: object[], settings?: object): Promise<string> {
-  const uid = await api.createIndex(prefix, { primaryKey: 'id', documents, settings });
+/** The v1.30 default rules, set explicitly so the vectors hold on later versions too (v1.36
+ *  changed the defaults, emulator.md §9). */
+const V130_RULES = ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'];
+
+async function index(prefix: string, documents: object[], settings: object = {}): Promise<string> {
+  const uid = await api.createIndex(prefix, {
+    primaryKey: 'id',
+    documents,
+    settings: { rankingRules: V130_RULES, ...settings },
+  });
   created.push(uid);
   return uid;
 }
