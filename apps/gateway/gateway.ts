@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -17,6 +18,9 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
   const adapter = new FastifyAdapter({
     bodyLimit: PAYLOAD_LIMIT,
     routerOptions: { maxParamLength: 500 },
+    // X-Request-Id: propagated when the client sends one, generated otherwise (api.md).
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
@@ -31,6 +35,10 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
       (body) => done(null, body),
       (err: Error) => done(err, undefined),
     );
+  });
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header('X-Request-Id', req.id);
+    done();
   });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (req, reply, done) => {

@@ -371,3 +371,22 @@ describe('the gateway survives', () => {
     expect(g.stack.gateway.output()).not.toMatch(/at .+\.js:\d+:\d+/); // no stack trace logged
   });
 });
+
+describe('X-Request-Id', () => {
+  it('is propagated when sent and generated when absent, also on errors', async () => {
+    const url = `${g.stack.gatewayUrl}/indexes/${INDEX}/search`;
+    const headers = {
+      authorization: `Bearer ${g.stack.masterKey}`,
+      'content-type': 'application/json',
+    };
+    const sent = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'x-request-id': 'trace-me-42' },
+      body: '{}',
+    });
+    expect(sent.headers.get('x-request-id')).toBe('trace-me-42');
+    const generated = await fetch(url, { method: 'POST', headers, body: '{"q": 1}' });
+    expect(generated.status).toBe(400);
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
