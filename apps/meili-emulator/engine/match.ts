@@ -43,6 +43,11 @@ export class TermMatches {
   cost: Int32Array;
   exact: Uint8Array;
   places: number[][];
+  /** Exactness working space: attributes seen, their token counts, whether each starts with
+   *  the terms. */
+  readonly attrs: number[] = [];
+  readonly counts: number[] = [];
+  readonly starts: boolean[] = [];
 
   constructor(readonly n: number) {
     this.found = new Uint8Array(n);
@@ -60,8 +65,9 @@ export class TermMatches {
       this.weight[i] = Infinity;
       this.cost[i] = 1 << 30;
       this.exact[i] = 0;
-      this.places[i]!.length = 0;
     }
+    // Places are only collected for proximity, that is with two terms or more.
+    if (this.n > 1) for (const p of this.places) p.length = 0;
   }
 
   record(
@@ -172,10 +178,11 @@ function pairCost(left: number[], right: number[]): number {
 /** Exactness part 1: an attribute made exactly of t1…tk (3), or starting with them (2), else 1. */
 function exactKind(data: Int32Array, ctx: MatchContext, k: number): number {
   if (k === 0) return 1;
-  // Few attributes per document: parallel arrays beat a map here.
-  const attrs: number[] = [];
-  const counts: number[] = [];
-  const starts: boolean[] = [];
+  // Few attributes per document: parallel arrays (reused) beat a map here.
+  const { attrs, counts, starts } = ctx.scratch;
+  attrs.length = 0;
+  counts.length = 0;
+  starts.length = 0;
   for (let t = 0; t < data.length; t += TOKEN_STRIDE) {
     const attr = data[t + 1]!;
     let s = attrs.indexOf(attr);
