@@ -41,10 +41,17 @@ export function planDocumentWrite(
     return documentId(doc, primaryKey);
   });
   const route = routeDocuments(ids, placement);
-  // Serialise each stamped document once and splice the strings into every node's batch.
-  const serialised = documents.map((doc, i) =>
-    JSON.stringify({ ...doc, [SHARD_FIELD]: shardTag(route.shards[i]!) }),
+  // Serialise each document once, splice its shard tag in as the last field (tags are punctuation,
+  // nothing to escape; a document has at least its primary key, so `}` closes a non-empty object),
+  // and join the strings into every node's batch.
+  const tags = Array.from(
+    { length: placement.shards },
+    (_, s) => `,"${SHARD_FIELD}":"${shardTag(s)}"}`,
   );
+  const serialised = documents.map((doc, i) => {
+    const json = JSON.stringify(doc);
+    return json.slice(0, -1) + tags[route.shards[i]!];
+  });
   const batches: NodeBatch[] = [];
   for (const [nodeId, indexes] of route.batches) {
     const shards = [...new Set(indexes.map((i) => route.shards[i]!))].sort((a, b) => a - b);
