@@ -10,7 +10,8 @@ import { pruneFinished, sweepUnsettled } from './housekeeping.js';
 import type { Log } from './log.js';
 import { FollowInterrupted, TaskFollower } from './task-follower.js';
 
-export const CONCURRENCY = 64;
+// Followers mostly sleep between polls; a task waiting for a free slot is settled late.
+export const CONCURRENCY = 256;
 const TOPOLOGY_REFRESH_MS = 2000;
 const SWEEP_EVERY_MS = 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;

@@ -74,7 +74,8 @@ export class TaskFollower {
     let attempt = 0;
     for (let first = true; ; first = false) {
       if (signal.aborted) throw new FollowInterrupted(`task ${uid} interrupted by shutdown`);
-      await this.poll(task, seen, first);
+      // Any node task moving on (a copy started or finished) restarts the backoff at 25 ms.
+      if ((await this.poll(task, seen, first)) && !first) attempt = 0;
       const observe = (): Observation => ({
         now: new Date(this.now()).toISOString(),
         nodes: seen,
@@ -94,16 +95,27 @@ export class TaskFollower {
     }
   }
 
-  /** Polls the node tasks not known to be finished (all of them on the first round). */
-  private async poll(task: TaskRecord, seen: Record<string, NodeTaskView>, all: boolean) {
+  /**
+   * Polls the node tasks not known to be finished (all of them on the first round); true when a
+   * node task's status changed.
+   */
+  private async poll(
+    task: TaskRecord,
+    seen: Record<string, NodeTaskView>,
+    all: boolean,
+  ): Promise<boolean> {
+    let changed = false;
     await Promise.all(
       Object.entries(task.nodeTasks).map(async ([nodeId, nt]) => {
         if (nt.taskUid === null) return;
         if (!all && isTerminal(seen[nodeId]?.status ?? nt.status)) return;
         const view = await pollNodeTask(this.deps.nodes, nodeId, nt.taskUid);
-        if (view) seen[nodeId] = view;
+        if (!view) return;
+        if (seen[nodeId]?.status !== view.status) changed = true;
+        seen[nodeId] = view;
       }),
     );
+    return changed;
   }
 
   /** Cancel and delete tasks: count the canceled targets, or delete the finished ones. */
