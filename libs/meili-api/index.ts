@@ -42,10 +42,13 @@ export {
   DEFAULT_SETTINGS,
   kebabCase,
   SETTINGS_ROUTES,
+  type FacetOrder,
   type Faceting,
+  type LocalizedAttributesRule,
   type FilterableRule,
   type Settings,
   type SettingsPatch,
   type TypoTolerance,
 } from './settings.js';
 export { checkSearchTypes, searchQueryToParams } from './search-params.js';
+export { getOwn, setOwn } from './own-property.js';

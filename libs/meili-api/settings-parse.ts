@@ -1,5 +1,6 @@
 import { MeiliError } from '#lib/errors';
 import { DEFAULT_SETTINGS, snakeCase, type Settings, type SettingsPatch } from './settings.js';
+import { setOwn } from './own-property.js';
 
 type Fail = (message: string) => never;
 type Validator = (value: unknown, fail: Fail) => unknown;
@@ -68,7 +69,7 @@ const VALIDATORS: Record<keyof Settings, Validator> = {
   synonyms: (v, fail) => {
     const map = object(v, fail);
     const out: Record<string, string[]> = {};
-    for (const key of Object.keys(map).sort()) out[key] = stringList(map[key], fail);
+    for (const key of Object.keys(map).sort()) setOwn(out, key, stringList(map[key], fail));
     return out;
   },
   distinctAttribute: (v, fail) => string(v, fail),
@@ -76,11 +77,17 @@ const VALIDATORS: Record<keyof Settings, Validator> = {
   typoTolerance: (v, fail) =>
     fields(v, fail, {
       enabled: boolean,
-      minWordSizeForTypos: (m, f) =>
-        fields(m, f, {
+      minWordSizeForTypos: (m, f) => {
+        const sizes = fields(m, f, {
           oneTypo: (n, g) => integer(n, g, 255),
           twoTypos: (n, g) => integer(n, g, 255),
-        }),
+        }) as { oneTypo?: number | null; twoTypos?: number | null };
+        // Both given: check the order now; one given: applySettingsPatch checks the merge.
+        if (sizes.oneTypo != null && sizes.twoTypos != null && sizes.oneTypo > sizes.twoTypos) {
+          f('`twoTypos` should be greater or equal to `oneTypo`');
+        }
+        return sizes;
+      },
       disableOnWords: stringSet,
       disableOnAttributes: stringSet,
       disableOnNumbers: boolean,
@@ -91,7 +98,8 @@ const VALIDATORS: Record<keyof Settings, Validator> = {
       sortFacetValuesBy: (m, f) => {
         const map = object(m, f);
         const out: Record<string, string> = {};
-        for (const [k, order] of Object.entries(map)) out[k] = oneOf(order, ['alpha', 'count'], f);
+        for (const [k, order] of Object.entries(map))
+          setOwn(out, k, oneOf(order, ['alpha', 'count'], f));
         return out;
       },
     }),

@@ -104,6 +104,10 @@ describe('settings model', () => {
       'invalid_settings_typo_tolerance',
     ],
     [{ typoTolerance: { nope: true } }, 'invalid_settings_typo_tolerance'],
+    [
+      { typoTolerance: { minWordSizeForTypos: { oneTypo: 6, twoTypos: 5 } } },
+      'invalid_settings_typo_tolerance',
+    ],
     [{ faceting: { sortFacetValuesBy: { '*': 'random' } } }, 'invalid_settings_faceting'],
     [{ pagination: { maxTotalHits: -1 } }, 'invalid_settings_pagination'],
     [{ prefixSearch: 'sometimes' }, 'invalid_settings_prefix_search'],

@@ -1,7 +1,7 @@
 import type { DocumentStore } from './document-store.js';
 import type { FilterIndex } from './filter-index.js';
 import type { InvertedIndex } from './inverted-index.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '#lib/meili-api';
 
 /** What searches read: one index's documents, settings and indexes. */
 export interface EngineView {

@@ -1,7 +1,7 @@
 import { compareBytes } from '#lib/filter';
 import type { FieldIndex, FilterIndex } from './filter-index.js';
-import type { FacetOrder, Settings } from './settings.js';
-import { getOwn, setOwn } from './own-property.js';
+import type { FacetOrder, Settings } from '#lib/meili-api';
+import { getOwn, setOwn } from '#lib/meili-api';
 
 export interface FacetCount {
   /** The value as shown: first-seen string, or a number in shortest form. */

@@ -3,7 +3,7 @@ import { compareBytes } from '#lib/filter';
 import { isFilterable } from './filterable.js';
 import type { IndexEngine } from './index-engine.js';
 import { facetsOf } from './search.js';
-import { getOwn, setOwn } from './own-property.js';
+import { getOwn, setOwn } from '#lib/meili-api';
 
 type Distribution = Record<string, Record<string, number>>;
 type Stats = Record<string, { min: number; max: number }>;

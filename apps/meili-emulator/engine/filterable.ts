@@ -1,6 +1,6 @@
 import { MeiliError } from '#lib/errors';
 import { filterFieldUses, type FilterFeature, type FilterNode } from '#lib/filter';
-import type { FilterableRule, Settings } from './settings.js';
+import type { FilterableRule, Settings } from '#lib/meili-api';
 
 export interface FieldFeatures {
   equality: boolean;

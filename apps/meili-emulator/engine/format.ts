@@ -3,7 +3,7 @@ import type { Document } from './document-store.js';
 import { isUnder } from './filterable.js';
 import type { QueryTerm } from './query.js';
 import type { Tokenizer } from './tokenizer.js';
-import { getOwn, setOwn } from './own-property.js';
+import { getOwn, setOwn } from '#lib/meili-api';
 
 /** Keeps the fields named by `names` (`*` = all; dotted paths select nested fields), in the
  *  given top-level field order. */

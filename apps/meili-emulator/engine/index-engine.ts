@@ -9,7 +9,7 @@ import { InvertedIndex } from './inverted-index.js';
 import { runSearch } from './search.js';
 import { Tokenizer } from './tokenizer.js';
 import type { EngineView } from './engine-view.js';
-import { cloneSettings, DEFAULT_SETTINGS, type Settings } from './settings.js';
+import { cloneSettings, DEFAULT_SETTINGS, type Settings } from '#lib/meili-api';
 
 export type { Document } from './document-store.js';
 

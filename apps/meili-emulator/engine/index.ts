@@ -6,7 +6,7 @@ export {
   type FilterableRule,
   type Settings,
   type SettingsPatch,
-} from './settings.js';
-export { parseSettingsPatch, parseSettingValue } from './settings-parse.js';
+} from '#lib/meili-api';
+export { parseSettingsPatch, parseSettingValue } from '#lib/meili-api';
 export { IndexEngine, type Document } from './index-engine.js';
 export { multiSearch } from './multi-search.js';

@@ -1,6 +1,6 @@
 import { normalizeText } from '#lib/filter';
 import { firstCharLength, lowerBound, prefixRange, type InvertedIndex } from './inverted-index.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '#lib/meili-api';
 import type { Tokenizer } from './tokenizer.js';
 import { allowedTypos, boundedDistance } from './typo.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { DEFAULT_SETTINGS } from './settings.js';
+import { DEFAULT_SETTINGS } from '#lib/meili-api';
 import { allowedTypos, boundedDistance } from './typo.js';
 
 /** Unbounded optimal-string-alignment distance, the reference. */

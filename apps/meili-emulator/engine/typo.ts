@@ -1,4 +1,4 @@
-import type { TypoTolerance } from './settings.js';
+import type { TypoTolerance } from '#lib/meili-api';
 
 /** Typos a term may have (emulator.md §4.3): by length in characters against the minimum word
  *  sizes; none when typo tolerance is off, for `disableOnWords`, or for numbers when disabled. */
