@@ -11,6 +11,7 @@ import {
   planIdsByNode,
   type QuorumOutcome,
 } from '#lib/writes';
+import { missedNodes, type WriteAnswer } from '../http/write-answer.js';
 import { BroadcastService } from '../indexes/broadcast.service.js';
 import { IndexRegistry, indexNotFound } from '../indexes/index-registry.service.js';
 import { IndexService } from '../indexes/index.service.js';
@@ -20,12 +21,6 @@ import { TaskService } from '../tasks/task.service.js';
 import type { TaskSummary } from '../tasks/task-view.js';
 import { WriteExecutor, type NodeWrite, type WriteResult } from '../writes/write-executor.js';
 import { inferPrimaryKey } from './primary-key-inference.js';
-
-export interface WriteAnswer {
-  summary: TaskSummary;
-  /** `X-Miroir-Degraded` when copies were missed. */
-  degraded?: string;
-}
 
 const documentsPath = (uid: string) => `/indexes/${encodeURIComponent(uid)}/documents`;
 
@@ -177,37 +172,29 @@ export class DocumentWritesService {
       deletedDocuments: null,
       originalFilter: JSON.stringify(body.filter),
     };
-    if (!(await this.registry.find(uid))) {
-      return {
-        summary: await this.tasks.recordRefused(
-          uid,
-          'documentDeletion',
-          details,
-          indexNotFound(uid),
-        ),
-      };
-    }
-    const { summary, missed, nodeTasks } = await this.broadcasts.broadcast(
-      uid,
-      'documentDeletion',
-      details,
-      {
-        method: 'POST',
-        path: `${documentsPath(uid)}/delete`,
-        body: { filter: body.filter },
-      },
-    );
-    this.bus.publish('documents.deleted', {
-      taskUid: summary.taskUid,
-      indexUid: uid,
-      nodeTasks,
-      deletion: { kind: 'filter', filter: body.filter as string },
+    const write: NodeWrite = {
+      method: 'POST',
+      path: `${documentsPath(uid)}/delete`,
+      body: { filter: body.filter },
+    };
+    return this.broadcastDeletion(uid, details, write, {
+      kind: 'filter',
+      filter: body.filter as string,
     });
-    return { summary, degraded: missed.length ? `nodes=${missed.join(',')}` : undefined };
   }
 
-  async deleteAll(uid: string): Promise<WriteAnswer> {
-    const details = { deletedDocuments: null };
+  deleteAll(uid: string): Promise<WriteAnswer> {
+    const write: NodeWrite = { method: 'DELETE', path: documentsPath(uid) };
+    return this.broadcastDeletion(uid, { deletedDocuments: null }, write, { kind: 'all' });
+  }
+
+  /** Deletions every node must apply (by filter, all): one broadcast, one event. */
+  private async broadcastDeletion(
+    uid: string,
+    details: Record<string, unknown>,
+    write: NodeWrite,
+    deletion: { kind: 'filter'; filter: string } | { kind: 'all' },
+  ): Promise<WriteAnswer> {
     if (!(await this.registry.find(uid))) {
       return {
         summary: await this.tasks.recordRefused(
@@ -222,18 +209,15 @@ export class DocumentWritesService {
       uid,
       'documentDeletion',
       details,
-      {
-        method: 'DELETE',
-        path: documentsPath(uid),
-      },
+      write,
     );
     this.bus.publish('documents.deleted', {
       taskUid: summary.taskUid,
       indexUid: uid,
       nodeTasks,
-      deletion: { kind: 'all' },
+      deletion,
     });
-    return { summary, degraded: missed.length ? `nodes=${missed.join(',')}` : undefined };
+    return { summary, degraded: missedNodes(missed) };
   }
 
   private async placementOf(uid: string): Promise<Placement> {

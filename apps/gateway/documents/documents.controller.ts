@@ -4,12 +4,8 @@ import type { Document } from '#lib/meili-api';
 import { RequireAction } from '../auth/auth.guard.js';
 import { DocumentsBody, JsonBody, Query } from '../http/request.js';
 import { DocumentReadsService } from './document-reads.service.js';
-import { DocumentWritesService, type WriteAnswer } from './document-writes.service.js';
-
-function answer(reply: FastifyReply, result: WriteAnswer) {
-  if (result.degraded) void reply.header('X-Miroir-Degraded', result.degraded);
-  return result.summary;
-}
+import { sendWriteAnswer as answer } from '../http/write-answer.js';
+import { DocumentWritesService } from './document-writes.service.js';
 
 @Controller('indexes/:indexUid/documents')
 export class DocumentsController {
