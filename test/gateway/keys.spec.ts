@@ -96,6 +96,22 @@ describe('API keys', () => {
     expect(await jsonOf(multi)).toEqual(invalidKey);
   });
 
+  it('a key may create only the indexes its rules cover', async () => {
+    const creator = await g.client.createKey({
+      actions: ['indexes.create'],
+      indexes: ['logs-*'],
+      expiresAt: null,
+    });
+    const create = (uid: string) =>
+      g.gateway('/indexes', {
+        key: creator.key,
+        method: 'POST',
+        body: JSON.stringify({ uid, primaryKey: 'id' }),
+      });
+    expect((await create('logs-2026')).status).toBe(202);
+    expect(await jsonOf(await create('billing'))).toEqual(invalidKey);
+  });
+
   it('an expired key is refused', async () => {
     const expired = await g.client.createKey({
       actions: ['search'],

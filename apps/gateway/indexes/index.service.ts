@@ -54,11 +54,15 @@ export class IndexService {
     return renderIndex(await this.registry.get(uid));
   }
 
-  async create(input: unknown): Promise<WriteAnswer> {
+  async create(input: unknown, access: Access): Promise<WriteAnswer> {
     const body = asObject(input);
     rejectUnknown(body, ['uid', 'primaryKey'], 'field');
     if (body.uid === undefined) throw new MeiliError('missing_index_uid', 'Missing field `uid`');
     const uid = checkIndexUid(body.uid);
+    // The key's index rules cover the index it creates, as on Meilisearch.
+    if (!allowsIndex(access.indexes, uid)) {
+      throw new MeiliError('invalid_api_key', 'The provided API key is invalid.');
+    }
     const primaryKey = body.primaryKey;
     if (primaryKey !== undefined && primaryKey !== null && typeof primaryKey !== 'string') {
       throw new MeiliError(

@@ -19,8 +19,12 @@ export class IndexesController {
   @Post()
   @HttpCode(202)
   @RequireAction('indexes.create')
-  async create(@JsonBody() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    return sendWriteAnswer(reply, await this.indexes.create(body));
+  async create(
+    @JsonBody() body: unknown,
+    @CurrentAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendWriteAnswer(reply, await this.indexes.create(body, access));
   }
 
   @Get(':indexUid')
