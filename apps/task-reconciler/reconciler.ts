@@ -88,6 +88,9 @@ export class Reconciler {
       },
       {
         concurrency: CONCURRENCY,
+        // A killed reconciler's tasks are taken over within seconds, not BullMQ's default minute.
+        lockDurationMs: 5_000,
+        stalledIntervalMs: 5_000,
         onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
       },
     );

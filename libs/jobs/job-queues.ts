@@ -11,6 +11,13 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Called when a job's payload does not fit its queue's schema (the job then fails). */
   onInvalid?: (jobId: string | undefined, error: string) => void;
+  /**
+   * How long a job stays locked without a renewal (renewed every half of it), and how often lapsed
+   * locks are looked for: a worker killed mid-job has its jobs taken over within about the sum.
+   * BullMQ's defaults are 30 s each.
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export type JobHandler<Q extends QueueKey> = (data: JobData<Q>, job: Job) => Promise<void>;
@@ -83,7 +90,13 @@ export class JobQueues {
         }
         await handler(checked.data, job);
       },
-      { connection: this.connection, prefix: this.prefix, concurrency: options.concurrency ?? 1 },
+      {
+        connection: this.connection,
+        prefix: this.prefix,
+        concurrency: options.concurrency ?? 1,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? 30_000,
+      },
     );
     this.workers.push(worker);
     return worker;

@@ -201,14 +201,14 @@ describe('task-reconciler failures', () => {
     );
     await stack.reconcilers[0]!.stop('SIGKILL');
     await stack.startReconciler();
-    // A job held by the killed worker returns once BullMQ sees its lock lapse (≤ 30 s + a check).
+    // A job held by the killed worker returns once its lock lapses (5 s) and a stalled check runs (5 s).
     await until(
       'every task terminal',
       async () => {
         const page = await miroir.tasks.getTasks({ uids, limit: 100 });
         return page.results.every((t) => TERMINAL.includes(t.status));
       },
-      70_000,
+      30_000,
       250,
     );
     for (const uid of uids) {
@@ -221,7 +221,7 @@ describe('task-reconciler failures', () => {
       );
       expect([...outcomes]).toEqual(['succeeded']);
     }
-  }, 90_000);
+  }, 45_000);
 
   it('two reconcilers share the work, each task settled by exactly one', async () => {
     await Promise.all(
