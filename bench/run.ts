@@ -1,13 +1,32 @@
-// `npm run bench`: runs every bench/*.bench.js next to this file, in one process, one after the
-// other (so figures compared as ratios were measured side by side), and writes bench/results/
-// as JSON and a Markdown table.
+// `npm run bench`: runs every bench/*.bench.js next to this file one after the other, each in a
+// fresh Node process (one benchmark's heap never slows the next), and writes bench/results/ as
+// JSON and a Markdown table. Figures a benchmark reports as ratios are measured side by side
+// inside that benchmark's own run.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-interface Bench {
-  run(): Promise<Record<string, unknown>>;
+/** Runs one benchmark module's `run()` in a child process and returns its figures. */
+function runIsolated(file: string): Promise<Record<string, unknown>> {
+  const script = `import(${JSON.stringify(pathToFileURL(file).href)}).then(async (m) => {
+    process.stdout.write('\\n@@RESULT@@' + JSON.stringify(await m.run()) + '\\n');
+    process.exit(0);
+  }).catch((e) => { console.error(e); process.exit(1); });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('@@RESULT@@'));
+      if (code === 0 && line)
+        resolve(JSON.parse(line.slice('@@RESULT@@'.length)) as Record<string, unknown>);
+      else reject(new Error(`exited with ${code}`));
+    });
+  });
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,8 +42,7 @@ for (const [i, file] of files.entries()) {
   process.stderr.write(`[bench ${i + 1}/${files.length}] ${name}…\n`);
   const started = Date.now();
   try {
-    const bench = (await import(pathToFileURL(path.join(here, file)).href)) as Bench;
-    results[name] = await bench.run();
+    results[name] = await runIsolated(path.join(here, file));
   } catch (err) {
     results[name] = { error: err instanceof Error ? err.message : String(err) };
   }
