@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { EventBus } from '#lib/bus';
+import type { MiroirConfig } from '#lib/config';
+import { JobQueues } from '#lib/jobs';
+import { HttpNodeClient } from '#lib/node-client';
+import { createRedisStore, StaleFenceError, type Lease, type Store } from '#lib/store';
+import { HealthProber } from './health-prober.js';
+import { HintReplayer, ReplayInterrupted } from './hint-replayer.js';
+import { Leadership } from './leadership.js';
+import type { Log } from './log.js';
+import type { RebalancerTimings } from './options.js';
+
+const LEASE_SCOPE = 'rebalancer';
+const TOPOLOGY_REFRESH_MS = 2000;
+const HINT_CONCURRENCY = 4;
+
+/**
+ * The rebalancer process, first slice: the leader probes node health and stores transitions;
+ * every replica replays hints (`miroir-hints` jobs) to nodes that answer again.
+ */
+export class Rebalancer {
+  private readonly stopping = new AbortController();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private probeTimer: NodeJS.Timeout | null = null;
+  private probing: Promise<void> = Promise.resolve();
+  private readonly leadership: Leadership;
+  private readonly prober: HealthProber;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly jobs: JobQueues,
+    private readonly nodes: HttpNodeClient,
+    private readonly log: Log,
+    private readonly timings: RebalancerTimings,
+    /** Unique per process: the lease holder's name. */
+    readonly instance: string,
+  ) {
+    this.prober = new HealthProber({
+      store,
+      nodes,
+      bus,
+      jobs,
+      log,
+      timeoutMs: timings.probeTimeoutMs,
+    });
+    this.leadership = new Leadership({
+      leases: store.leases,
+      scope: LEASE_SCOPE,
+      holder: instance,
+      ttlMs: timings.leaseTtlMs,
+      log,
+      onChange: (lease) => this.onLeadership(lease),
+    });
+  }
+
+  static async start(
+    config: MiroirConfig,
+    timings: RebalancerTimings,
+    log: Log,
+  ): Promise<Rebalancer> {
+    const store = createRedisStore({ url: config.redisUrl, prefix: config.keyPrefix });
+    const instance = `${config.podId}.${process.pid}.${randomBytes(3).toString('hex')}`;
+    const bus = await EventBus.connect({
+      url: config.natsUrl,
+      source: `rebalancer/${config.podId}`,
+    });
+    const jobs = new JobQueues({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix });
+    const nodes = new HttpNodeClient({ nodeKey: config.nodeKey, timeoutMs: config.nodeTimeoutMs });
+    const r = new Rebalancer(store, bus, jobs, nodes, log, timings, instance);
+    await r.refreshTopology();
+    r.run();
+    return r;
+  }
+
+  private async refreshTopology(): Promise<void> {
+    try {
+      const topology = await this.store.topology.getTopology();
+      if (topology) this.nodes.setNodes(topology.nodes.filter((n) => n.state !== 'removed'));
+    } catch (err) {
+      this.log('warn', 'topology-refresh-failed', { error: String(err) });
+    }
+  }
+
+  private run(): void {
+    const replayer = new HintReplayer({
+      store: this.store,
+      nodes: this.nodes,
+      log: this.log,
+      healthTimeoutMs: this.timings.probeTimeoutMs,
+    });
+    this.jobs.work(
+      'hints',
+      async ({ nodeId }) => {
+        await this.refreshTopology();
+        try {
+          const outcome = await replayer.replay(nodeId, this.stopping.signal);
+          this.log(outcome.reachable ? 'info' : 'debug', 'hints-replayed', { nodeId, ...outcome });
+        } catch (err) {
+          this.log(err instanceof ReplayInterrupted ? 'warn' : 'error', 'hints-replay-stopped', {
+            nodeId,
+            error: String(err),
+          });
+          throw err; // BullMQ retries with backoff.
+        }
+      },
+      {
+        concurrency: HINT_CONCURRENCY,
+        lockDurationMs: 10_000,
+        stalledIntervalMs: 10_000,
+        onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
+      },
+    );
+    const refresh = setInterval(() => void this.refreshTopology(), TOPOLOGY_REFRESH_MS);
+    refresh.unref();
+    this.timers.push(refresh);
+    this.leadership.start();
+    this.scheduleProbe(0);
+  }
+
+  private onLeadership(lease: Lease | null): void {
+    this.prober.reset();
+    if (lease) void this.replayAllPending();
+  }
+
+  /** A new leader asks for the replay of every node with hints (jobs may have been lost). */
+  private async replayAllPending(): Promise<void> {
+    try {
+      for (const nodeId of await this.store.hints.nodes()) {
+        await this.jobs.enqueue('hints', { nodeId });
+      }
+    } catch (err) {
+      this.log('warn', 'hints-enqueue-failed', { error: String(err) });
+    }
+  }
+
+  private scheduleProbe(delayMs: number): void {
+    if (this.stopping.signal.aborted) return;
+    this.probeTimer = setTimeout(() => {
+      this.probing = this.probeRound().finally(() =>
+        this.scheduleProbe(this.timings.probeIntervalMs),
+      );
+    }, delayMs);
+  }
+
+  private async probeRound(): Promise<void> {
+    const fence = this.leadership.fence;
+    if (!fence) return;
+    try {
+      await this.refreshTopology();
+      await this.prober.round(fence);
+    } catch (err) {
+      if (err instanceof StaleFenceError) this.leadership.lost();
+      this.log('warn', 'probe-round-failed', { error: String(err) });
+    }
+  }
+
+  /** Stops probing and taking jobs, releases the lease; replays in flight are retried later. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    for (const timer of this.timers) clearInterval(timer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    await this.probing;
+    await this.leadership.stop();
+    await this.jobs.close().catch(() => undefined);
+    await Promise.allSettled([this.bus.close(), this.nodes.close()]);
+    await this.store.close();
+  }
+}
