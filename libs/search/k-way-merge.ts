@@ -4,8 +4,14 @@
  * of list cursors; ties go to the earlier list, so the merge is stable. `accept` may refuse an
  * item (distinct de-duplication): it is consumed without counting toward `take`.
  */
+/** What the merge reads of a list: arrays qualify, and so do lists that build items on demand. */
+export interface Sequence<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
 export function kWayMerge<T>(
-  lists: readonly (readonly T[])[],
+  lists: readonly Sequence<T>[],
   compare: (a: T, b: T) => number,
   take: number,
   accept: (item: T) => boolean = () => true,
@@ -15,7 +21,7 @@ export function kWayMerge<T>(
   const pos = lists.map(() => 0);
   const heap: number[] = [];
   const before = (i: number, j: number) => {
-    const c = compare(lists[i]![pos[i]!]!, lists[j]![pos[j]!]!);
+    const c = compare(lists[i]!.at(pos[i]!)!, lists[j]!.at(pos[j]!)!);
     return c < 0 || (c === 0 && i < j);
   };
   const down = (k: number) => {
@@ -34,7 +40,7 @@ export function kWayMerge<T>(
 
   while (heap.length > 0 && out.length < take) {
     const i = heap[0]!;
-    const item = lists[i]![pos[i]!]!;
+    const item = lists[i]!.at(pos[i]!)!;
     if (accept(item)) out.push(item);
     pos[i] = pos[i]! + 1;
     if (pos[i]! >= lists[i]!.length) {

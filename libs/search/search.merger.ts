@@ -1,7 +1,13 @@
 import type { Hit, SearchReply } from '#lib/node-client';
 import { mergeFacetDistributions, mergeFacetStats } from './facet-merge.js';
 import { cleanHit, valueAtPath } from './hit-cleanup.js';
-import { compareRanked, rankHit, ruleTemplate, type RankedHit } from './hit-order.js';
+import {
+  compareRanked,
+  rankHit,
+  ruleTemplate,
+  type RankedHit,
+  type RuleTemplate,
+} from './hit-order.js';
 import { kWayMerge } from './k-way-merge.js';
 import type { SearchMergeSpec, SearchPlan } from './search-plan.js';
 
@@ -47,10 +53,7 @@ export function mergeSearch(
  * merge reads only what the page needs. With distinct, the first (best) hit per value is kept.
  */
 export function mergeHits(m: SearchMergeSpec, replies: readonly SearchReply[]): RankedHit[] {
-  const lists = replies.map((r) => {
-    const template = ruleTemplate(r.hits[0]);
-    return r.hits.map((h) => rankHit(h, m.primaryKey, template));
-  });
+  const lists = replies.map((r) => new RankedHits(r.hits, m.primaryKey));
   let accept: ((r: RankedHit) => boolean) | undefined;
   if (m.distinct) {
     const seen = new Set<string>();
@@ -111,4 +114,31 @@ function mergeFacets(m: SearchMergeSpec, replies: readonly SearchReply[]): Parti
     out.facetStats = mergeFacetStats(replies.map((r) => r.facetStats));
   }
   return out;
+}
+
+/**
+ * A node's hits, ranked on first read: the merge reads only as far into each list as the page
+ * needs (about a third of each list for three nodes), so the rest are never ranked.
+ */
+class RankedHits {
+  private readonly ranked: (RankedHit | undefined)[];
+  private readonly template: RuleTemplate;
+
+  constructor(
+    private readonly hits: readonly Hit[],
+    private readonly primaryKey: string,
+  ) {
+    this.ranked = new Array(hits.length);
+    this.template = ruleTemplate(hits[0]);
+  }
+
+  get length(): number {
+    return this.hits.length;
+  }
+
+  at(index: number): RankedHit | undefined {
+    const hit = this.hits[index];
+    if (hit === undefined) return undefined;
+    return (this.ranked[index] ??= rankHit(hit, this.primaryKey, this.template));
+  }
 }
