@@ -183,4 +183,27 @@ describe('one node of 3 lost (RF 2)', () => {
     // Hints wait for their replay (another component): still exactly the three batches.
     expect(await store.hints.count(victim().id)).toBe(3);
   });
+
+  it('while its hints wait, new writes to the node queue behind them (no newer version overtaken)', async () => {
+    // Wait until the gateway's passive back-off for the node has lapsed, so only the pending hints
+    // can keep the write away from it.
+    for (const deadline = Date.now() + 40_000; Date.now() < deadline;) {
+      const topo = (await (
+        await g.gateway('/_miroir/topology', { key: g.stack.adminApiKey })
+      ).json()) as { nodes: { id: string; passiveHealth: { retryAt: number } | null }[] };
+      const health = topo.nodes.find((n) => n.id === victim().id)!.passiveHealth;
+      if (!health || health.retryAt < Date.now()) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    let id = 90_000;
+    while (!placement.groups['0']![shardOf(id, SHARDS)]!.owners.includes(victim().id)) id++;
+    const res = await g.gateway(`/indexes/${INDEX}/documents`, {
+      method: 'POST',
+      body: JSON.stringify([{ id, title: 'after restart', genre: 'late', year: 2030 }]),
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-miroir-degraded')).toBe(`groups=0; shards=${shardOf(id, SHARDS)}`);
+    expect(await store.hints.count(victim().id)).toBe(4);
+    expect(await idsOnNode(VICTIM)).not.toContain(id);
+  }, 60_000);
 });

@@ -2,7 +2,12 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { MiroirConfig } from '#lib/config';
 import { EventBus } from '#lib/bus';
 import { HttpNodeClient, NodeHealth } from '#lib/node-client';
-import { isPlacementCandidate, targetPlacement, type Placement } from '#lib/routing';
+import {
+  isPlacementCandidate,
+  targetPlacement,
+  type NodeState,
+  type Placement,
+} from '#lib/routing';
 import type { Store, StoredTopology } from '#lib/store';
 import { MeiliError } from '#lib/errors';
 import { CONFIG, STORE } from './tokens.js';
@@ -136,6 +141,11 @@ export class TopologyService implements OnModuleDestroy {
     const groups = [...new Set(topology.nodes.map((n) => n.group))].sort();
     const rotation = this.rotation++;
     return { group: groups[rotation % groups.length] ?? '0', rotation };
+  }
+
+  /** A node's state in the current topology (undefined for an unknown node). */
+  async nodeState(nodeId: string): Promise<NodeState | undefined> {
+    return (await this.current()).nodes.find((n) => n.id === nodeId)?.state;
   }
 
   /** Whether reads may go to a node now: active in the topology and not in passive back-off. */

@@ -10,6 +10,10 @@ import {
 } from '#lib/node-client';
 import type { NodeTask, Store, TaskHint } from '#lib/store';
 import { STORE } from '../infra/tokens.js';
+import { TopologyService } from '../infra/topology.service.js';
+
+/** How long a node's "hints pending" answer is trusted before asking the store again. */
+const PENDING_HINTS_TTL_MS = 250;
 
 /** One write to one node, as plain data: sent now, or stored as a hint and replayed later. */
 export interface NodeWrite {
@@ -43,14 +47,32 @@ export class WriteExecutor {
     private readonly health: NodeHealth,
     private readonly jobs: JobQueues,
     @Inject(STORE) private readonly store: Store,
+    private readonly topology: TopologyService,
   ) {}
+
+  /** Node → whether it had hints pending, and when that was read. */
+  private readonly pendingHints = new Map<string, { pending: boolean; at: number }>();
+
+  /**
+   * Whether a node's copy must go to hints rather than to the node: it is in passive back-off,
+   * marked failed, or still has missed writes waiting. Writing to it directly before its hints are
+   * replayed would let an older hinted version overwrite a newer one.
+   */
+  private async mustHandOff(nodeId: string): Promise<boolean> {
+    if (!this.health.isHealthy(nodeId)) return true;
+    if ((await this.topology.nodeState(nodeId)) === 'failed') return true;
+    const cached = this.pendingHints.get(nodeId);
+    if (cached && Date.now() - cached.at < PENDING_HINTS_TTL_MS) return cached.pending;
+    const pending = (await this.store.hints.count(nodeId)) > 0;
+    this.pendingHints.set(nodeId, { pending, at: Date.now() });
+    return pending;
+  }
 
   async execute(writes: Map<string, NodeWrite>): Promise<WriteResult> {
     const result: WriteResult = { acked: new Map(), missed: [], rejected: new Map() };
     await Promise.all(
       [...writes].map(async ([nodeId, write]) => {
-        // A node in passive back-off is not waited for: its copy goes straight to hints.
-        if (!this.health.isHealthy(nodeId)) {
+        if (await this.mustHandOff(nodeId)) {
           result.missed.push(nodeId);
           return;
         }
@@ -110,6 +132,7 @@ export class WriteExecutor {
         createdAt: new Date().toISOString(),
       });
       hints.push({ nodeId, seq });
+      this.pendingHints.set(nodeId, { pending: true, at: Date.now() });
       await this.jobs.enqueue('hints', { nodeId });
     }
     return hints;
