@@ -9,7 +9,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Re-enqueues every task not yet terminal. Job ids derive from the task uid, so a task whose job
- * exists is untouched; one whose enqueue was lost (gateway died after storing it) gets its job.
+ * is waiting or running is untouched; one whose enqueue was lost (gateway died after storing it)
+ * gets its job, and one whose job gave up (all attempts failed) is run again.
  */
 export async function sweepUnsettled(store: Store, jobs: JobQueues, log: Log): Promise<number> {
   let from: number | undefined;
@@ -21,7 +22,7 @@ export async function sweepUnsettled(store: Store, jobs: JobQueues, log: Log): P
       reverse: true,
       from,
     });
-    for (const task of page.results) await jobs.enqueue('tasks', { taskUid: task.uid });
+    for (const task of page.results) await jobs.requeue('tasks', { taskUid: task.uid });
     count += page.results.length;
     if (page.next === null) break;
     from = page.next;

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { UnrecoverableError } from 'bullmq';
 import { JobQueues, redisConnection } from '#lib/jobs';
 import { testRedisUrl, uniquePrefix } from '#lib/testing';
 
@@ -41,5 +42,29 @@ describe('JobQueues', () => {
 
   it('refuses a payload that does not fit the queue schema', async () => {
     await expect(queues.enqueue('tasks', { taskUid: -1 })).rejects.toThrow();
+  });
+
+  it('requeue runs again a job that gave up, where enqueue is a no-op', async () => {
+    const other = new JobQueues({ redisUrl: testRedisUrl(), keyPrefix: uniquePrefix('requeue') });
+    let runs = 0;
+    const ran = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = setInterval(() => runs >= n && (clearInterval(check), resolve()), 20);
+      });
+    other.work('tasks', async () => {
+      runs++;
+      if (runs === 1) throw new UnrecoverableError('give up at once');
+    });
+    await other.enqueue('tasks', { taskUid: 7 });
+    await ran(1);
+    await new Promise((r) => setTimeout(r, 200));
+    await other.enqueue('tasks', { taskUid: 7 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toBe(1); // the failed job still holds its id
+    await other.requeue('tasks', { taskUid: 7 });
+    await ran(2);
+    expect(runs).toBe(2);
+    await other.obliterate('tasks');
+    await other.close();
   });
 });

@@ -73,8 +73,22 @@ export class JobQueues {
       // Finished task jobs are kept a while so a duplicate enqueue stays a no-op; a hints job
       // must run again for every new batch, so it goes as soon as it is done.
       removeOnComplete: key === 'hints' ? true : { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
+      // A failed hints job would block every later one with its id (nodes get new hints all the
+      // time), so it goes too; failed task jobs stay a week for inspection and `requeue`.
+      removeOnFail: key === 'hints' ? true : { age: 7 * 24 * 3600 },
     });
+    return jobId;
+  }
+
+  /**
+   * Enqueues, or runs again a job of the same id that already finished (failed after its last
+   * attempt, or completed): for sweeps that find work still undone.
+   */
+  async requeue<Q extends QueueKey>(key: Q, data: JobData<Q>): Promise<string> {
+    const jobId = await this.enqueue(key, data);
+    const job = await this.queue(key).getJob(jobId);
+    const state = await job?.getState();
+    if (job && (state === 'failed' || state === 'completed')) await job.retry(state);
     return jobId;
   }
 
