@@ -10,7 +10,7 @@ import {
 import type { JobQueues } from '#lib/jobs';
 import type { NodeApi } from '#lib/node-client';
 import type { Fence, Store, StoredNode } from '#lib/store';
-import type { Log } from './log.js';
+import type { Log } from '#lib/service';
 import { commitNodeState } from './node-state.writer.js';
 
 export interface ProberOptions {

@@ -7,7 +7,7 @@ import {
 } from '#lib/node-client';
 import { createMemoryStore, type Store } from '#lib/store';
 import { HintReplayer, ReplayInterrupted } from './hint-replayer.js';
-import type { Log } from './log.js';
+import type { Log } from '#lib/service';
 
 const NODE = 'meili-1';
 const logged: string[] = [];

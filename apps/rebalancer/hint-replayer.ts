@@ -1,22 +1,7 @@
-import {
-  isNodeDown,
-  NodeApiError,
-  type HttpMethod,
-  type NodeApi,
-  type QueryValue,
-} from '#lib/node-client';
+import type { NodeWrite } from '#lib/writes';
+import { isNodeDown, NodeApiError, type NodeApi } from '#lib/node-client';
 import type { HintBatch, Store } from '#lib/store';
-import type { Log } from './log.js';
-
-/** A recorded write as the gateway stores it (its `NodeWrite`). */
-interface RecordedWrite {
-  method: HttpMethod;
-  path: string;
-  query?: Record<string, QueryValue>;
-  body?: unknown;
-  rawBody?: string;
-  contentType?: string;
-}
+import type { Log } from '#lib/service';
 
 export interface ReplayOutcome {
   /** False when the node did not answer `/health`: nothing was tried. */
@@ -172,7 +157,7 @@ export class HintReplayer {
 }
 
 /** The recorded write, or null when it is not one (a corrupt or foreign record). */
-function asWrite(request: unknown): RecordedWrite | null {
+function asWrite(request: unknown): NodeWrite | null {
   if (typeof request !== 'object' || request === null) return null;
   const r = request as Record<string, unknown>;
   if (typeof r.method !== 'string' || !METHODS.has(r.method)) return null;
@@ -180,5 +165,5 @@ function asWrite(request: unknown): RecordedWrite | null {
   if (r.rawBody !== undefined && typeof r.rawBody !== 'string') return null;
   if (r.contentType !== undefined && typeof r.contentType !== 'string') return null;
   if (r.query !== undefined && (typeof r.query !== 'object' || r.query === null)) return null;
-  return r as unknown as RecordedWrite;
+  return r as unknown as NodeWrite;
 }

@@ -1,5 +1,5 @@
 import type { Fence, Lease, LeaseStore } from '#lib/store';
-import type { Log } from './log.js';
+import type { Log } from '#lib/service';
 
 export interface LeadershipOptions {
   leases: LeaseStore;

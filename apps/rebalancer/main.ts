@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type MiroirConfig } from '#lib/config';
-import { jsonLog } from './log.js';
+import { jsonLog, runService } from '#lib/service';
 import { parseTimings, type RebalancerTimings } from './options.js';
 import { Rebalancer } from './rebalancer.js';
 
@@ -19,24 +19,4 @@ try {
 }
 
 const log = jsonLog('rebalancer', config.logLevel);
-const rebalancer = await Rebalancer.start(config, timings, log);
-// No HTTP server: `url` is "none" (the process tests wait for this line).
-process.stdout.write(
-  `${JSON.stringify({ event: 'listening', service: 'rebalancer', url: 'none', instance: rebalancer.instance })}\n`,
-);
-
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log('info', 'shutdown', { signal });
-  rebalancer.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log('error', 'shutdown-failed', { error: String(err) });
-      process.exit(1);
-    },
-  );
-};
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+await runService('rebalancer', log, () => Rebalancer.start(config, timings, log));

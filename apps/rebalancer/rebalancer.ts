@@ -7,7 +7,7 @@ import { createRedisStore, StaleFenceError, type Lease, type Store } from '#lib/
 import { HealthProber } from './health-prober.js';
 import { HintReplayer, ReplayInterrupted } from './hint-replayer.js';
 import { Leadership } from './leadership.js';
-import type { Log } from './log.js';
+import type { Log } from '#lib/service';
 import type { RebalancerTimings } from './options.js';
 
 const LEASE_SCOPE = 'rebalancer';

@@ -1,6 +1,6 @@
 import type { JobQueues } from '#lib/jobs';
 import type { Store } from '#lib/store';
-import type { Log } from './log.js';
+import type { Log } from '#lib/service';
 
 const SWEEP_PAGE = 500;
 const PRUNE_SCOPE = 'task-reconciler-prune';

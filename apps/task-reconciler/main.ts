@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type MiroirConfig } from '#lib/config';
-import { jsonLog } from './log.js';
+import { jsonLog, runService } from '#lib/service';
 import { Reconciler } from './reconciler.js';
 
 let config: MiroirConfig;
@@ -14,24 +14,4 @@ try {
 }
 
 const log = jsonLog('task-reconciler', config.logLevel);
-const reconciler = await Reconciler.start(config, log);
-// No HTTP server: `url` is "none" (the process tests wait for this line).
-process.stdout.write(
-  `${JSON.stringify({ event: 'listening', service: 'task-reconciler', url: 'none', instance: reconciler.instance })}\n`,
-);
-
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log('info', 'shutdown', { signal });
-  reconciler.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log('error', 'shutdown-failed', { error: String(err) });
-      process.exit(1);
-    },
-  );
-};
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+await runService('task-reconciler', log, () => Reconciler.start(config, log));

@@ -7,7 +7,7 @@ import { EMPTY_LAYOUT, type CopyLayout } from '#lib/reconcile';
 import { createRedisStore, type Store } from '#lib/store';
 import { copyLayout } from './copy-layout.js';
 import { pruneFinished, sweepUnsettled } from './housekeeping.js';
-import type { Log } from './log.js';
+import type { Log } from '#lib/service';
 import { FollowInterrupted, TaskFollower } from './task-follower.js';
 
 // Followers mostly sleep between polls; a task waiting for a free slot is settled late.

@@ -10,7 +10,7 @@ import {
   type ReconcileStep,
 } from '#lib/reconcile';
 import type { Store, TaskRecord, TaskStatus } from '#lib/store';
-import type { Log } from './log.js';
+import type { Log } from '#lib/service';
 import { pollNodeTask } from './node-poller.js';
 
 export type FollowOutcome = 'settled' | 'already-terminal' | 'gone';

@@ -15,3 +15,4 @@ export {
   toNodeSettingsPatch,
   withoutReservedSettings,
 } from './node-settings.js';
+export type { NodeWrite } from './node-write.js';

@@ -19,7 +19,8 @@ import { CONFIG } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { TaskService } from '../tasks/task.service.js';
 import type { TaskSummary } from '../tasks/task-view.js';
-import { WriteExecutor, type NodeWrite, type WriteResult } from '../writes/write-executor.js';
+import type { NodeWrite } from '#lib/writes';
+import { WriteExecutor, type WriteResult } from '../writes/write-executor.js';
 import { inferPrimaryKey } from './primary-key-inference.js';
 
 const documentsPath = (uid: string) => `/indexes/${encodeURIComponent(uid)}/documents`;

@@ -3,7 +3,8 @@ import { MeiliError } from '#lib/errors';
 import { TaskService, type NewTask } from '../tasks/task.service.js';
 import type { TaskSummary } from '../tasks/task-view.js';
 import { TopologyService } from '../infra/topology.service.js';
-import { WriteExecutor, type NodeWrite } from '../writes/write-executor.js';
+import type { NodeWrite } from '#lib/writes';
+import { WriteExecutor } from '../writes/write-executor.js';
 
 export interface BroadcastResult {
   summary: TaskSummary;

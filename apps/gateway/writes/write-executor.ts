@@ -1,31 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ErrorObject } from '#lib/errors';
 import { JobQueues } from '#lib/jobs';
-import {
-  HttpNodeClient,
-  NodeApiError,
-  NodeHealth,
-  type HttpMethod,
-  type QueryValue,
-} from '#lib/node-client';
+import { HttpNodeClient, NodeApiError, NodeHealth } from '#lib/node-client';
 import type { NodeTask, Store, TaskHint } from '#lib/store';
+import type { NodeWrite } from '#lib/writes';
 import { STORE } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 
 /** How long a node's "hints pending" answer is trusted before asking the store again. */
 const PENDING_HINTS_TTL_MS = 250;
-
-/** One write to one node, as plain data: sent now, or stored as a hint and replayed later. */
-export interface NodeWrite {
-  method: HttpMethod;
-  path: string;
-  query?: Record<string, QueryValue>;
-  /** JSON body (small bodies: settings, ids, filters). */
-  body?: unknown;
-  /** Pre-serialised body (document batches), with its content type. */
-  rawBody?: string;
-  contentType?: string;
-}
 
 export interface WriteResult {
   /** Node → the node's task uid. */

@@ -1,6 +1,6 @@
 /** Task records (emulator.md §2.1, §2.2, §5): types, payloads and their API rendering. */
 import type { ErrorObject } from '#lib/errors';
-import { TASK_STATUSES, TASK_TYPES } from '#lib/meili-api';
+import { formatDuration, TASK_STATUSES, TASK_TYPES } from '#lib/meili-api';
 import type { Document, SettingsPatch } from '../engine/index.js';
 
 export { TASK_STATUSES, TASK_TYPES };
@@ -48,19 +48,7 @@ export function isFinished(task: Task): boolean {
   return task.status === 'succeeded' || task.status === 'failed' || task.status === 'canceled';
 }
 
-/** ISO 8601 as Meilisearch prints it: `P`, `{d}D` when ≥ 1 day, `T{s}S` with a fraction only if non-zero. */
-export function formatDuration(ms: number): string {
-  const totalMs = Math.max(0, Math.round(ms));
-  const days = Math.floor(totalMs / 86_400_000);
-  const restMs = totalMs - days * 86_400_000;
-  const seconds = Math.floor(restMs / 1000);
-  const fraction = restMs % 1000;
-  let out = 'P';
-  if (days > 0) out += `${days}D`;
-  if (restMs > 0 || days === 0)
-    out += `T${seconds}${fraction > 0 ? `.${String(fraction).padStart(3, '0')}` : ''}S`;
-  return out;
-}
+export { formatDuration };
 
 /** The task object of GET /tasks/{uid}. */
 export function renderTask(task: Task): Record<string, unknown> {

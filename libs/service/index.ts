@@ -1,0 +1,2 @@
+export { jsonLog, type Log } from './log.js';
+export { runService, type RunningService } from './run-service.js';
