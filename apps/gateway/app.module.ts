@@ -1,5 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { EventBus } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import { JobQueues } from '#lib/jobs';
@@ -14,6 +14,7 @@ import { DocumentReadsService } from './documents/document-reads.service.js';
 import { DocumentWritesService } from './documents/document-writes.service.js';
 import { DocumentsController } from './documents/documents.controller.js';
 import { MeiliErrorFilter } from './http/error.filter.js';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { BroadcastService } from './indexes/broadcast.service.js';
 import { IndexRegistry } from './indexes/index-registry.service.js';
 import { IndexService } from './indexes/index.service.js';
@@ -97,6 +98,7 @@ export class AppModule {
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: MeiliErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         Connections,
         MetricsService,
         TopologyService,
