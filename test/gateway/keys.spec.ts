@@ -151,6 +151,32 @@ describe('API keys', () => {
   });
 });
 
+describe('API documents', () => {
+  it('the admin API (OpenAPI) and the events (AsyncAPI) are published', async () => {
+    const openapi = (await (await g.gateway('/_miroir/openapi.json', { key: null })).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/_miroir/topology',
+        '/_miroir/shards',
+        '/_miroir/ready',
+        '/metrics',
+      ]),
+    );
+    const asyncapi = (await (await g.gateway('/_miroir/asyncapi.json', { key: null })).json()) as {
+      asyncapi: string;
+      channels: Record<string, { address: string }>;
+    };
+    expect(asyncapi.asyncapi).toMatch(/^3\./);
+    expect(Object.values(asyncapi.channels).map((c) => c.address)).toEqual(
+      expect.arrayContaining(['miroir.documents.{index}.written', 'miroir.tasks.{uid}.{status}']),
+    );
+  });
+});
+
 describe('tenant tokens', () => {
   const tokenClient = async (searchRules: object, expiresAt?: Date) => {
     const token = await generateTenantToken({

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { EventBus } from '#lib/bus';
+import { asyncApiDocument } from '#lib/contracts';
 import { MeiliError } from '#lib/errors';
 import type { Store } from '#lib/store';
 import { AdminOnly, Public } from '../auth/auth.guard.js';
@@ -7,6 +8,8 @@ import { Query } from '../http/request.js';
 import { STORE } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { MetricsService } from './metrics.service.js';
+import { adminOpenApi } from './openapi.js';
+import { MIROIR_VERSION } from '../system/version.js';
 
 @Controller()
 export class AdminController {
@@ -67,6 +70,18 @@ export class AdminController {
     if (!this.bus.isConnected())
       throw new MeiliError('miroir_not_ready', 'Not ready: NATS is not connected.');
     return { status: 'ready' };
+  }
+
+  @Get('_miroir/openapi.json')
+  @Public()
+  openApi() {
+    return adminOpenApi(MIROIR_VERSION);
+  }
+
+  @Get('_miroir/asyncapi.json')
+  @Public()
+  asyncApi() {
+    return asyncApiDocument(MIROIR_VERSION);
   }
 
   @Get('metrics')

@@ -6,8 +6,7 @@ import { Public, RequireAction } from '../auth/auth.guard.js';
 import { JsonBody } from '../http/request.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { SwapService } from './swap.service.js';
-
-const MIROIR_VERSION = '0.1.0';
+import { MIROIR_VERSION } from './version.js';
 
 @Controller()
 export class SystemController {

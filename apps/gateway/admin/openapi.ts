@@ -1,0 +1,121 @@
+/** OpenAPI 3.1 description of the admin API (`/_miroir/*`, `/metrics`), served at /_miroir/openapi.json. */
+const errorRef = { $ref: '#/components/schemas/Error' };
+const json = (schema: object) => ({ 'application/json': { schema } });
+const admin = [{ adminKey: [] }];
+
+export function adminOpenApi(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Miroir admin API',
+      version,
+      description:
+        'Operations on a Miroir cluster. Bearer: MIROIR_ADMIN_API_KEY or the master key.',
+    },
+    components: {
+      securitySchemes: { adminKey: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['message', 'code', 'type', 'link'],
+          properties: {
+            message: { type: 'string' },
+            code: { type: 'string' },
+            type: { enum: ['invalid_request', 'internal', 'auth', 'system'] },
+            link: { type: 'string' },
+          },
+        },
+        Node: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            url: { type: 'string' },
+            group: { type: 'string' },
+            state: { enum: ['joining', 'active', 'draining', 'failed', 'removed'] },
+            lastSeen: { type: ['string', 'null'] },
+            error: { type: ['string', 'null'] },
+            shardCopies: { type: 'integer' },
+            passiveHealth: {
+              type: ['object', 'null'],
+              properties: { failures: { type: 'integer' }, retryAt: { type: 'integer' } },
+            },
+          },
+        },
+        Placement: {
+          type: 'object',
+          description: 'groups[group][shard] = {owners, incoming}',
+          properties: {
+            shards: { type: 'integer' },
+            epoch: { type: 'integer' },
+            groups: { type: 'object', additionalProperties: { type: 'array' } },
+          },
+        },
+      },
+    },
+    paths: {
+      '/_miroir/topology': {
+        get: {
+          summary: 'Nodes with state, passive health and shard copies; RF, groups, epoch',
+          security: admin,
+          responses: {
+            200: {
+              description: 'topology',
+              content: json({
+                type: 'object',
+                properties: {
+                  epoch: { type: 'integer' },
+                  replicationFactor: { type: 'integer' },
+                  replicaGroups: { type: 'integer' },
+                  nodes: { type: 'array', items: { $ref: '#/components/schemas/Node' } },
+                  indexes: { type: 'integer' },
+                },
+              }),
+            },
+            403: { description: 'wrong key', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/shards': {
+        get: {
+          summary: 'Placement table of one index (`?index=`), or of every index',
+          security: admin,
+          parameters: [{ name: 'index', in: 'query', schema: { type: 'string' } }],
+          responses: {
+            200: {
+              description: 'placement',
+              content: json({ $ref: '#/components/schemas/Placement' }),
+            },
+            404: { description: 'index_not_found', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/ready': {
+        get: {
+          summary: 'Readiness: Redis, NATS and the topology reachable (no key needed)',
+          responses: {
+            200: { description: 'ready', content: json({ type: 'object' }) },
+            503: { description: 'miroir_not_ready', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/openapi.json': {
+        get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
+      },
+      '/_miroir/asyncapi.json': {
+        get: {
+          summary: 'AsyncAPI 3 document of the NATS events (miroir.>)',
+          responses: { 200: { description: 'AsyncAPI 3' } },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          security: admin,
+          responses: {
+            200: { description: 'text exposition format', content: { 'text/plain': {} } },
+          },
+        },
+      },
+    },
+  };
+}
