@@ -197,4 +197,16 @@ describe('no reserved field reaches a client', () => {
     expect(facet.status).toBe(400);
     expect(facet.body.code).toBe('invalid_facet_search_facet_name');
   });
+
+  it("a node's error about filterable attributes does not name the reserved field", async () => {
+    const { status, body } = await jsonOf(
+      await g.gateway('/indexes/placed/search', {
+        method: 'POST',
+        body: JSON.stringify({ filter: 'nowhere = 1' }),
+      }),
+    );
+    expect(status).toBe(400);
+    expect(body.code).toBe('invalid_search_filter');
+    expect(body.message).not.toContain('_miroir_');
+  });
 });

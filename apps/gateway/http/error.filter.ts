@@ -15,8 +15,15 @@ const logger = new Logger('Errors');
 export function renderError(exception: unknown): { status: number; body: unknown } {
   if (exception instanceof MeiliError)
     return { status: exception.status, body: exception.toJSON() };
-  // A node's own error passes through unchanged.
-  if (exception instanceof NodeApiError) return { status: exception.status, body: exception.body };
+  // A node's own error passes through, with Miroir's reserved fields kept out of its message.
+  if (exception instanceof NodeApiError) {
+    const body = exception.body as { message?: unknown };
+    return {
+      status: exception.status,
+      body:
+        typeof body.message === 'string' ? { ...body, message: hideReserved(body.message) } : body,
+    };
+  }
   if (exception instanceof NodeError) {
     const err = new MeiliError(
       'miroir_shard_unavailable',
@@ -58,4 +65,16 @@ export class MeiliErrorFilter implements ExceptionFilter {
     if (body === undefined) void reply.code(status).send();
     else void reply.code(status).send(body);
   }
+}
+
+/**
+ * Removes reserved `_miroir_*` names from a node's message (e.g. the list of filterable
+ * attributes in `invalid_search_filter`), so clients never learn Miroir's own fields.
+ */
+export function hideReserved(message: string): string {
+  if (!message.includes('_miroir_')) return message;
+  return message
+    .replace(/`_miroir_\w*`(, )?/g, '')
+    .replace(/, \./g, '.')
+    .replace(/: \./g, ': none.');
 }
