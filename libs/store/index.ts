@@ -1,7 +1,7 @@
 export type { Store } from './store.js';
 export { createRedisStore, DEFAULT_PREFIX, type RedisStoreOptions } from './redis/redis-store.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
-export { purgeRedisStore } from './redis/purge.js';
+export { purgeRedisStore, purgeRedisStoreAt } from './redis/purge.js';
 export { systemClock, type Clock } from './clock.js';
 export { StaleFenceError, type Fence } from './fence.js';
 export { AdminSessionStore } from './admin-session.store.js';

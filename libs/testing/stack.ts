@@ -2,7 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtApp, startProcess, type RunningProcess } from './processes.js';
+import { JobQueues } from '#lib/jobs';
+import { purgeRedisStoreAt } from '#lib/store';
 import { testNatsUrl, testRedisUrl, uniquePrefix } from './services.js';
+
+/** Leaves the shared test Redis as it was: the stack's state and its queues. */
+async function purgeRedis(keyPrefix: string): Promise<void> {
+  const jobs = new JobQueues({ redisUrl: testRedisUrl(), keyPrefix });
+  for (const queue of ['tasks', 'hints', 'migrations', 'keys'] as const)
+    await jobs.obliterate(queue);
+  await jobs.close();
+  await purgeRedisStoreAt(testRedisUrl(), keyPrefix);
+}
 
 export interface StackOptions {
   nodes?: number;
@@ -126,6 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await Promise.all([gateway, ...reconcilers].map((p) => p.stop()));
         await Promise.all(nodes.map((n) => n.process?.stop()));
         rmSync(dataDir, { recursive: true, force: true });
+        await purgeRedis(keyPrefix);
       },
     };
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { TABLES } from '../tables.js';
 import type { TaskRecord } from '../ports/task.port.js';
 import { RedisKeys } from './keys.js';
@@ -57,4 +57,14 @@ export async function purgeRedisStore(redis: Redis, prefix: string): Promise<voi
   doomed.push(...canaries.map((c) => k.canaryRuns(c)), k.canaryRunsIndex());
 
   await delChunks(redis, [...new Set(doomed)]);
+}
+
+/** `purgeRedisStore` over a connection of its own (for callers that hold no Redis client). */
+export async function purgeRedisStoreAt(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 3 });
+  try {
+    await purgeRedisStore(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
 }
