@@ -21,58 +21,68 @@ function invalid(code: string, path: string, expected: string, v: unknown): Meil
   );
 }
 
-/** A non-negative integer, or undefined when absent (`null` counts as absent, as in Meilisearch). */
-export function optionalCount(
+/**
+ * `body[key]` when it passes `check`, undefined when absent (`null` counts as absent, as in
+ * Meilisearch), else Meilisearch's typed error.
+ */
+function optional<T>(
   body: Record<string, unknown>,
   key: string,
   code: string,
-  path = `.${key}`,
-) {
+  path: string,
+  expected: string,
+  check: (v: unknown) => boolean,
+): T | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw invalid(code, path, 'a positive integer', v);
-  }
-  return v;
+  if (!check(v)) throw invalid(code, path, expected, v);
+  return v as T;
 }
 
-export function optionalBoolean(
+/** A non-negative integer. */
+export const optionalCount = (
   body: Record<string, unknown>,
   key: string,
   code: string,
   path = `.${key}`,
-) {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw invalid(code, path, 'a boolean', v);
-  return v;
-}
+) =>
+  optional<number>(
+    body,
+    key,
+    code,
+    path,
+    'a positive integer',
+    (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
+  );
 
-export function optionalString(
+export const optionalBoolean = (
   body: Record<string, unknown>,
   key: string,
   code: string,
   path = `.${key}`,
-) {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalid(code, path, 'a string', v);
-  return v;
-}
+) => optional<boolean>(body, key, code, path, 'a boolean', (v) => typeof v === 'boolean');
 
-export function optionalStrings(
+export const optionalString = (
   body: Record<string, unknown>,
   key: string,
   code: string,
   path = `.${key}`,
-) {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    throw invalid(code, path, 'an array of strings', v);
-  }
-  return v as string[];
-}
+) => optional<string>(body, key, code, path, 'a string', (v) => typeof v === 'string');
+
+export const optionalStrings = (
+  body: Record<string, unknown>,
+  key: string,
+  code: string,
+  path = `.${key}`,
+) =>
+  optional<string[]>(
+    body,
+    key,
+    code,
+    path,
+    'an array of strings',
+    (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  );
 
 export function requireObject(v: unknown, path = ''): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
