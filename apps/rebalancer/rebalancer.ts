@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { EventBus } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient } from '#lib/node-client';
-import { createRedisStore, StaleFenceError, type Lease, type Store } from '#lib/store';
+import { StaleFenceError, type Lease, type Store } from '#lib/store';
 import { HealthProber } from './health-prober.js';
 import { HintReplayer, ReplayInterrupted } from './hint-replayer.js';
 import { Leadership } from './leadership.js';
-import type { Log } from '#lib/service';
+import { connectService, type Log } from '#lib/service';
 import type { RebalancerTimings } from './options.js';
 
 const LEASE_SCOPE = 'rebalancer';
@@ -59,14 +58,7 @@ export class Rebalancer {
     timings: RebalancerTimings,
     log: Log,
   ): Promise<Rebalancer> {
-    const store = createRedisStore({ url: config.redisUrl, prefix: config.keyPrefix });
-    const instance = `${config.podId}.${process.pid}.${randomBytes(3).toString('hex')}`;
-    const bus = await EventBus.connect({
-      url: config.natsUrl,
-      source: `rebalancer/${config.podId}`,
-    });
-    const jobs = new JobQueues({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix });
-    const nodes = new HttpNodeClient({ nodeKey: config.nodeKey, timeoutMs: config.nodeTimeoutMs });
+    const { store, bus, jobs, nodes, instance } = await connectService(config, 'rebalancer');
     const r = new Rebalancer(store, bus, jobs, nodes, log, timings, instance);
     await r.refreshTopology();
     r.run();

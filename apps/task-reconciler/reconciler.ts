@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { EventBus } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient } from '#lib/node-client';
 import { EMPTY_LAYOUT, type CopyLayout } from '#lib/reconcile';
-import { createRedisStore, type Store } from '#lib/store';
+import type { Store } from '#lib/store';
 import { copyLayout } from './copy-layout.js';
 import { pruneFinished, sweepUnsettled } from './housekeeping.js';
-import type { Log } from '#lib/service';
+import { connectService, type Log } from '#lib/service';
 import { FollowInterrupted, TaskFollower } from './task-follower.js';
 
 // Followers mostly sleep between polls; a task waiting for a free slot is settled late.
@@ -38,14 +37,7 @@ export class Reconciler {
   ) {}
 
   static async start(config: MiroirConfig, log: Log): Promise<Reconciler> {
-    const store = createRedisStore({ url: config.redisUrl, prefix: config.keyPrefix });
-    const instance = `${config.podId}.${process.pid}.${randomBytes(3).toString('hex')}`;
-    const bus = await EventBus.connect({
-      url: config.natsUrl,
-      source: `task-reconciler/${config.podId}`,
-    });
-    const jobs = new JobQueues({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix });
-    const nodes = new HttpNodeClient({ nodeKey: config.nodeKey, timeoutMs: config.nodeTimeoutMs });
+    const { store, bus, jobs, nodes, instance } = await connectService(config, 'task-reconciler');
     const r = new Reconciler(config, store, bus, jobs, nodes, log, instance);
     await r.refreshTopology();
     r.run();

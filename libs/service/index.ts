@@ -1,2 +1,3 @@
 export { jsonLog, type Log } from './log.js';
 export { runService, type RunningService } from './run-service.js';
+export { connectService, type ServiceConnections } from './connections.js';
