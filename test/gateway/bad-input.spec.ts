@@ -390,3 +390,30 @@ describe('X-Request-Id', () => {
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('an index no node could create', () => {
+  it('is not acknowledged and does not exist afterwards', async () => {
+    await Promise.all(
+      g.stack.nodes.map((n) =>
+        fetch(`${n.url}/_emulator/down`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ mode: 'status', durationMs: 1500 }),
+        }),
+      ),
+    );
+    const create = () =>
+      g.gateway('/indexes', {
+        method: 'POST',
+        body: JSON.stringify({ uid: 'ghost', primaryKey: 'id' }),
+      });
+    expect(await jsonOf(await create())).toEqual({
+      status: 503,
+      body: meiliError('miroir_no_quorum', 'system'),
+    });
+    expect((await g.gateway('/indexes/ghost')).status).toBe(404);
+    // Once the nodes answer again (and the gateway's back-off lapsed), the same request works.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await create()).status).toBe(202);
+  }, 20_000);
+});

@@ -106,11 +106,22 @@ export class IndexService {
     this.registry.forget(uid);
     // A settings update creates the index on each node with Miroir's reserved settings in one
     // task; the primary key reaches nodes with the first documents (`?primaryKey=`).
-    const { summary, missed } = await this.broadcasts.broadcast(uid, 'indexCreation', details, {
-      method: 'PATCH',
-      path: settingsPath(uid),
-      body: initialNodeSettings(),
-    });
+    let broadcast;
+    try {
+      broadcast = await this.broadcasts.broadcast(uid, 'indexCreation', details, {
+        method: 'PATCH',
+        path: settingsPath(uid),
+        body: initialNodeSettings(),
+      });
+    } catch (err) {
+      // No node took it (none reachable, or all refused): nothing was acknowledged, so the index
+      // must not exist in Miroir either, or later writes would reach nodes without its settings.
+      await this.store.indexes.delete(uid);
+      await this.topology.deletePlacement(uid);
+      this.registry.forget(uid);
+      throw err;
+    }
+    const { summary, missed } = broadcast;
     this.bus.publish('indexes.created', {
       taskUid: summary.taskUid,
       indexUid: uid,
