@@ -2,17 +2,12 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Hit, SearchReply } from '#lib/node-client';
+import { seededRandom } from '#lib/random';
 import { mergeSearch, planSearch, type SearchContext } from '#lib/search';
 
 const NODES = 3;
 const PER_NODE = 1000;
 const GENRES = ['drama', 'comedy', 'action', 'horror', 'romance', 'thriller', 'crime', 'family'];
-
-/** Deterministic pseudo-random numbers (LCG), so every run merges the same data. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
 
 function hitAt(rand: () => number, id: number, shard: number): Hit {
   const words = 1 + Math.floor(rand() * 3);
@@ -50,7 +45,7 @@ function hitAt(rand: () => number, id: number, shard: number): Hit {
 }
 
 function nodeReplies(): SearchReply[] {
-  const rand = lcg(42);
+  const rand = seededRandom(42);
   const all = Array.from({ length: NODES * PER_NODE }, (_, i) => hitAt(rand, i, i % 64));
   // Each node's list in the global order, as a node sorts its own shards.
   const rank = (h: Hit) =>

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ErrorObject } from '#lib/errors';
 import { KeyStore, type ApiKey } from './auth/key-store.js';
-import { seededRandom } from './admin/random.js';
+import { seededRandom } from '#lib/random';
 import type { FaultRule } from './admin/faults.js';
 import { buildAdminServer, buildApiServer } from './http/server.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';

@@ -1,5 +1,5 @@
 /** A deterministic corpus of small documents and a mixed query set for the emulator benchmark. */
-import { seededRandom } from '../../apps/meili-emulator/admin/random.js';
+import { seededRandom } from '#lib/random';
 
 /**
  * A vocabulary of 5,000 pronounceable pseudo-words. Documents draw words with a Zipf law (a few

@@ -3,23 +3,7 @@
  * `family` field for distinct, and the index settings both sides of the equivalence test use.
  */
 
-/** mulberry32: small, fast, good enough for test data. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export type Random = () => number;
-export const pick = <T>(random: Random, items: readonly T[]): T =>
-  items[Math.floor(random() * items.length)]!;
-export const between = (random: Random, min: number, max: number): number =>
-  min + Math.floor(random() * (max - min + 1));
+import { between, pick, seededRandom } from '#lib/random';
 
 export const WORDS = (
   'river rivers stone stones light lighter dark darkness ocean forest shadow winter summer garden ' +
@@ -62,7 +46,7 @@ export interface CorpusDocument {
 }
 
 export function generateCorpus(count: number, seed: number): CorpusDocument[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const words = (min: number, max: number) =>
     Array.from({ length: between(random, min, max) }, () => pick(random, WORDS)).join(' ');
   return Array.from({ length: count }, (_, i) => {

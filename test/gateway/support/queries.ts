@@ -1,5 +1,6 @@
 /** Generated search bodies for the equivalence test: each draws every dimension independently. */
-import { between, COUNTRIES, GENRES, pick, seeded, WORDS, type Random } from './corpus.js';
+import { between, pick, seededRandom, type Random } from '#lib/random';
+import { COUNTRIES, GENRES, WORDS } from './corpus.js';
 
 function typo(random: Random, word: string): string {
   const i = between(random, 1, word.length - 2);
@@ -54,7 +55,7 @@ const SORTS = [
 const FACETS = [['genres'], ['genres', 'author.country'], ['year', 'rating'], ['*']];
 
 export function generateQueries(count: number, seed: number): Record<string, unknown>[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const q: Record<string, unknown> = { q: text(random) };
     if (random() < 0.45) q.filter = filter(random);
