@@ -69,6 +69,7 @@ function nodeReplies(): SearchReply[] {
 
 const context: SearchContext = {
   indexUid: 'movies',
+  nodeUid: 'movies',
   shards: 64,
   covering: {
     requests: Array.from({ length: NODES }, (_, n) => ({

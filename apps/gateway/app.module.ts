@@ -1,9 +1,10 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { EventBus } from '#lib/bus';
+import { EventBus, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient, NodeHealth } from '#lib/node-client';
+import { openWriteLog } from '#lib/service';
 import { createRedisStore, type Store } from '#lib/store';
 import { AdminController } from './admin/admin.controller.js';
 import { MetricsService } from './admin/metrics.service.js';
@@ -15,8 +16,7 @@ import { DocumentWritesService } from './documents/document-writes.service.js';
 import { DocumentsController } from './documents/documents.controller.js';
 import { MeiliErrorFilter } from './http/error.filter.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
-import { BroadcastService } from './indexes/broadcast.service.js';
-import { IndexRegistry } from './indexes/index-registry.service.js';
+import { CatalogService } from './indexes/catalog.service.js';
 import { IndexService } from './indexes/index.service.js';
 import { IndexesController } from './indexes/indexes.controller.js';
 import { CONFIG, STORE } from './infra/tokens.js';
@@ -35,19 +35,25 @@ import { SystemController } from './system/system.controller.js';
 import { TaskControlService } from './tasks/task-control.service.js';
 import { TaskService } from './tasks/task.service.js';
 import { TasksController } from './tasks/tasks.controller.js';
-import { WriteExecutor } from './writes/write-executor.js';
+import { LogAppender } from './writes/log-appender.service.js';
 
 /** Closes the connections the gateway opened, once Nest has stopped serving. */
 class Connections implements OnApplicationShutdown {
   constructor(
     @Inject(STORE) private readonly store: Store,
     private readonly bus: EventBus,
+    private readonly log: WriteLog,
     private readonly jobs: JobQueues,
     private readonly nodes: HttpNodeClient,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.jobs.close(), this.nodes.close(), this.bus.close()]);
+    await Promise.allSettled([
+      this.jobs.close(),
+      this.nodes.close(),
+      this.bus.close(),
+      this.log.close(),
+    ]);
     await this.store.close();
   }
 }
@@ -79,6 +85,7 @@ export class AppModule {
           useFactory: () =>
             EventBus.connect({ url: config.natsUrl, source: `gateway/${config.podId}` }),
         },
+        { provide: WriteLog, useFactory: () => openWriteLog(config, `gateway/${config.podId}`) },
         {
           provide: JobQueues,
           useFactory: () =>
@@ -106,9 +113,8 @@ export class AppModule {
         AuthService,
         TaskService,
         TaskControlService,
-        WriteExecutor,
-        IndexRegistry,
-        BroadcastService,
+        LogAppender,
+        CatalogService,
         IndexService,
         DocumentWritesService,
         DocumentReadsService,

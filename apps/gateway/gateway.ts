@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { MiroirConfig } from '#lib/config';
-import { readBody } from '#lib/meili-api';
+import { readBody, stringifyExact } from '#lib/meili-api';
 import { MetricsService } from './admin/metrics.service.js';
 import { AppModule } from './app.module.js';
 import { KeyCacheService } from './auth/key-cache.service.js';
@@ -27,6 +27,15 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
     logger: config.logLevel === 'debug' ? ['log', 'warn', 'error', 'debug'] : ['warn', 'error'],
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Plain JSON, unless an answer holds an integer beyond 2^53 read exactly from a node.
+  fastify.setReplySerializer((payload) => {
+    try {
+      return JSON.stringify(payload);
+    } catch (err) {
+      if (err instanceof TypeError) return stringifyExact(payload, true);
+      throw err;
+    }
+  });
   // Every body is read raw (gzip-aware, size-limited) and decoded per route, so each route
   // answers bad payloads with Meilisearch's own codes.
   fastify.removeAllContentTypeParsers();

@@ -12,6 +12,7 @@ import { restoreNode, snapshotNode } from './state/restore.js';
 import { executeTask } from './tasks/task-executor.js';
 import { TaskQueue, type FinishRecord } from './tasks/task-queue.js';
 import type { Task, TaskPayload, TaskType } from './tasks/task.js';
+import { hasBigInt } from '#lib/meili-api';
 
 export type DownMode = 'refuse' | 'reset' | 'hang' | 'status';
 
@@ -46,6 +47,8 @@ export class Emulator {
   nextFaultId = 1;
   taskFaults: TaskFault[] = [];
   requestLog: RequestLogEntry[] = [];
+  /** Some stored value is an integer beyond 2^53 (kept exact): replies are written with them. */
+  holdsBigInts = false;
   down: { mode: DownMode; timer?: NodeJS.Timeout } | null = null;
   private persistence?: Persistence;
   private app?: FastifyInstance;
@@ -70,6 +73,7 @@ export class Emulator {
       const { snapshot, journal } = this.persistence.load();
       if (snapshot || journal.length > 0) restoreNode(this, snapshot, journal);
       else this.keys.createDefaults(Date.now());
+      this.holdsBigInts = hasBigInt(snapshot) || hasBigInt(journal);
       this.persistence.writeSnapshot(snapshotNode(this));
     } else {
       this.keys.createDefaults(Date.now());
@@ -135,8 +139,9 @@ export class Emulator {
     indexUid: string | null,
     details: Task['details'],
     payload: TaskPayload,
+    customMetadata?: string,
   ): Task {
-    return this.queue.enqueue(type, indexUid, details, payload);
+    return this.queue.enqueue(type, indexUid, details, payload, customMetadata);
   }
 
   journalKey(op: { op: 'keyPut'; key: ApiKey } | { op: 'keyDelete'; uid: string }): void {

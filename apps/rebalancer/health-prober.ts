@@ -7,7 +7,6 @@ import {
   type HealthThresholds,
   type ProbeResult,
 } from '#lib/health';
-import type { JobQueues } from '#lib/jobs';
 import type { NodeApi } from '#lib/node-client';
 import type { Fence, Store, StoredNode } from '#lib/store';
 import type { Log } from '#lib/service';
@@ -17,7 +16,6 @@ export interface ProberOptions {
   store: Store;
   nodes: NodeApi;
   bus: Pick<EventBus, 'publish'>;
-  jobs: Pick<JobQueues, 'enqueue'>;
   log: Log;
   /** Per-probe timeout of `GET /health` (operations.md: 2 s). */
   timeoutMs: number;
@@ -27,9 +25,7 @@ export interface ProberOptions {
 
 /**
  * One round of active health checks (leader only): probes every node's `/health` in parallel,
- * feeds the pure health machine, stores and publishes its transitions, and asks for the hint
- * replay of every healthy node that still has hints (a failed node only becomes active once they
- * are replayed).
+ * feeds the pure health machine, stores and publishes its transitions.
  */
 export class HealthProber {
   private readonly health = new Map<string, HealthState>();
@@ -62,7 +58,7 @@ export class HealthProber {
     } catch (err) {
       return { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
-    return { ok: true, pendingHints: await this.o.store.hints.count(nodeId) };
+    return { ok: true };
   }
 
   private async apply(node: StoredNode, probe: ProbeResult, fence: Fence): Promise<void> {
@@ -79,7 +75,6 @@ export class HealthProber {
       this.o.thresholds ?? DEFAULT_THRESHOLDS,
     );
     this.health.set(node.id, transition ? { ...health, state: transition.from } : health);
-    if (probe.ok && probe.pendingHints > 0) await this.requestReplay(node.id);
     if (!transition) return;
 
     const lastSeen = health.lastSeen === null ? null : new Date(health.lastSeen).toISOString();
@@ -92,13 +87,5 @@ export class HealthProber {
     this.o.log('info', 'node-state', { nodeId: node.id, ...transition, epoch });
     this.o.bus.publish('nodes.state', { nodeId: node.id, ...transition });
     this.o.bus.publish('topology.changed', { epoch, change: 'nodeState', nodeId: node.id });
-  }
-
-  private async requestReplay(nodeId: string): Promise<void> {
-    try {
-      await this.o.jobs.enqueue('hints', { nodeId });
-    } catch (err) {
-      this.o.log('warn', 'hints-enqueue-failed', { nodeId, error: String(err) });
-    }
   }
 }

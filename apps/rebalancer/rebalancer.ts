@@ -4,18 +4,16 @@ import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient } from '#lib/node-client';
 import { StaleFenceError, type Lease, type Store } from '#lib/store';
 import { HealthProber } from './health-prober.js';
-import { HintReplayer, ReplayInterrupted } from './hint-replayer.js';
-import { Leadership } from './leadership.js';
+import { Leadership } from '#lib/service';
 import { connectService, type Log } from '#lib/service';
 import type { RebalancerTimings } from './options.js';
 
 const LEASE_SCOPE = 'rebalancer';
 const TOPOLOGY_REFRESH_MS = 2000;
-const HINT_CONCURRENCY = 4;
 
 /**
- * The rebalancer process, first slice: the leader probes node health and stores transitions;
- * every replica replays hints (`miroir-hints` jobs) to nodes that answer again.
+ * The rebalancer process: the leader probes node health and stores transitions; every replica runs
+ * jobs (the copy checker's verify and repair).
  */
 export class Rebalancer {
   private readonly stopping = new AbortController();
@@ -39,7 +37,6 @@ export class Rebalancer {
       store,
       nodes,
       bus,
-      jobs,
       log,
       timeoutMs: timings.probeTimeoutMs,
     });
@@ -75,34 +72,6 @@ export class Rebalancer {
   }
 
   private run(): void {
-    const replayer = new HintReplayer({
-      store: this.store,
-      nodes: this.nodes,
-      log: this.log,
-      healthTimeoutMs: this.timings.probeTimeoutMs,
-    });
-    this.jobs.work(
-      'hints',
-      async ({ nodeId }) => {
-        await this.refreshTopology();
-        try {
-          const outcome = await replayer.replay(nodeId, this.stopping.signal);
-          this.log(outcome.reachable ? 'info' : 'debug', 'hints-replayed', { nodeId, ...outcome });
-        } catch (err) {
-          this.log(err instanceof ReplayInterrupted ? 'warn' : 'error', 'hints-replay-stopped', {
-            nodeId,
-            error: String(err),
-          });
-          throw err; // BullMQ retries with backoff.
-        }
-      },
-      {
-        concurrency: HINT_CONCURRENCY,
-        lockDurationMs: 10_000,
-        stalledIntervalMs: 10_000,
-        onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
-      },
-    );
     const refresh = setInterval(() => void this.refreshTopology(), TOPOLOGY_REFRESH_MS);
     refresh.unref();
     this.timers.push(refresh);
@@ -110,20 +79,8 @@ export class Rebalancer {
     this.scheduleProbe(0);
   }
 
-  private onLeadership(lease: Lease | null): void {
+  private onLeadership(_lease: Lease | null): void {
     this.prober.reset();
-    if (lease) void this.replayAllPending();
-  }
-
-  /** A new leader asks for the replay of every node with hints (jobs may have been lost). */
-  private async replayAllPending(): Promise<void> {
-    try {
-      for (const nodeId of await this.store.hints.nodes()) {
-        await this.jobs.enqueue('hints', { nodeId });
-      }
-    } catch (err) {
-      this.log('warn', 'hints-enqueue-failed', { error: String(err) });
-    }
   }
 
   private scheduleProbe(delayMs: number): void {
@@ -147,7 +104,7 @@ export class Rebalancer {
     }
   }
 
-  /** Stops probing and taking jobs, releases the lease; replays in flight are retried later. */
+  /** Stops probing and taking jobs, releases the lease; jobs in flight are retried later. */
   async stop(): Promise<void> {
     this.stopping.abort();
     for (const timer of this.timers) clearInterval(timer);

@@ -1,112 +1,132 @@
-import { EventBus } from '#lib/bus';
+import type { EventBus, LogFollower, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
-import { JobQueues } from '#lib/jobs';
-import { HttpNodeClient } from '#lib/node-client';
-import { EMPTY_LAYOUT, type CopyLayout } from '#lib/reconcile';
-import type { Store } from '#lib/store';
-import { copyLayout } from './copy-layout.js';
-import { pruneFinished, sweepUnsettled } from './housekeeping.js';
-import { connectService, type Log } from '#lib/service';
-import { FollowInterrupted, TaskFollower } from './task-follower.js';
+import { connectService, Leadership, type Log } from '#lib/service';
+import type { Lease, Store } from '#lib/store';
+import { pruneFinished } from './housekeeping.js';
+import { TaskSettler } from './task-settler.js';
 
-// Followers mostly sleep between polls; a task waiting for a free slot is settled late.
-export const CONCURRENCY = 256;
-const TOPOLOGY_REFRESH_MS = 2000;
-const SWEEP_EVERY_MS = 60_000;
+const LEASE_SCOPE = 'task-reconciler';
+const LEASE_TTL_MS = 10_000;
+const SETTLE_EVERY_MS = 20;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
- * The task-reconciler process: BullMQ workers on `miroir-tasks`, each job following one Miroir
- * task to its terminal status; plus the node endpoints kept in step with the topology, a sweep
- * that re-enqueues unsettled tasks, and retention pruning.
+ * The task-reconciler process: the lease holder reads the write log in order from the last settled
+ * position, keeps every task record and its events, and settles tasks from the node writers'
+ * progress (replication.md, R4). Standbys wait for the lease; a new holder resumes where the last
+ * one had settled, so nothing is skipped and nothing is announced less than once.
  */
 export class Reconciler {
-  private readonly stopping = new AbortController();
-  private readonly timers: NodeJS.Timeout[] = [];
-  private layout: CopyLayout = EMPTY_LAYOUT;
+  private readonly leadership: Leadership;
+  private run: { abort: AbortController; done: Promise<void> } | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly config: MiroirConfig,
     private readonly store: Store,
     private readonly bus: EventBus,
-    private readonly jobs: JobQueues,
-    private readonly nodes: HttpNodeClient,
-    private readonly log: Log,
-    /** Unique per process: two reconcilers on one pod id still tell their leases apart. */
+    private readonly log: WriteLog,
+    private readonly logger: Log,
     readonly instance: string,
-  ) {}
+  ) {
+    this.leadership = new Leadership({
+      leases: store.leases,
+      scope: LEASE_SCOPE,
+      holder: instance,
+      ttlMs: LEASE_TTL_MS,
+      renewEveryMs: LEASE_TTL_MS / 5,
+      log: logger,
+      onChange: (lease) => this.onLease(lease),
+    });
+  }
 
-  static async start(config: MiroirConfig, log: Log): Promise<Reconciler> {
-    const { store, bus, jobs, nodes, instance } = await connectService(config, 'task-reconciler');
-    const r = new Reconciler(config, store, bus, jobs, nodes, log, instance);
-    await r.refreshTopology();
-    r.run();
+  static async start(config: MiroirConfig, logger: Log): Promise<Reconciler> {
+    const c = await connectService(config, 'task-reconciler', { log: true });
+    await c.nodes.close(); // the reconciler never calls nodes: writers report their progress
+    const r = new Reconciler(config, c.store, c.bus, c.log!, logger, c.instance);
+    r.leadership.start();
+    r.pruneTimer = setInterval(
+      () =>
+        void pruneFinished(r.store, config.taskRetentionDays, r.instance, logger).catch((err) =>
+          logger('warn', 'prune-failed', { error: String(err) }),
+        ),
+      PRUNE_EVERY_MS,
+    );
+    r.pruneTimer.unref();
     return r;
   }
 
-  private async refreshTopology(): Promise<void> {
+  private onLease(lease: Lease | null): void {
+    const previous = this.run;
+    if (previous) previous.abort.abort();
+    if (!lease) {
+      this.run = null;
+      return;
+    }
+    const abort = new AbortController();
+    const done = (async () => {
+      await previous?.done.catch(() => undefined);
+      while (!abort.signal.aborted) {
+        try {
+          await this.lead(abort.signal);
+        } catch (err) {
+          this.logger('error', 'reconcile-failed', { error: String(err) });
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    })();
+    this.run = { abort, done };
+  }
+
+  /** While leader: take messages in as they are appended, settle tasks, save the position. */
+  private async lead(signal: AbortSignal): Promise<void> {
+    const settler = new TaskSettler({ store: this.store, bus: this.bus, log: this.logger });
+    let saved = await this.store.tasks.settledThrough();
+    const follower: LogFollower = await this.log.follow(saved + 1, {
+      maxMessages: 1024,
+      bodies: false,
+    });
+    const stop = () => follower.close();
+    signal.addEventListener('abort', stop, { once: true });
+    let failure: unknown = null;
+    const reading = (async () => {
+      try {
+        for (;;) {
+          const m = await follower.next();
+          if (!m) return;
+          await settler.take(m.seq, m.header);
+        }
+      } catch (err) {
+        failure = err;
+        follower.close();
+      }
+    })();
     try {
-      const topology = await this.store.topology.getTopology();
-      if (!topology) return;
-      this.nodes.setNodes(topology.nodes.filter((n) => n.state !== 'removed'));
-      this.layout = copyLayout(topology);
-    } catch (err) {
-      this.log('warn', 'topology-refresh-failed', { error: String(err) });
+      while (!signal.aborted && failure === null) {
+        const settled = await settler.settle();
+        if (settled > saved) {
+          // Announced before saved: a new leader re-announces rather than skips.
+          await this.bus.flush();
+          if (this.leadership.fence === null) return;
+          await this.store.tasks.setSettledThrough(settled);
+          saved = settled;
+        }
+        await new Promise((r) => setTimeout(r, SETTLE_EVERY_MS));
+      }
+      if (failure !== null) throw failure;
+    } finally {
+      signal.removeEventListener('abort', stop);
+      follower.close();
+      await reading;
     }
   }
 
-  private run(): void {
-    const follower = new TaskFollower({
-      store: this.store,
-      nodes: this.nodes,
-      publish: (task) => this.bus.publish('tasks.status', task),
-      flush: () => this.bus.flush(),
-      layout: () => this.layout,
-      log: this.log,
-    });
-    this.jobs.work(
-      'tasks',
-      async ({ taskUid }) => {
-        this.log('debug', 'follow', { uid: taskUid, instance: this.instance });
-        try {
-          const outcome = await follower.follow(taskUid, this.stopping.signal);
-          this.log('info', 'followed', { uid: taskUid, outcome, instance: this.instance });
-        } catch (err) {
-          if (!(err instanceof FollowInterrupted)) {
-            this.log('error', 'follow-failed', { uid: taskUid, error: String(err) });
-          }
-          throw err; // BullMQ retries the job with backoff, here or on another process.
-        }
-      },
-      {
-        concurrency: CONCURRENCY,
-        // A killed reconciler's tasks are taken over within seconds, not BullMQ's default minute.
-        lockDurationMs: 5_000,
-        stalledIntervalMs: 5_000,
-        onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
-      },
-    );
-    const every = (ms: number, task: () => Promise<unknown>) => {
-      const tick = () =>
-        void task().catch((err) => this.log('warn', 'housekeeping-failed', { error: String(err) }));
-      tick();
-      const timer = setInterval(tick, ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(TOPOLOGY_REFRESH_MS, () => this.refreshTopology());
-    every(SWEEP_EVERY_MS, () => sweepUnsettled(this.store, this.jobs, this.log));
-    every(PRUNE_EVERY_MS, () =>
-      pruneFinished(this.store, this.config.taskRetentionDays, this.instance, this.log),
-    );
-  }
-
-  /** Stops taking jobs; jobs in flight are interrupted and retried by another worker. */
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
-    this.stopping.abort();
-    await this.jobs.close().catch(() => undefined);
-    await Promise.allSettled([this.bus.close(), this.nodes.close()]);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.run?.abort.abort();
+    await this.run?.done.catch(() => undefined);
+    await this.leadership.stop();
+    await Promise.allSettled([this.log.close(), this.bus.close()]);
     await this.store.close();
   }
 }

@@ -1,4 +1,9 @@
-import { jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
   createEvent,
@@ -23,14 +28,34 @@ export type EventHandler = (event: EventEnvelope, subject: string) => void | Pro
 
 const NANOS_PER_MS = 1_000_000;
 
+/** An event waiting for JetStream's acknowledgement. */
+interface Outgoing {
+  subject: string;
+  id: string;
+  payload: string;
+}
+
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+
 /**
- * Miroir's event bus on NATS: publishes enveloped events (kept by the `MIROIR_EVENTS` JetStream
- * stream so subscribers can replay) and delivers validated events to live subscribers. The only
- * module that imports `@nats-io/*`.
+ * Miroir's event bus on NATS: publishes enveloped events into the `MIROIR_EVENTS` JetStream stream
+ * with acknowledgement, retrying each one until the stream accepted it (NATS down for a while loses
+ * nothing while the process lives; `flush()` waits until everything published was accepted, so a
+ * caller that must not lose an event across a crash confirms it before moving on), and delivers
+ * validated events to live subscribers. Events carry their id as the JetStream message id, so a
+ * re-announced event within the stream's de-duplication window is stored once. The only module
+ * besides the write log that imports `@nats-io/*`.
  */
 export class EventBus {
+  private readonly queue: Outgoing[] = [];
+  private sending: Promise<void> | null = null;
+  private readonly waiters: (() => void)[] = [];
+  private closed = false;
+
   private constructor(
     private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
     private readonly source: string,
   ) {}
 
@@ -41,17 +66,47 @@ export class EventBus {
       maxReconnectAttempts: -1,
     });
     await ensureStream(nc, options);
-    return new EventBus(nc, options.source);
+    return new EventBus(nc, jetstream(nc), options.source);
   }
 
   /**
-   * Publishes one event. Core publish: the stream stores it without a round trip on the request
-   * path; events are notifications, the task records in the store are the source of truth.
+   * Publishes one event: validated and enveloped now, accepted by the stream soon (in order, retried
+   * until it is). `id` makes a re-announcement of the same fact de-duplicate.
    */
-  publish<T extends EventType>(type: T, data: EventData<T>): EventEnvelope<T> {
-    const { subject, event } = createEvent(type, data, { source: this.source });
-    this.nc.publish(subject, JSON.stringify(event));
+  publish<T extends EventType>(type: T, data: EventData<T>, id?: string): EventEnvelope<T> {
+    const { subject, event } = createEvent(type, data, { source: this.source, id });
+    this.queue.push({ subject, id: event.id, payload: JSON.stringify(event) });
+    this.sending ??= this.drain().finally(() => {
+      this.sending = null;
+      if (this.queue.length > 0 && !this.closed) this.sending = this.drain();
+    });
     return event;
+  }
+
+  /** Events not yet accepted by the stream. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private async drain(): Promise<void> {
+    let delay = RETRY_FIRST_MS;
+    while (this.queue.length > 0 && !this.closed) {
+      // Publishes go out in order on one connection; their acknowledgements come back in order.
+      const batch = this.queue.slice(0, 256);
+      const results = await Promise.allSettled(
+        batch.map((e) => this.js.publish(e.subject, e.payload, { msgID: e.id, timeout: 5000 })),
+      );
+      const accepted = results.findIndex((r) => r.status === 'rejected');
+      const done = accepted === -1 ? batch.length : accepted;
+      this.queue.splice(0, done);
+      if (done < batch.length) {
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      } else {
+        delay = RETRY_FIRST_MS;
+      }
+    }
+    if (this.queue.length === 0) for (const w of this.waiters.splice(0)) w();
   }
 
   /** Live subscription to a subject pattern; invalid payloads are reported, never delivered. */
@@ -73,17 +128,26 @@ export class EventBus {
     return () => sub.unsubscribe();
   }
 
-  /** Resolves once every published message reached the server. */
+  /** Resolves once every event published so far was accepted by the stream. */
   async flush(): Promise<void> {
-    await this.nc.flush();
+    if (this.queue.length === 0) {
+      await this.nc.flush();
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   isConnected(): boolean {
     return !this.nc.isClosed();
   }
 
-  async close(): Promise<void> {
-    await this.nc.drain();
+  /** Waits (a bounded while) for unsent events, then closes the connection. */
+  async close(timeoutMs = 5000): Promise<void> {
+    if (this.queue.length > 0) {
+      await Promise.race([this.flush(), new Promise((r) => setTimeout(r, timeoutMs))]);
+    }
+    this.closed = true;
+    await this.nc.drain().catch(() => undefined);
   }
 }
 
@@ -94,6 +158,7 @@ async function ensureStream(nc: NatsConnection, options: BusOptions): Promise<vo
     subjects: [SUBJECT_WILDCARD],
     max_age: (options.retentionMs ?? 7 * 24 * 3600 * 1000) * NANOS_PER_MS,
     max_bytes: options.maxBytes ?? 1024 ** 3,
+    duplicate_window: 120_000 * NANOS_PER_MS,
   };
   try {
     await jsm.streams.info(EVENTS_STREAM);

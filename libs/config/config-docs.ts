@@ -17,7 +17,7 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   admin_api_key: ['(none)', 'key for the /_miroir admin API (the master key works too)'],
   node_key: ['(none)', 'key Miroir sends to Meilisearch nodes; clients never see it'],
   redis_url: ['redis://127.0.0.1:6379', 'Redis for shared state and job queues'],
-  nats_url: ['nats://127.0.0.1:4222', 'NATS (JetStream) for events'],
+  nats_url: ['nats://127.0.0.1:4222', 'NATS (JetStream) for the write log and events'],
   key_prefix: ['miroir:', 'prefix of every Redis key, so clusters can share one Redis'],
   shards: ['64', 'shard count of new indexes (1-65536)'],
   replication_factor: ['1', 'copies of each shard inside one replica group'],
@@ -26,9 +26,21 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     '[]',
     'JSON array of Meilisearch nodes {id, url, group} (group defaults to "0"); seeds the topology when the store has none',
   ],
-  write_quorum: [
-    'one',
-    'acknowledgements per shard and group before a write is accepted: one, majority, all',
+  log_stream: [
+    'MIROIR_LOG',
+    "name of this cluster's write log (JetStream stream); clusters sharing one NATS need different ones",
+  ],
+  log_max_age_s: ['604800', 'seconds the write log keeps a write; a copy further behind is stale'],
+  log_max_bytes: ['10737418240', 'bytes the write log keeps; a copy further behind is stale'],
+  log_replicas: ['1', 'replicas of the write log stream (3 on a NATS cluster)'],
+  writer_max_read_lag_ms: [
+    '5000',
+    'a copy this far behind the most caught-up one stops serving reads until it catches up',
+  ],
+  writer_batch_bytes: ['8388608', 'largest batch a node writer sends to a node in one request'],
+  writer_lease_ttl_ms: [
+    '10000',
+    "lease of a node's single writer; another process takes the node over this long after a crash",
   ],
   unavailable_shard_policy: [
     'partial',

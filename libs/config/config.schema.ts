@@ -96,7 +96,18 @@ export const configSchema = z
         z.array(nodeSchema, { error: 'must be a JSON array of {id, url, group?}' }),
       )
       .default([]),
-    write_quorum: oneOf(['one', 'majority', 'all']).default('one'),
+    log_stream: z
+      .string({ error: 'must be a stream name' })
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+        error: 'must use only letters, digits, "_" and "-" (≤ 64)',
+      })
+      .default('MIROIR_LOG'),
+    log_max_age_s: integer(60, 365 * 86400).default(7 * 86400),
+    log_max_bytes: integer(1024 * 1024, 2 ** 50).default(10 * 1024 ** 3),
+    log_replicas: integer(1, 5).default(1),
+    writer_max_read_lag_ms: integer(100, 3_600_000).default(5000),
+    writer_batch_bytes: integer(64 * 1024, 90 * 1024 * 1024).default(8 * 1024 * 1024),
+    writer_lease_ttl_ms: integer(1000, 600_000).default(10_000),
     unavailable_shard_policy: oneOf(['partial', 'error']).default('partial'),
     node_timeout_ms: integer(1, 600_000).default(5000),
     task_retention_days: integer(1, 3650).default(7),
@@ -119,6 +130,13 @@ export const configSchema = z
       }
       seen.add(n.id);
     });
+    if (c.writer_lease_ttl_ms < 2 * c.node_timeout_ms) {
+      ctx.addIssue({
+        ...CROSS_FIELD,
+        path: ['writer_lease_ttl_ms'],
+        message: `must be at least twice MIROIR_NODE_TIMEOUT_MS (${c.node_timeout_ms}): a writer's lease must outlive the request it sends`,
+      });
+    }
     // An empty list is allowed: nodes may be added later through the admin API.
     const groups = new Set(c.nodes.map((n) => n.group));
     if (c.nodes.length > 0 && groups.size !== c.replica_groups) {

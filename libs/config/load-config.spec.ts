@@ -39,7 +39,8 @@ describe('loadConfig', () => {
       replicationFactor: 1,
       replicaGroups: 1,
       nodes: [],
-      writeQuorum: 'one',
+      log: { stream: 'MIROIR_LOG', maxAgeMs: 604_800_000, maxBytes: 10 * 1024 ** 3, replicas: 1 },
+      writer: { maxReadLagMs: 5000, batchBytes: 8 * 1024 * 1024, leaseTtlMs: 10_000 },
       unavailableShardPolicy: 'partial',
       nodeTimeoutMs: 5000,
       taskRetentionDays: 7,
@@ -55,7 +56,7 @@ describe('loadConfig', () => {
       MIROIR_SHARDS: '16',
       MIROIR_REPLICATION_FACTOR: '2',
       MIROIR_NODES: NODES,
-      MIROIR_WRITE_QUORUM: 'majority',
+      MIROIR_LOG_STREAM: 'CLUSTER_B',
       MIROIR_MASTER_KEY: 'a-master-key-of-16+',
       MIROIR_POD_ID: 'gw-1',
       MIROIR_UNRELATED: 'ignored',
@@ -67,7 +68,7 @@ describe('loadConfig', () => {
       { id: 'meili-0', url: 'http://10.0.0.1:7700', group: '0' },
       { id: 'meili-1', url: 'https://m1.example:7700', group: '0' },
     ]);
-    expect(c.writeQuorum).toBe('majority');
+    expect(c.log.stream).toBe('CLUSTER_B');
     expect(c.masterKey).toBe('a-master-key-of-16+');
     expect(c.podId).toBe('gw-1');
   });
@@ -101,7 +102,7 @@ describe('loadConfig', () => {
 
   it('lists every problem at once and never echoes secrets', () => {
     const found = problems({
-      MIROIR_WRITE_QUORUM: 'some',
+      MIROIR_UNAVAILABLE_SHARD_POLICY: 'some',
       MIROIR_REDIS_URL: 'http://localhost',
       MIROIR_MASTER_KEY: 'short-secret',
       MIROIR_HTTP_ADDR: 'localhost',
@@ -111,7 +112,7 @@ describe('loadConfig', () => {
       'MIROIR_HTTP_ADDR: must be host:port, e.g. 0.0.0.0:7700, got "localhost"',
       'MIROIR_MASTER_KEY: must be at least 16 characters long',
       'MIROIR_REDIS_URL: must be a URL starting with redis:// or rediss://, got "http://localhost"',
-      'MIROIR_WRITE_QUORUM: must be one of one, majority, all, got "some"',
+      'MIROIR_UNAVAILABLE_SHARD_POLICY: must be one of partial, error, got "some"',
       'MIROIR_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, got "loud"',
     ]);
     expect(found.join('\n')).not.toContain('short-secret');

@@ -26,7 +26,8 @@ export interface MiroirConfig {
   replicationFactor: number;
   replicaGroups: number;
   nodes: readonly ConfigNode[];
-  writeQuorum: 'one' | 'majority' | 'all';
+  log: { stream: string; maxAgeMs: number; maxBytes: number; replicas: number };
+  writer: { maxReadLagMs: number; batchBytes: number; leaseTtlMs: number };
   unavailableShardPolicy: 'partial' | 'error';
   nodeTimeoutMs: number;
   taskRetentionDays: number;
@@ -84,7 +85,17 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
     replicationFactor: c.replication_factor,
     replicaGroups: c.replica_groups,
     nodes: c.nodes,
-    writeQuorum: c.write_quorum,
+    log: {
+      stream: c.log_stream,
+      maxAgeMs: c.log_max_age_s * 1000,
+      maxBytes: c.log_max_bytes,
+      replicas: c.log_replicas,
+    },
+    writer: {
+      maxReadLagMs: c.writer_max_read_lag_ms,
+      batchBytes: c.writer_batch_bytes,
+      leaseTtlMs: c.writer_lease_ttl_ms,
+    },
     unavailableShardPolicy: c.unavailable_shard_policy,
     nodeTimeoutMs: c.node_timeout_ms,
     taskRetentionDays: c.task_retention_days,

@@ -94,6 +94,15 @@ export const EVENTS = {
     data: d.nodeStateData,
     subjectOf: (x) => subjects.node(x.nodeId, x.to),
   }),
+  'nodes.copy': spec({
+    address: 'miroir.nodes.{id}.{copyState}',
+    parameters: { id: 'node id', copyState: 'caught-up, lagging or stale' },
+    publisher: 'node-writer',
+    summary:
+      "A node's copy started or stopped serving reads (it fell behind, caught up, or must be rebuilt).",
+    data: d.copyStateData,
+    subjectOf: (x) => subjects.node(x.nodeId, x.to),
+  }),
   'rebalance.planned': spec({
     ...rebalance('Shard moves were planned after a topology change.'),
     address: 'miroir.rebalance.planned',

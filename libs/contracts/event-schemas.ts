@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NODE_STATES, TASK_STATUSES } from './subjects.js';
+import { COPY_STATES, NODE_STATES, TASK_STATUSES } from './subjects.js';
 
 /**
  * Payloads (`data`) of every event in state.md's table. Schemas carry no transforms, so they render
@@ -19,19 +19,14 @@ export const documentsWrittenData = z.object({
   taskUid,
   indexUid: uid,
   shards: z.array(shard).describe('shards that received documents, ascending'),
-  nodeTasks: z.record(nodeId, taskUid).describe('node id → task uid on that node'),
   documentCount: z.number().int().nonnegative(),
-  degraded: z
-    .array(z.object({ nodeId, shards: z.array(shard) }))
-    .describe('copies not acknowledged, handed to hinted handoff'),
 });
 
 export const documentsDeletedData = z.object({
   taskUid,
   indexUid: uid,
-  nodeTasks: z.record(nodeId, taskUid),
   deletion: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('ids'), ids: z.array(z.union([z.string(), z.number().int()])) }),
+    z.object({ kind: z.literal('ids'), ids: z.array(z.string()) }),
     z.object({ kind: z.literal('filter'), filter }),
     z.object({ kind: z.literal('all') }),
   ]),
@@ -40,7 +35,7 @@ export const documentsDeletedData = z.object({
 const indexChange = { taskUid, indexUid: uid };
 export const indexCreatedData = z.object({
   ...indexChange,
-  primaryKey: z.string(),
+  primaryKey: z.string().nullable(),
   shards: z.number().int().min(1).describe('shard count S of the new index'),
 });
 export const indexUpdatedData = z.object({ ...indexChange, primaryKey: z.string().nullable() });
@@ -81,6 +76,14 @@ export const topologyChangedData = z.object({
   nodeId: nodeId.optional(),
   indexUid: uid.optional(),
   shards: z.array(shard).optional(),
+});
+
+export const copyStateData = z.object({
+  nodeId,
+  from: z.enum(COPY_STATES),
+  to: z.enum(COPY_STATES),
+  reason: z.string(),
+  appliedSeq: z.number().int().nonnegative().describe('log position the copy has applied'),
 });
 
 export const nodeStateData = z.object({

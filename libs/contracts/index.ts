@@ -17,6 +17,7 @@ export {
 export * as eventSchemas from './event-schemas.js';
 export { QUEUES, validateJob, type JobData, type QueueKey, type QueueName } from './queues.js';
 export {
+  COPY_STATES,
   EVENTS_STREAM,
   NODE_STATES,
   SUBJECT_WILDCARD,
@@ -24,6 +25,28 @@ export {
   subjectMatches,
   subjects,
   token,
+  type CopyState,
   type NodeState,
   type TaskStatus,
 } from './subjects.js';
+export {
+  catalogRecord,
+  decodeLogMessage,
+  documentPartBodies,
+  encodeLogMessage,
+  indexRef,
+  logHeader,
+  logNames,
+  logOp,
+  logSubjects,
+  seqOfTask,
+  taskUidOf,
+  type CatalogRecord,
+  type IndexRef,
+  type LogDecoding,
+  type LogHeader,
+  type LogNames,
+  type LogOp,
+  type LogOpKind,
+  type TaskError,
+} from './write-log.js';

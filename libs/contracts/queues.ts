@@ -9,8 +9,6 @@ import { z } from 'zod';
 const uid = z.string().regex(/^[A-Za-z0-9_-]{1,400}$/);
 const count = z.number().int().nonnegative();
 
-export const tasksJob = z.object({ taskUid: count.describe('Miroir task uid to follow') });
-
 export const migrationsJob = z.object({
   indexUid: uid,
   shard: count,
@@ -20,19 +18,20 @@ export const migrationsJob = z.object({
   epoch: count.describe('placement epoch the move was planned at; stale moves are dropped'),
 });
 
-export const hintsJob = z.object({ nodeId: uid.describe('node whose missed batches to replay') });
+export const checksJob = z.object({
+  checkId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .describe('id of the check record'),
+  indexUid: uid,
+  repair: z.boolean().describe('repair disagreeing copies from the newest versions'),
+});
 
 export const keysJob = z.object({
   indexUid: uid.describe('index whose scoped search key to rotate'),
 });
 
 export const QUEUES = {
-  tasks: {
-    name: 'miroir-tasks',
-    summary: 'follow one Miroir task to a terminal status',
-    schema: tasksJob,
-    jobId: (j: z.infer<typeof tasksJob>) => `task.${j.taskUid}`,
-  },
   migrations: {
     name: 'miroir-migrations',
     summary: 'move one shard of one index from a source copy to a target node',
@@ -40,11 +39,11 @@ export const QUEUES = {
     jobId: (j: z.infer<typeof migrationsJob>) =>
       `move.${j.indexUid}.${j.shard}.${j.group}.${j.target}.${j.epoch}`,
   },
-  hints: {
-    name: 'miroir-hints',
-    summary: "replay a node's missed batches",
-    schema: hintsJob,
-    jobId: (j: z.infer<typeof hintsJob>) => `hints.${j.nodeId}`,
+  checks: {
+    name: 'miroir-checks',
+    summary: 'compare (and repair) every copy of every shard of one index',
+    schema: checksJob,
+    jobId: (j: z.infer<typeof checksJob>) => `check.${j.checkId}`,
   },
   keys: {
     name: 'miroir-keys',

@@ -13,6 +13,10 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const NODE_STATES = ['joining', 'active', 'draining', 'failed', 'removed'] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
+/** Whether a node's copy serves reads (replication.md, R4 and R7). */
+export const COPY_STATES = ['caught-up', 'lagging', 'stale'] as const;
+export type CopyState = (typeof COPY_STATES)[number];
+
 /** Index uids, node ids and alias names share Meilisearch's index-uid alphabet, a valid token. */
 const TOKEN = /^[A-Za-z0-9_-]{1,400}$/;
 
@@ -39,7 +43,8 @@ export const subjects = {
     return `miroir.tasks.${token(uid)}.${token(status)}`;
   },
   topologyChanged: () => 'miroir.topology.changed',
-  node: (id: string, state: NodeState | '*') => `miroir.nodes.${token(id)}.${token(state)}`,
+  node: (id: string, state: NodeState | CopyState | '*') =>
+    `miroir.nodes.${token(id)}.${token(state)}`,
   rebalancePlanned: () => 'miroir.rebalance.planned',
   rebalanceProgress: () => 'miroir.rebalance.progress',
   rebalanceCompleted: () => 'miroir.rebalance.completed',

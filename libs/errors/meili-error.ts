@@ -29,7 +29,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   // Miroir's own situations (api.md).
   miroir_primary_key_required: 400,
   miroir_reserved_field: 400,
-  miroir_no_quorum: 503,
+  miroir_log_unavailable: 503,
   miroir_shard_unavailable: 503,
   miroir_multi_alias_not_writable: 409,
   miroir_idempotency_key_reused: 409,

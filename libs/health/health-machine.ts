@@ -5,9 +5,9 @@ import type { NodeState } from '#lib/routing';
  * probe at a time and executes the transition it returns (store it, publish it).
  *
  * `active → failed` after `failAfter` consecutive failed probes; `failed → active` after
- * `recoverAfter` consecutive successful ones, and only once the node's hints are replayed (a node
- * that missed writes must not serve reads before it has them). Lifecycle states (`joining`,
- * `draining`, `removed`) belong to the add/drain/remove flows: probes only count there.
+ * `recoverAfter` consecutive successful ones. Whether a node that missed writes may serve reads is
+ * its copy's state, kept by its writer (replication.md, R4), not its health. Lifecycle states
+ * (`joining`, `draining`, `removed`) belong to the add/drain/remove flows: probes only count there.
  */
 
 export interface HealthState {
@@ -22,9 +22,7 @@ export interface HealthState {
   error: string | null;
 }
 
-export type ProbeResult =
-  /** The node answered `/health`; `pendingHints` = batches it still has to be replayed. */
-  { ok: true; pendingHints: number } | { ok: false; error: string };
+export type ProbeResult = { ok: true } | { ok: false; error: string };
 
 export interface Transition {
   from: NodeState;
@@ -82,11 +80,7 @@ export function next(
     lastSeen: now,
     error: null,
   };
-  if (
-    health.state === 'failed' &&
-    counted.successes >= thresholds.recoverAfter &&
-    probe.pendingHints === 0
-  ) {
+  if (health.state === 'failed' && counted.successes >= thresholds.recoverAfter) {
     return {
       health: { ...counted, state: 'active' },
       transition: { from: 'failed', to: 'active', error: null },

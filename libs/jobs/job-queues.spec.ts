@@ -5,7 +5,7 @@ import { testRedisUrl, uniquePrefix } from '#lib/testing';
 
 const queues = new JobQueues({ redisUrl: testRedisUrl(), keyPrefix: uniquePrefix('jobs') });
 afterAll(async () => {
-  await queues.obliterate('tasks');
+  await queues.obliterate('checks');
   await queues.close();
 });
 
@@ -20,28 +20,31 @@ describe('JobQueues', () => {
     });
   });
 
-  it('delivers each enqueued task job once, even when enqueued twice', async () => {
-    const seen: number[] = [];
+  it('delivers each enqueued job once, even when enqueued twice', async () => {
+    const seen: string[] = [];
     let resolveDone: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     queues.work(
-      'tasks',
+      'checks',
       async (data) => {
-        seen.push(data.taskUid);
-        if (seen.includes(2)) resolveDone();
+        seen.push(data.checkId);
+        if (seen.includes('c2')) resolveDone();
       },
       { concurrency: 1 },
     );
-    await queues.enqueue('tasks', { taskUid: 1 });
-    await queues.enqueue('tasks', { taskUid: 1 });
-    await queues.enqueue('tasks', { taskUid: 2 });
+    const job = (checkId: string) => ({ checkId, indexUid: 'movies', repair: false });
+    await queues.enqueue('checks', job('c1'));
+    await queues.enqueue('checks', job('c1'));
+    await queues.enqueue('checks', job('c2'));
     await done;
     await new Promise((r) => setTimeout(r, 200));
-    expect(seen.sort()).toEqual([1, 2]);
+    expect(seen.sort()).toEqual(['c1', 'c2']);
   });
 
   it('refuses a payload that does not fit the queue schema', async () => {
-    await expect(queues.enqueue('tasks', { taskUid: -1 })).rejects.toThrow();
+    await expect(
+      queues.enqueue('checks', { checkId: 'a:b', indexUid: 'movies', repair: false }),
+    ).rejects.toThrow();
   });
 
   it('requeue runs again a job that gave up, where enqueue is a no-op', async () => {
@@ -51,20 +54,21 @@ describe('JobQueues', () => {
       new Promise<void>((resolve) => {
         const check = setInterval(() => runs >= n && (clearInterval(check), resolve()), 20);
       });
-    other.work('tasks', async () => {
+    const job = { checkId: 'c7', indexUid: 'movies', repair: false };
+    other.work('checks', async () => {
       runs++;
       if (runs === 1) throw new UnrecoverableError('give up at once');
     });
-    await other.enqueue('tasks', { taskUid: 7 });
+    await other.enqueue('checks', job);
     await ran(1);
     await new Promise((r) => setTimeout(r, 200));
-    await other.enqueue('tasks', { taskUid: 7 });
+    await other.enqueue('checks', job);
     await new Promise((r) => setTimeout(r, 300));
     expect(runs).toBe(1); // the failed job still holds its id
-    await other.requeue('tasks', { taskUid: 7 });
+    await other.requeue('checks', job);
     await ran(2);
     expect(runs).toBe(2);
-    await other.obliterate('tasks');
+    await other.obliterate('checks');
     await other.close();
   });
 });

@@ -70,12 +70,10 @@ export class JobQueues {
       jobId,
       attempts: 10,
       backoff: { type: 'exponential', delay: 1000 },
-      // Finished task jobs are kept a while so a duplicate enqueue stays a no-op; a hints job
-      // must run again for every new batch, so it goes as soon as it is done.
-      removeOnComplete: key === 'hints' ? true : { age: 3600, count: 10_000 },
-      // A failed hints job would block every later one with its id (nodes get new hints all the
-      // time), so it goes too; failed task jobs stay a week for inspection and `requeue`.
-      removeOnFail: key === 'hints' ? true : { age: 7 * 24 * 3600 },
+      // Finished jobs are kept a while so a duplicate enqueue stays a no-op; failed ones stay a
+      // week for inspection and `requeue`.
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
     });
     return jobId;
   }

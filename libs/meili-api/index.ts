@@ -9,6 +9,7 @@ export {
   type ApiKeyFields,
 } from './api-keys.js';
 export { parseCsv } from './csv.js';
+export { hasBigInt, parseExact, stringifyExact } from './exact-json.js';
 export { checkIndexUid, isValidIndexUid } from './index-uid.js';
 export { deriveKey } from './key-derivation.js';
 export {
@@ -22,7 +23,15 @@ export {
   rejectUnknown,
   type Query,
 } from './params.js';
-export { DOCUMENT_TYPES, documentsBody, jsonBody, readBody, type Document } from './payload.js';
+export {
+  DOCUMENT_TYPES,
+  documentsBody,
+  documentsContent,
+  jsonBody,
+  jsonText,
+  readBody,
+  type Document,
+} from './payload.js';
 export {
   formatDuration,
   parseTaskFilter,

@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { MeiliError } from '#lib/errors';
 import { parseCsv } from './csv.js';
+import { parseExact } from './exact-json.js';
 
 const JSON_TYPE = 'application/json';
 const NDJSON_TYPE = 'application/x-ndjson';
@@ -81,7 +82,7 @@ function checkContentType(headers: IncomingHttpHeaders, accepted: readonly strin
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseExact(text);
   } catch (error) {
     throw new MeiliError(
       'malformed_payload',
@@ -90,12 +91,30 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The JSON body of a body route: 415 on a missing/other content type, 400 if empty or unparsable. */
-export function jsonBody(headers: IncomingHttpHeaders, raw: unknown): unknown {
+/** The JSON text of a body route: 415 on a missing/other content type, 400 if empty. */
+export function jsonText(headers: IncomingHttpHeaders, raw: unknown): string {
   checkContentType(headers, [JSON_TYPE]);
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
   if (text.trim() === '') throw new MeiliError('missing_payload', 'A json payload is missing.');
-  return parseJson(text);
+  return text;
+}
+
+/** The JSON body of a body route: 415 on a missing/other content type, 400 if empty or unparsable. */
+export function jsonBody(headers: IncomingHttpHeaders, raw: unknown): unknown {
+  return parseJson(jsonText(headers, raw));
+}
+
+/** A documents payload's format and text, after Meilisearch's content-type and emptiness checks. */
+export function documentsContent(
+  headers: IncomingHttpHeaders,
+  raw: unknown,
+): { format: 'json' | 'ndjson' | 'csv'; text: string } {
+  const type = checkContentType(headers, DOCUMENT_TYPES);
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  const format = type === JSON_TYPE ? 'json' : type === NDJSON_TYPE ? 'ndjson' : 'csv';
+  if (text.trim() === '')
+    throw new MeiliError('missing_payload', `A ${format} payload is missing.`);
+  return { format, text };
 }
 
 export type Document = Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { parseExact } from '#lib/meili-api';
 import {
   NodeApi,
   queryString,
@@ -208,7 +209,8 @@ async function readBody(
     return null;
   }
   try {
-    return await res.body.json();
+    // Integers beyond 2^53 (document ids, values) stay exact on their way to the client.
+    return parseExact(await res.body.text());
   } catch (e) {
     if (e instanceof SyntaxError) {
       throw new NodeUnavailableError(nodeId, route, 'answer is not JSON', res.statusCode);

@@ -29,3 +29,4 @@ export {
   type ScriptedReply,
 } from './recording-node-client.js';
 export type * from './wire-types.js';
+export { nodeWriteRequest, type NodeWrite, type NodeWriteRequest } from './node-writes.js';

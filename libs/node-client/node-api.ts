@@ -6,11 +6,13 @@ import type {
   MultiSearchReply,
   MultiSearchRequest,
   NodeTask,
+  NodeTaskPage,
   Page,
   SearchReply,
   SearchRequest,
   TaskSummary,
 } from './wire-types.js';
+import { nodeWriteRequest, type NodeWrite } from './node-writes.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue =
@@ -93,6 +95,17 @@ export abstract class NodeApi {
     o?: CallOptions,
   ): Promise<FacetSearchReply> {
     return this.call(nodeId, 'POST', `${idx(index)}/facet-search`, 'facetSearch', { ...o, body });
+  }
+
+  /** One node write of the log (the node writer's only way to change a node). */
+  write(
+    nodeId: string,
+    write: NodeWrite,
+    p: { customMetadata?: string } = {},
+    o?: CallOptions,
+  ): Promise<TaskSummary> {
+    const { method, path, options } = nodeWriteRequest(write, p.customMetadata);
+    return this.call(nodeId, method, path, options.route!, { ...options, ...o });
   }
 
   /** Sends a document payload unchanged (JSON, NDJSON or CSV); PUT updates, POST replaces. */
@@ -224,6 +237,11 @@ export abstract class NodeApi {
 
   getTask(nodeId: string, uid: number, o?: CallOptions) {
     return this.call<NodeTask>(nodeId, 'GET', `/tasks/${uid}`, 'getTask', o);
+  }
+
+  /** `query` uses Meilisearch's task filters, e.g. `{uids: [4, 5], limit: 2}`. */
+  listTasks(nodeId: string, query: Record<string, QueryValue>, o?: CallOptions) {
+    return this.call<NodeTaskPage>(nodeId, 'GET', '/tasks', 'listTasks', { ...o, query });
   }
 
   /** `query` uses Meilisearch's task filters, e.g. `{uids: [4, 5]}`. */

@@ -113,6 +113,17 @@ export interface NodeTask {
   enqueuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Set by the writer on document tasks (Meilisearch ≥ 1.26). */
+  customMetadata?: string | null;
+}
+
+/** GET /tasks: a page of tasks, newest first unless `reverse`. */
+export interface NodeTaskPage {
+  results: NodeTask[];
+  total: number;
+  limit: number;
+  from: number | null;
+  next: number | null;
 }
 
 export interface IndexInfo {

@@ -1,12 +1,8 @@
-import type { TaskError, TaskStatus } from '#lib/store';
+import type { CopyState, PartOutcome } from '#lib/store';
 
-/** What a node's `GET /tasks/{uid}` says about one node task (the fields the reconciler uses). */
+/** What the details counters read of one node's part: its node task's details. */
 export interface NodeTaskView {
-  status: TaskStatus;
-  startedAt: string | null;
-  finishedAt: string | null;
   details: Record<string, unknown> | null;
-  error: TaskError | null;
 }
 
 /** Where copies live: node → replica group, and copies of each document inside one group. */
@@ -16,15 +12,34 @@ export interface CopyLayout {
   copies: Record<string, number>;
 }
 
+/** A node writer's progress as the reconciler reads it. */
+export interface CopyView {
+  appliedSeq: number;
+  sentSeq: number;
+  state: CopyState;
+  stateSince: number;
+  rejoinTarget: number | null;
+}
+
 /** Everything the reconciler saw for one task on one tick; `next` does no I/O. */
 export interface Observation {
-  /** RFC 3339 time of the observation. */
-  now: string;
-  /** Latest view of each node task seen so far (node id → view). */
-  nodes: Record<string, NodeTaskView>;
+  /** Epoch ms of the observation. */
+  now: number;
+  /** The task's log position. */
+  seq: number;
+  /** Nodes holding a part of the task (its shards' copies, or every node for index-wide work). */
+  targets: string[];
+  /** Node writers' progress, by node. */
+  copies: Record<string, CopyView>;
+  /** How each node finished its part, when the writer recorded it. */
+  outcomes: Record<string, PartOutcome>;
+  /** The start/cancel gate of the task. */
+  gate: { started: boolean; canceledBy: number | null };
+  /** Log position at which the task's node-side index was deleted (null: it lives). */
+  indexDeletedAt: number | null;
   layout: CopyLayout;
-  /** For a `taskCancelation`: its marked targets still running, and those it canceled. */
-  cancelTargets?: { pending: number; canceled: number };
+  /** For a `taskCancelation`: how many of its targets it canceled. */
+  canceledTasks?: number;
   /** For a `taskDeletion`: how many target records are gone, once the deletion ran. */
   deletedTasks?: number;
 }

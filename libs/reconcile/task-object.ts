@@ -1,3 +1,4 @@
+import { taskUidOf, type LogHeader } from '#lib/contracts';
 import type { TaskRecord } from '#lib/store';
 
 /** Details keys Miroir keeps for itself on a record (bookkeeping); never shown to clients. */
@@ -50,5 +51,32 @@ export function toTaskObject(task: TaskRecord): TaskObject {
     enqueuedAt: task.enqueuedAt,
     startedAt: task.startedAt,
     finishedAt: task.finishedAt,
+  };
+}
+
+/**
+ * The task record a log message stands for, as enqueued (or failed at once, when refused at the
+ * door). The gateway stores it before answering; the reconciler stores it if the gateway died first.
+ */
+export function taskRecordOf(seq: number, header: LogHeader): TaskRecord {
+  const { task, op } = header;
+  const failed = task.error !== undefined;
+  const details =
+    op.kind === 'deleteTasks'
+      ? { ...(task.details ?? {}), [DELETION_TARGETS]: op.uids }
+      : task.details;
+  return {
+    uid: taskUidOf(seq),
+    indexUid: task.indexUid,
+    type: task.type,
+    status: failed ? 'failed' : 'enqueued',
+    details,
+    error: task.error ?? null,
+    canceledBy: null,
+    enqueuedAt: task.enqueuedAt,
+    startedAt: failed ? task.enqueuedAt : null,
+    finishedAt: failed ? task.enqueuedAt : null,
+    duration: failed ? 'PT0S' : null,
+    nodeTasks: {},
   };
 }

@@ -1,16 +1,16 @@
 import { formatDuration } from '#lib/meili-api';
-import { timeOf, type NodeTask, type TaskRecord, type TaskStatus } from '#lib/store';
-import type { NodeTaskView, Observation } from './observation.js';
+import type { NodeTask, TaskError, TaskRecord, TaskStatus } from '#lib/store';
+import type { CopyView, NodeTaskView, Observation } from './observation.js';
 import { settledDetails } from './task-details.js';
 import { DELETION_TARGETS } from './task-object.js';
 
 export type ReconcileAction =
   /** The status changed: publish `miroir.tasks.<uid>.<status>` once the record is stored. */
   | { type: 'publish'; status: TaskStatus }
-  /** A `taskDeletion` whose node tasks settled: delete these finished records, then observe. */
+  /** A `taskDeletion`: delete these finished records, then observe again. */
   | { type: 'deleteTasks'; uids: number[] }
-  /** A `taskCancelation` whose node tasks settled: count its targets next tick. */
-  | { type: 'observeCancelTargets' };
+  /** A `taskCancelation`: count the tasks it canceled, then observe again. */
+  | { type: 'countCanceled' };
 
 export interface ReconcileStep {
   task: TaskRecord;
@@ -23,49 +23,44 @@ export function isTerminal(status: TaskStatus): boolean {
   return TERMINAL.has(status);
 }
 
-/** The record's node tasks with what was observed; failures rejected at write time stay as they are. */
-function mergeNodeTasks(
-  recorded: Record<string, NodeTask>,
-  seen: Record<string, NodeTaskView>,
-): Record<string, NodeTask> {
-  const out: Record<string, NodeTask> = {};
-  for (const [nodeId, nt] of Object.entries(recorded)) {
-    const view = seen[nodeId];
-    out[nodeId] =
-      nt.taskUid === null || !view || isTerminal(nt.status)
-        ? nt
-        : { taskUid: nt.taskUid, status: view.status, error: view.error };
-  }
-  return out;
+/**
+ * How long a copy's change of read state takes to reach every gateway (their cache lives 1 s; the
+ * event usually arrives first). A copy that stopped serving reads less than this ago may still be
+ * read, so tasks wait for it.
+ */
+export const READ_STATE_PROPAGATION_MS = 1500;
+
+/**
+ * R4: the copies a task at `seq` must be applied on before it may say `succeeded` — every copy
+ * that serves reads, one that stopped too recently for every gateway to know, and a rejoining one
+ * whose target is before the task (it will serve reads without having applied it otherwise). A copy
+ * whose writer never reported is waited for.
+ */
+export function copiesToWaitFor(obs: Observation): string[] {
+  return obs.targets.filter((node) => {
+    const copy = obs.copies[node];
+    if (!copy) return true;
+    if (copy.state === 'caught-up') return true;
+    if (obs.now - copy.stateSince < READ_STATE_PROPAGATION_MS) return true;
+    return copy.state === 'lagging' && copy.rejoinTarget !== null && copy.rejoinTarget < obs.seq;
+  });
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function earliest(values: (string | null)[]): number | null {
-  const ms = values.map(timeOf).filter((t): t is number => t !== null);
-  return ms.length ? Math.min(...ms) : null;
+function finishedOn(node: string, obs: Observation): boolean {
+  if (obs.outcomes[node]) return true;
+  const copy: CopyView | undefined = obs.copies[node];
+  return copy !== undefined && copy.appliedSeq >= obs.seq;
 }
 
-function latest(values: (string | null)[]): number | null {
-  const ms = values.map(timeOf).filter((t): t is number => t !== null);
-  return ms.length ? Math.max(...ms) : null;
-}
-
-/** Node clocks may run ahead of the gateway's: nothing starts before the Miroir task was enqueued. */
-function startOf(task: TaskRecord, views: NodeTaskView[], fallback: number | null): number | null {
-  const observed = earliest([task.startedAt, ...views.map((v) => v.startedAt)]) ?? fallback;
-  if (observed === null) return null;
-  return Math.max(observed, timeOf(task.enqueuedAt) ?? observed);
-}
-
-function aggregateStatus(nodeTasks: NodeTask[]): TaskStatus {
-  if (nodeTasks.some((n) => n.status === 'failed')) return 'failed';
-  if (nodeTasks.some((n) => n.status === 'canceled')) return 'canceled';
-  return 'succeeded';
-}
+const indexNotFound = (uid: string | null): TaskError => ({
+  message: `Index \`${uid}\` not found.`,
+  code: 'index_not_found',
+  type: 'invalid_request',
+  link: 'https://docs.meilisearch.com/errors#index_not_found',
+});
 
 /** The first failing node's error (by node id), its message naming the node(s). */
-function failure(nodeTasks: [string, NodeTask][]): TaskRecord['error'] {
+function failure(nodeTasks: [string, NodeTask][]): TaskError | null {
   const failed = nodeTasks.filter(([, n]) => n.status === 'failed' && n.error);
   const first = failed[0];
   if (!first) return null;
@@ -77,12 +72,14 @@ function failure(nodeTasks: [string, NodeTask][]): TaskRecord['error'] {
   };
 }
 
-/** Cancel and delete tasks have work of their own after their node tasks settle. */
-function pendingWork(task: TaskRecord, obs: Observation): ReconcileAction | null {
-  if (task.type === 'taskCancelation') {
-    return obs.cancelTargets && obs.cancelTargets.pending === 0
-      ? null
-      : { type: 'observeCancelTargets' };
+function sortedEntries<T>(record: Record<string, T>): [string, T][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Cancel and delete tasks have work of their own before they finish. */
+function ownWork(task: TaskRecord, obs: Observation): ReconcileAction | null {
+  if (task.type === 'taskCancelation' && obs.canceledTasks === undefined) {
+    return { type: 'countCanceled' };
   }
   if (task.type === 'taskDeletion' && obs.deletedTasks === undefined) {
     const raw = task.details?.[DELETION_TARGETS];
@@ -94,77 +91,86 @@ function pendingWork(task: TaskRecord, obs: Observation): ReconcileAction | null
 
 /**
  * One reconcile step (pure): the record as the observations say it is now, and what to do about
- * it. Status per api.md: once every followed node task settled, `failed` if any failed, else
- * `canceled` if any was canceled, else `succeeded`; before that `processing` once any node task
- * left `enqueued`. Hinted copies are not node tasks here, so they never hold a task back.
+ * it. A canceled task is `canceled`; a task whose index was deleted before it fails with
+ * `index_not_found` on every copy; otherwise it finishes once every copy of `copiesToWaitFor`
+ * finished its part (at least one copy when none serves reads): `failed` if a part failed, else
+ * `succeeded`. Before that it is `processing` once any writer started it.
  */
 export function next(task: TaskRecord, obs: Observation): ReconcileStep {
   if (isTerminal(task.status)) return { task, actions: [] };
-  const nodeTasks = mergeNodeTasks(task.nodeTasks, obs.nodes);
-  const entries = Object.entries(nodeTasks).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const views = entries.flatMap(([id, nt]) => {
-    const view = nt.taskUid === null ? undefined : obs.nodes[id];
-    return view ? [[id, view] as [string, NodeTaskView]] : [];
-  });
-  const now = timeOf(obs.now) ?? Date.now();
-  const settled = entries.every(([, n]) => isTerminal(n.status));
-  const extra = settled ? pendingWork(task, obs) : null;
-
-  let updated: TaskRecord;
-  if (!settled || extra) {
-    // A status never goes back (a node may re-enqueue a task it aborted).
-    const started =
-      extra !== null ||
-      task.status === 'processing' ||
-      entries.some(([, n]) => n.taskUid !== null && n.status !== 'enqueued');
-    const startedAt = started
-      ? startOf(
-          task,
-          views.map(([, v]) => v),
-          now,
-        )
-      : null;
-    updated = {
+  const nowIso = new Date(obs.now).toISOString();
+  const startedAt = task.startedAt ?? nowIso;
+  const finish = (status: TaskStatus, patch: Partial<TaskRecord>): ReconcileStep => {
+    const start = status === 'canceled' && !obs.gate.started ? null : startedAt;
+    const updated: TaskRecord = {
       ...task,
-      nodeTasks,
-      status: started ? 'processing' : 'enqueued',
-      startedAt: startedAt === null ? null : iso(startedAt),
-    };
-  } else {
-    const status = aggregateStatus(entries.map(([, n]) => n));
-    // Canceled before any node started it: no start, as on Meilisearch.
-    const start = startOf(
-      task,
-      views.map(([, v]) => v),
-      status === 'canceled' ? null : now,
-    );
-    const ownWork = task.type === 'taskCancelation' || task.type === 'taskDeletion';
-    const nodeFinish = latest(views.map(([, v]) => v.finishedAt));
-    const finish = Math.max(
-      ownWork ? now : (nodeFinish ?? now),
-      start ?? timeOf(task.enqueuedAt) ?? now,
-    );
-    updated = {
-      ...task,
-      nodeTasks,
+      ...patch,
       status,
-      error: status === 'failed' ? failure(entries) : null,
-      canceledBy: status === 'canceled' ? task.canceledBy : null,
-      startedAt: start === null ? null : iso(start),
-      finishedAt: iso(finish),
-      duration: start === null ? null : formatDuration(finish - start),
-      details: settledDetails({
-        task,
-        status,
-        nodes: views,
-        layout: obs.layout,
-        canceledTasks: obs.cancelTargets?.canceled,
-        deletedTasks: obs.deletedTasks,
-      }),
+      startedAt: start,
+      finishedAt: nowIso,
+      duration: start === null ? null : formatDuration(obs.now - Date.parse(start)),
+    };
+    return { task: updated, actions: [{ type: 'publish', status }] };
+  };
+
+  if (obs.gate.canceledBy !== null) {
+    return finish('canceled', {
+      canceledBy: obs.gate.canceledBy,
+      details: settledDetails({ task, status: 'canceled', nodes: [], layout: obs.layout }),
+    });
+  }
+  const work = ownWork(task, obs);
+  if (work) return { task, actions: [work] };
+
+  const waitFor = copiesToWaitFor(obs);
+  const finished = obs.targets.filter((n) => finishedOn(n, obs));
+  const done =
+    waitFor.length > 0
+      ? waitFor.every((n) => finishedOn(n, obs))
+      : obs.targets.length === 0 || finished.length > 0;
+  if (!done) {
+    const started =
+      obs.gate.started || obs.targets.some((n) => (obs.copies[n]?.sentSeq ?? 0) >= obs.seq);
+    if (!started || task.status === 'processing') return { task, actions: [] };
+    return {
+      task: { ...task, status: 'processing', startedAt },
+      actions: [{ type: 'publish', status: 'processing' }],
     };
   }
-  const actions: ReconcileAction[] = [];
-  if (extra) actions.push(extra);
-  if (updated.status !== task.status) actions.push({ type: 'publish', status: updated.status });
-  return { task: updated, actions };
+  if (obs.indexDeletedAt !== null && obs.indexDeletedAt < obs.seq) {
+    return finish('failed', {
+      error: indexNotFound(task.indexUid),
+      details: settledDetails({ task, status: 'failed', nodes: [], layout: obs.layout }),
+    });
+  }
+  // Copies that are not waited for (stale, long lagging) never make a task fail.
+  const counted = waitFor.length > 0 ? waitFor : finished;
+  const nodeTasks: Record<string, NodeTask> = {};
+  for (const node of counted) {
+    const outcome = obs.outcomes[node];
+    nodeTasks[node] = {
+      taskUid: outcome?.nodeTaskUid ?? null,
+      status: outcome?.status === 'failed' ? 'failed' : 'succeeded',
+      error: outcome?.status === 'failed' ? (outcome.error ?? null) : null,
+    };
+  }
+  const entries = sortedEntries(nodeTasks);
+  const error = failure(entries);
+  const status: TaskStatus = error ? 'failed' : 'succeeded';
+  const views: [string, NodeTaskView][] = counted.flatMap((node) => {
+    const details = obs.outcomes[node]?.details;
+    return details ? [[node, { details }] as [string, NodeTaskView]] : [];
+  });
+  return finish(status, {
+    nodeTasks,
+    error,
+    details: settledDetails({
+      task,
+      status,
+      nodes: views,
+      layout: obs.layout,
+      canceledTasks: obs.canceledTasks,
+      deletedTasks: obs.deletedTasks,
+    }),
+  });
 }

@@ -23,4 +23,13 @@ export {
   type Topology,
   type TopologyNode,
 } from './topology.js';
-export { SHARD_FIELD, shardFilter, shardOfTag, shardTag } from './shard-field.js';
+export {
+  RESERVED_PREFIX,
+  SHARD_FIELD,
+  shardFilter,
+  shardOfTag,
+  shardTag,
+  VERSION_FIELD,
+  versionOfTag,
+  versionTag,
+} from './shard-field.js';

@@ -10,10 +10,19 @@ export const SHARD_FIELD = '_miroir_shard';
 const DIGITS = ['.', '-', ':', '/'] as const;
 const VALUE_OF = new Map<string, number>(DIGITS.map((d, i) => [d, i]));
 
-export function shardTag(shard: number): string {
-  if (!Number.isSafeInteger(shard) || shard < 0) throw new RangeError(`not a shard: ${shard}`);
+/**
+ * The reserved field that carries a document's version on the nodes: the log position of its last
+ * write (replication.md, R8), as a punctuation tag for the same reason as the shard's.
+ */
+export const VERSION_FIELD = '_miroir_seq';
+
+/** Every field Miroir adds to documents on nodes; clients never send nor see them. */
+export const RESERVED_PREFIX = '_miroir_';
+
+function toTag(n: number, what: string): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a ${what}: ${n}`);
   let tag = '';
-  let rest = shard;
+  let rest = n;
   do {
     tag = DIGITS[rest % 4] + tag;
     rest = Math.floor(rest / 4);
@@ -21,17 +30,26 @@ export function shardTag(shard: number): string {
   return tag;
 }
 
-/** The shard a tag stands for; null for anything that is not a tag. */
-export function shardOfTag(tag: unknown): number | null {
+function fromTag(tag: unknown): number | null {
   if (typeof tag !== 'string' || tag.length === 0) return null;
-  let shard = 0;
+  let n = 0;
   for (const c of tag) {
     const digit = VALUE_OF.get(c);
     if (digit === undefined) return null;
-    shard = shard * 4 + digit;
+    n = n * 4 + digit;
   }
-  return shard;
+  return n;
 }
+
+export const shardTag = (shard: number): string => toTag(shard, 'shard');
+
+/** The shard a tag stands for; null for anything that is not a tag. */
+export const shardOfTag = (tag: unknown): number | null => fromTag(tag);
+
+export const versionTag = (seq: number): string => toTag(seq, 'log position');
+
+/** The log position a version tag stands for; null for anything that is not one. */
+export const versionOfTag = (tag: unknown): number | null => fromTag(tag);
 
 /** `_miroir_shard IN ["…", …]`: restricts a node to the given shards. */
 export function shardFilter(shards: readonly number[]): string {

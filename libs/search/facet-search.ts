@@ -19,6 +19,7 @@ export interface NodeFacetSearch {
 
 export interface FacetSearchPlan {
   indexUid: string;
+  nodeUid: string;
   requests: NodeFacetSearch[];
   uncoveredShards: number[];
   facetName: string;
@@ -60,6 +61,7 @@ export function planFacetSearch(clientBody: unknown, ctx: SearchContext): FacetS
   });
   const plan = {
     indexUid: ctx.indexUid,
+    nodeUid: ctx.nodeUid,
     requests,
     uncoveredShards: [...ctx.covering.uncovered],
     facetName,

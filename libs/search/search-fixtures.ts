@@ -30,6 +30,7 @@ export function searchContext(
 ): SearchContext {
   return {
     indexUid: 'movies',
+    nodeUid: 'movies',
     shards: 8,
     covering: roundRobinCovering(8, ['meili-0', 'meili-1', 'meili-2']),
     unavailableShardPolicy: 'partial',

@@ -47,6 +47,7 @@ export interface SearchMergeSpec {
 
 export interface SearchPlan {
   indexUid: string;
+  nodeUid: string;
   requests: NodeSearch[];
   /** Shards no node could serve (policy `partial`): reported in `X-Miroir-Degraded`. */
   uncoveredShards: number[];

@@ -20,6 +20,8 @@ import {
 
 export interface SearchContext {
   indexUid: string;
+  /** The node-side index holding the client's index (its node requests go there). */
+  nodeUid: string;
   settings: SearchSettings;
   /** Shard count S of the index. */
   shards: number;
@@ -142,6 +144,7 @@ export function planSearch(clientQuery: unknown, ctx: SearchContext): SearchPlan
 
   const plan = {
     indexUid: ctx.indexUid,
+    nodeUid: ctx.nodeUid,
     requests,
     uncoveredShards: [...uncovered],
     merge: {

@@ -1,3 +1,4 @@
 export { jsonLog, type Log } from './log.js';
 export { runService, type RunningService } from './run-service.js';
-export { connectService, type ServiceConnections } from './connections.js';
+export { connectService, openWriteLog, type ServiceConnections } from './connections.js';
+export { Leadership, type LeadershipOptions } from './leadership.js';

@@ -2,14 +2,15 @@ import { AdminSessionStore } from './admin-session.store.js';
 import type { Clock } from './clock.js';
 import type { AliasStore } from './ports/alias.port.js';
 import type { CanaryRunStore, RateLimitStore, RevocationBus } from './ports/counter.port.js';
-import type { HintStore } from './ports/hint.port.js';
+import type { CatalogStore } from './ports/catalog.port.js';
 import type { JobStore } from './ports/job.port.js';
 import type { LeaseStore } from './ports/lease.port.js';
 import type { ScopedKeyStore } from './ports/scoped-key.port.js';
 import type { Table, TableSpec } from './ports/table.port.js';
 import type { TaskStore } from './ports/task.port.js';
 import type { TopologyStore } from './ports/topology.port.js';
-import { TableIndexStore, TableKeyStore } from './record.store.js';
+import type { WriterStore } from './ports/writer.port.js';
+import { TableKeyStore } from './record.store.js';
 import type { Store } from './store.js';
 import { TABLES } from './tables.js';
 
@@ -18,7 +19,8 @@ export interface StoreParts {
   table<T>(spec: TableSpec): Table<T>;
   topology: TopologyStore;
   tasks: TaskStore;
-  hints: HintStore;
+  catalog: CatalogStore;
+  writers: WriterStore;
   aliases: AliasStore;
   leases: LeaseStore;
   jobs: JobStore;
@@ -32,11 +34,11 @@ export interface StoreParts {
 
 export function assembleStore(p: StoreParts): Store {
   return {
-    indexes: new TableIndexStore(p.table(TABLES.indexes)),
+    catalog: p.catalog,
     topology: p.topology,
     tasks: p.tasks,
     keys: new TableKeyStore(p.table(TABLES.keys)),
-    hints: p.hints,
+    writers: p.writers,
     migrations: p.table(TABLES.migrations),
     aliases: p.aliases,
     leases: p.leases,

@@ -30,7 +30,6 @@ export function task(uid: number, patch: Partial<TaskRecord> = {}): TaskRecord {
     finishedAt: null,
     duration: null,
     nodeTasks: { 'meili-1': { taskUid: uid, status, error: null } },
-    hints: [],
     ...patch,
   };
 }

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StaleFenceError } from './fence.js';
-import type { IndexRecord } from './ports/index.port.js';
+import type { CatalogRecord } from './ports/catalog.port.js';
+import type { WriterStatus } from './ports/writer.port.js';
 import type { MigrationRecord } from './ports/migration.port.js';
 import type { Store } from './store.js';
 import { iso, T0, type StoreHarness } from './contract-fixtures.js';
 
-function index(uid: string): IndexRecord {
+function index(uid: string, nodeUid = uid): CatalogRecord {
   return {
     uid,
+    nodeUid,
     primaryKey: 'id',
+    primaryKeyFixed: false,
     shards: 8,
     createdAt: iso(T0),
     updatedAt: iso(T0),
@@ -22,7 +25,27 @@ const placement = (owner: string) => ({
   groups: { g1: [{ owners: [owner], incoming: [] }] },
 });
 
-/** Index metadata, topology/placement, keys, hints and migrations, for any adapter. */
+function writer(nodeId: string, appliedSeq: number): WriterStatus {
+  return {
+    nodeId,
+    sentSeq: appliedSeq,
+    appliedSeq,
+    oldestPendingAt: null,
+    lastNodeTaskUid: null,
+    inflight: [],
+    state: 'caught-up',
+    stateSince: T0,
+    rejoinTarget: null,
+    lagMessages: 0,
+    retries: 0,
+    refusedParts: 0,
+    holder: null,
+    updatedAt: T0,
+    error: null,
+  };
+}
+
+/** The catalog, topology/placement, writers, keys and migrations, for any adapter. */
 export function describeCoreContract(harness: StoreHarness): void {
   let store: Store;
   beforeAll(() => {
@@ -30,40 +53,110 @@ export function describeCoreContract(harness: StoreHarness): void {
   });
   afterAll(() => store.close());
 
-  describe('indexes', () => {
-    it('creates once, reads, updates, deletes, and lists by uid with paging', async () => {
-      expect(await store.indexes.create(index('b'))).toBe(true);
-      expect(await store.indexes.create(index('b'))).toBe(false);
-      await store.indexes.create(index('a'));
-      await store.indexes.create(index('c'));
-      const updated = await store.indexes.update('b', (i) => ({
-        ...i,
-        uid: 'evil',
-        settingsVersion: 3,
-      }));
-      expect(updated).toMatchObject({ uid: 'b', settingsVersion: 3 });
-      expect((await store.indexes.get('b'))?.settingsVersion).toBe(3);
-      expect(await store.indexes.update('nope', (i) => i)).toBeNull();
-      const page = await store.indexes.list({ offset: 1, limit: 1 });
-      expect(page).toEqual({ results: [expect.objectContaining({ uid: 'b' })], total: 3 });
-      expect(await store.indexes.delete('a')).toBe(true);
-      expect(await store.indexes.delete('a')).toBe(false);
-      expect((await store.indexes.list()).results.map((i) => i.uid)).toEqual(['b', 'c']);
+  describe('catalog', () => {
+    it('applies meta changes once and in order, and tells a gap from a repeat', async () => {
+      expect(await store.catalog.seq()).toBe(0);
+      const created = {
+        seq: 3,
+        prevSeq: 0,
+        records: { b: index('b'), a: index('a') },
+        dropped: [],
+      };
+      expect(await store.catalog.apply(created)).toBe('applied');
+      expect(await store.catalog.apply(created)).toBe('already');
+      expect(await store.catalog.apply({ ...created, seq: 9, prevSeq: 5 })).toBe('gap');
+      expect(await store.catalog.seq()).toBe(3);
+      expect((await store.catalog.list()).map((r) => r.uid)).toEqual(['a', 'b']);
+      expect(await store.catalog.nodeIndex('a')).toEqual({ uid: 'a', deletedAtSeq: null });
     });
 
-    it('serialises concurrent updates (no lost update)', async () => {
-      await store.indexes.create(index('counter'));
-      const others = [harness.open(), harness.open()];
-      await Promise.all(
-        Array.from({ length: 30 }, (_, i) =>
-          others[i % 2]!.indexes.update('counter', (r) => ({
-            ...r,
-            settingsVersion: r.settingsVersion + 1,
-          })),
-        ),
-      );
+    it('swaps node indexes between uids and ends a deleted one at its position', async () => {
+      // a ⇄ b swap: each uid now names the other's node index.
+      expect(
+        await store.catalog.apply({
+          seq: 4,
+          prevSeq: 3,
+          records: { a: index('a', 'b'), b: index('b', 'a') },
+          dropped: [],
+        }),
+      ).toBe('applied');
+      expect(await store.catalog.get('a')).toMatchObject({ uid: 'a', nodeUid: 'b' });
+      expect(await store.catalog.nodeIndex('b')).toEqual({ uid: 'a', deletedAtSeq: null });
+      expect(
+        await store.catalog.apply({ seq: 7, prevSeq: 4, records: { a: null }, dropped: ['b'] }),
+      ).toBe('applied');
+      expect(await store.catalog.get('a')).toBeNull();
+      expect(await store.catalog.nodeIndex('b')).toEqual({ uid: null, deletedAtSeq: 7 });
+      expect((await store.catalog.list()).map((r) => [r.uid, r.nodeUid])).toEqual([['b', 'a']]);
+      expect(await store.catalog.nodeIndex('nope')).toBeNull();
+    });
+
+    it('lets exactly one of many concurrent appliers of one change win', async () => {
+      const others = [harness.open(), harness.open(), harness.open()];
+      const change = { seq: 12, prevSeq: 7, records: { c: index('c') }, dropped: [] };
+      const results = await Promise.all(others.map((o) => o.catalog.apply(change)));
       await Promise.all(others.map((o) => o.close()));
-      expect((await store.indexes.get('counter'))?.settingsVersion).toBe(30);
+      expect(results.filter((r) => r === 'applied')).toHaveLength(1);
+      expect(results.filter((r) => r === 'already')).toHaveLength(2);
+    });
+  });
+
+  describe('writers', () => {
+    it('keeps each node writer status, fenced by its lease', async () => {
+      const lease = (await store.leases.acquire('writer:n1', 'p1', 60_000))!;
+      const fence = { scope: lease.scope, token: lease.token };
+      await store.writers.put(writer('n1', 5), fence);
+      await store.writers.put(writer('n0', 2));
+      expect((await store.writers.get('n1'))?.appliedSeq).toBe(5);
+      expect((await store.writers.list()).map((w) => w.nodeId)).toEqual(['n0', 'n1']);
+      await store.leases.release(lease);
+      const next = (await store.leases.acquire('writer:n1', 'p2', 60_000))!;
+      await expect(store.writers.put(writer('n1', 6), fence)).rejects.toBeInstanceOf(
+        StaleFenceError,
+      );
+      await store.writers.put(writer('n1', 6), { scope: next.scope, token: next.token });
+      expect((await store.writers.get('n1'))?.appliedSeq).toBe(6);
+      await store.writers.remove('n0');
+      expect(await store.writers.get('n0')).toBeNull();
+    });
+
+    it('records part outcomes per task and node, and drops them', async () => {
+      await store.writers.recordOutcomes('n1', [
+        { uid: 4, outcome: { status: 'succeeded' } },
+        { uid: 5, outcome: { status: 'skipped', reason: 'index-deleted' } },
+      ]);
+      await store.writers.recordOutcomes('n2', [{ uid: 4, outcome: { status: 'succeeded' } }]);
+      expect(await store.writers.outcomes(4)).toEqual({
+        n1: { status: 'succeeded' },
+        n2: { status: 'succeeded' },
+      });
+      await store.writers.dropOutcomes([4, 5]);
+      expect(await store.writers.outcomes(4)).toEqual({});
+    });
+
+    it('cancels all or nothing: a started task cannot be canceled, a canceled one never starts', async () => {
+      expect([...(await store.writers.start([20]))]).toEqual([]);
+      expect(await store.writers.cancel([20, 21, 22], 99)).toEqual([21, 22]);
+      expect(await store.writers.cancel([21], 100)).toEqual([]);
+      expect([...(await store.writers.start([20, 21, 23]))]).toEqual([[21, 99]]);
+      expect(await store.writers.gate(20)).toEqual({ started: true, canceledBy: null });
+      expect(await store.writers.gate(22)).toEqual({ started: false, canceledBy: 99 });
+      expect(await store.writers.gate(30)).toEqual({ started: false, canceledBy: null });
+    });
+
+    it('lets one side win when writers start and a cancel races them', async () => {
+      const uids = Array.from({ length: 50 }, (_, i) => 1000 + i);
+      const [a, b] = [harness.open(), harness.open()];
+      const [canceledOnStart, canceled] = await Promise.all([
+        a.writers.start(uids),
+        b.writers.cancel(uids, 7),
+      ]);
+      await Promise.all([a.close(), b.close()]);
+      expect([...canceledOnStart.keys()].sort()).toEqual([...canceled].sort());
+      for (const uid of uids) {
+        const gate = await store.writers.gate(uid);
+        expect(gate.started !== (gate.canceledBy !== null)).toBe(true);
+      }
     });
   });
 
@@ -158,34 +251,6 @@ export function describeCoreContract(harness: StoreHarness): void {
       expect((await store.keys.list()).results).toEqual([{ ...key, name: 'renamed' }]);
       expect(await store.keys.delete('k-1')).toBe(true);
       expect(await store.keys.get('k-1')).toBeNull();
-    });
-  });
-
-  describe('hints', () => {
-    it('replays per node in order and forgets acked batches', async () => {
-      const hint = (nodeId: string, taskUid: number) => ({
-        nodeId,
-        indexUid: 'movies',
-        taskUid,
-        request: { method: 'POST', body: [{ id: taskUid }] },
-        createdAt: iso(T0),
-      });
-      const s1 = await store.hints.append(hint('n:1', 1));
-      const s2 = await store.hints.append(hint('n2', 2));
-      const s3 = await store.hints.append(hint('n:1', 3));
-      expect(s1 < s2 && s2 < s3).toBe(true);
-      expect(await store.hints.nodes()).toEqual(['n2', 'n:1'].sort());
-      expect((await store.hints.pending('n:1')).map((b) => [b.seq, b.taskUid])).toEqual([
-        [s1, 1],
-        [s3, 3],
-      ]);
-      expect(await store.hints.pending('n:1', 1)).toEqual([{ ...hint('n:1', 1), seq: s1 }]);
-      expect(await store.hints.ack('n:1', s1)).toBe(true);
-      expect(await store.hints.ack('n:1', s1)).toBe(false);
-      expect(await store.hints.count('n:1')).toBe(1);
-      await store.hints.ack('n:1', s3);
-      await store.hints.ack('n2', s2);
-      expect(await store.hints.nodes()).toEqual([]);
     });
   });
 

@@ -13,7 +13,22 @@ export {
   type PutOptions,
   type Table,
 } from './ports/table.port.js';
-export type { IndexRecord, IndexStore } from './ports/index.port.js';
+export type {
+  CatalogApply,
+  CatalogChange,
+  CatalogRecord,
+  CatalogStore,
+  NodeIndexState,
+} from './ports/catalog.port.js';
+export {
+  COPY_STATES,
+  type CopyState,
+  type InflightBatch,
+  type PartOutcome,
+  type TaskGate,
+  type WriterStatus,
+  type WriterStore,
+} from './ports/writer.port.js';
 export type {
   CommitResult,
   StoredNode,
@@ -27,7 +42,6 @@ export {
   type NodeTask,
   type TaskError,
   type TaskFilter,
-  type TaskHint,
   type TaskPage,
   type TaskQuery,
   type TaskRecord,
@@ -35,7 +49,6 @@ export {
   type TaskStore,
 } from './ports/task.port.js';
 export type { ApiKeyRecord, KeyStore } from './ports/key.port.js';
-export type { HintBatch, HintStore } from './ports/hint.port.js';
 export type { MigrationPhase, MigrationRecord } from './ports/migration.port.js';
 export {
   DEFAULT_ALIAS_HISTORY,

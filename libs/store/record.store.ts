@@ -1,8 +1,7 @@
-import type { IndexRecord, IndexStore } from './ports/index.port.js';
 import type { ApiKeyRecord, KeyStore } from './ports/key.port.js';
 import type { Page, PageRequest, Table } from './ports/table.port.js';
 
-/** Index metadata and API keys are plain tables keyed by uid; these give them their port names. */
+/** API keys are a plain table keyed by uid; this gives it its port name. */
 class UidStore<T extends { uid: string }> {
   constructor(private readonly table: Table<T>) {}
 
@@ -28,5 +27,4 @@ class UidStore<T extends { uid: string }> {
   }
 }
 
-export class TableIndexStore extends UidStore<IndexRecord> implements IndexStore {}
 export class TableKeyStore extends UidStore<ApiKeyRecord> implements KeyStore {}

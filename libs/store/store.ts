@@ -8,8 +8,7 @@ import type {
   SearchUiConfig,
   TenantMapping,
 } from './ports/feature.port.js';
-import type { HintStore } from './ports/hint.port.js';
-import type { IndexStore } from './ports/index.port.js';
+import type { CatalogStore } from './ports/catalog.port.js';
 import type { JobStore } from './ports/job.port.js';
 import type { KeyStore } from './ports/key.port.js';
 import type { LeaseStore } from './ports/lease.port.js';
@@ -19,15 +18,18 @@ import type { BeaconRecord, IdempotencyRecord, SessionRecord } from './ports/ses
 import type { Table } from './ports/table.port.js';
 import type { TaskStore } from './ports/task.port.js';
 import type { TopologyStore } from './ports/topology.port.js';
+import type { WriterStore } from './ports/writer.port.js';
 import type { AdminSessionStore } from './admin-session.store.js';
 
 /** Every piece of Miroir's shared state, one narrow port each (state.md). */
 export interface Store {
-  readonly indexes: IndexStore;
+  /** Indexes as the log's meta messages made them (replication.md). */
+  readonly catalog: CatalogStore;
   readonly topology: TopologyStore;
   readonly tasks: TaskStore;
   readonly keys: KeyStore;
-  readonly hints: HintStore;
+  /** Node writers' progress, part outcomes and the start/cancel gate. */
+  readonly writers: WriterStore;
   readonly migrations: Table<MigrationRecord>;
   readonly aliases: AliasStore;
   readonly leases: LeaseStore;

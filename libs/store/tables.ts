@@ -2,7 +2,6 @@ import type { TableSpec } from './ports/table.port.js';
 
 /** Every generic table of the store; both adapters and the Redis purge walk this list. */
 export const TABLES = {
-  indexes: { name: 'indexes', ttl: false },
   keys: { name: 'keys', ttl: false },
   migrations: { name: 'migrations', ttl: false },
   sessions: { name: 'sessions', ttl: true },

@@ -54,16 +54,6 @@ export function describeTaskContract(harness: StoreHarness): void {
   });
   afterAll(() => store.close());
 
-  it('hands out uids 0, 1, 2… unique and contiguous across concurrent callers', async () => {
-    expect(await store.tasks.nextUid()).toBe(0);
-    const handles = [store, harness.open(), harness.open(), harness.open()];
-    const uids = await Promise.all(
-      Array.from({ length: 400 }, (_, i) => handles[i % 4]!.tasks.nextUid()),
-    );
-    await Promise.all(handles.slice(1).map((h) => h.close()));
-    expect([...uids].sort((a, b) => a - b)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
-  });
-
   describe('records and GET /tasks', () => {
     const all = corpus(40);
     beforeAll(async () => {

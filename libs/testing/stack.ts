@@ -4,13 +4,26 @@ import path from 'node:path';
 import { builtApp, startProcess, type RunningProcess } from './processes.js';
 import { JobQueues } from '#lib/jobs';
 import { purgeRedisStoreAt } from '#lib/store';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { testNatsUrl, testRedisUrl, uniquePrefix } from './services.js';
+
+/** Removes a stack's write log streams from the shared test NATS. */
+export async function deleteLogStreams(stream: string): Promise<void> {
+  const nc = await connect({ servers: testNatsUrl() });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const name of [stream, `${stream}_CHUNKS`])
+      await jsm.streams.delete(name).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
 
 /** Leaves the shared test Redis as it was: the stack's state and its queues. */
 async function purgeRedis(keyPrefix: string): Promise<void> {
   const jobs = new JobQueues({ redisUrl: testRedisUrl(), keyPrefix });
-  for (const queue of ['tasks', 'hints', 'migrations', 'keys'] as const)
-    await jobs.obliterate(queue);
+  for (const queue of ['checks', 'migrations', 'keys'] as const) await jobs.obliterate(queue);
   await jobs.close();
   await purgeRedisStoreAt(testRedisUrl(), keyPrefix);
 }
@@ -21,6 +34,8 @@ export interface StackOptions {
   shards?: number;
   /** Start the task-reconciler too (default true when it is built). */
   reconciler?: boolean;
+  /** Node-writer processes to start (default 1). */
+  writers?: number;
   masterKey?: string;
   adminApiKey?: string;
   /** Extra MIROIR_* variables for the services. */
@@ -48,9 +63,13 @@ export interface Stack {
   nodes: StackNode[];
   gateway: RunningProcess;
   reconcilers: RunningProcess[];
+  writers: RunningProcess[];
+  /** This stack's write log stream. */
+  logStream: string;
   /** Environment the services run with (to start more of them). */
   env: Record<string, string>;
   startReconciler(): Promise<RunningProcess>;
+  startWriter(): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const adminApiKey = options.adminApiKey ?? 'test-admin-key-0123456789';
   const nodeKey = 'test-node-key-0123456789';
   const keyPrefix = uniquePrefix('stack');
+  const logStream = `LOG_${keyPrefix.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'miroir-stack-'));
   const emulator = builtApp('meili-emulator');
 
@@ -111,6 +131,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       MIROIR_REPLICATION_FACTOR: String(options.replicationFactor ?? 2),
       MIROIR_NODES: JSON.stringify(nodes.map((n) => ({ id: n.id, url: n.url, group: '0' }))),
       MIROIR_NODE_TIMEOUT_MS: '2000',
+      MIROIR_WRITER_LEASE_TTL_MS: '4000',
+      MIROIR_LOG_STREAM: logStream,
+      // JetStream reserves a stream's byte limit up front: many test stacks share one server.
+      MIROIR_LOG_MAX_BYTES: String(64 * 1024 * 1024),
       ...options.env,
     };
     const gateway = await startProcess(builtApp('gateway'), [], env);
@@ -119,8 +143,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const startReconciler = async () => {
       const proc = await startProcess(builtApp('task-reconciler'), [], env);
       reconcilers.push(proc);
+      started.push(proc);
       return proc;
     };
+    const writers: RunningProcess[] = [];
+    const startWriter = async () => {
+      const proc = await startProcess(builtApp('node-writer'), [], env);
+      writers.push(proc);
+      started.push(proc);
+      return proc;
+    };
+    for (let i = 0; i < (options.writers ?? 1); i++) await startWriter();
     if (options.reconciler ?? true) await startReconciler();
     return {
       gatewayUrl: gateway.listening.url,
@@ -131,18 +164,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       nodes,
       gateway,
       reconcilers,
+      writers,
+      logStream,
       env,
       startReconciler,
+      startWriter,
       async stop() {
-        await Promise.all([gateway, ...reconcilers].map((p) => p.stop()));
+        await Promise.all([gateway, ...reconcilers, ...writers].map((p) => p.stop()));
         await Promise.all(nodes.map((n) => n.process?.stop()));
         rmSync(dataDir, { recursive: true, force: true });
         await purgeRedis(keyPrefix);
+        await deleteLogStreams(logStream);
       },
     };
   } catch (err) {
     await Promise.all(started.map((p) => p.stop('SIGKILL')));
     rmSync(dataDir, { recursive: true, force: true });
+    await deleteLogStreams(logStream).catch(() => undefined);
     throw err;
   }
 }

@@ -1,35 +1,52 @@
 import { MeiliError } from '#lib/errors';
-
-/** Reserved fields carry Miroir's own bookkeeping on nodes; clients may neither send nor see them. */
-export const RESERVED_PREFIX = '_miroir_';
+import { RESERVED_PREFIX } from '#lib/routing';
+import type { IncomingDocument } from './incoming-documents.js';
+import { memberText } from './raw-json.js';
 
 const VALID_ID = /^[a-zA-Z0-9_-]+$/;
 const MAX_ID_BYTES = 511;
+const INTEGER = /^-?(0|[1-9][0-9]*)$/;
+const MIN_ID = -(2n ** 63n);
+const MAX_ID = 2n ** 64n - 1n;
+
+function truncate(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function invalid(raw: string): MeiliError {
+  return new MeiliError(
+    'invalid_document_id',
+    `Document identifier \`${truncate(raw)}\` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.`,
+  );
+}
 
 /**
- * The primary-key value of a document as Meilisearch accepts it: an integer, or a string of
- * `a-zA-Z0-9-_` up to 511 bytes. Throws Meilisearch's `missing_document_id` / `invalid_document_id`.
+ * A document's id as Meilisearch accepts it, as the text it is stored under: a string of
+ * `a-zA-Z0-9-_` up to 511 bytes, or an integer that fits 64 bits (signed or unsigned), read from
+ * the document's own text so ids above 2^53 stay exact. Integers and their decimal text are the
+ * same document, as on Meilisearch. Throws `missing_document_id` / `invalid_document_id`.
  */
-export function documentId(doc: Record<string, unknown>, primaryKey: string): string | number {
-  const value = doc[primaryKey];
+export function documentId(doc: IncomingDocument, primaryKey: string): string {
+  const value = doc.value[primaryKey];
   if (value === undefined) {
     throw new MeiliError(
       'missing_document_id',
-      `Document doesn't have a \`${primaryKey}\` attribute: \`${truncate(JSON.stringify(doc))}\`.`,
+      `Document doesn't have a \`${primaryKey}\` attribute: \`${truncate(doc.text)}\`.`,
     );
   }
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (
-    typeof value === 'string' &&
-    VALID_ID.test(value) &&
-    Buffer.byteLength(value) <= MAX_ID_BYTES
-  ) {
-    return value;
+  if (typeof value === 'string') {
+    if (VALID_ID.test(value) && Buffer.byteLength(value) <= MAX_ID_BYTES) return value;
+    throw invalid(JSON.stringify(value));
   }
-  throw new MeiliError(
-    'invalid_document_id',
-    `Document identifier \`${truncate(JSON.stringify(value))}\` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.`,
-  );
+  if (typeof value === 'number') {
+    const raw = memberText(doc.text, primaryKey) ?? String(value);
+    if (INTEGER.test(raw)) {
+      const n = BigInt(raw);
+      if (n >= MIN_ID && n <= MAX_ID) return n.toString();
+    }
+    throw invalid(raw);
+  }
+  throw invalid(JSON.stringify(value));
 }
 
 /** Throws `miroir_reserved_field` when a document carries a top-level `_miroir_*` field. */
@@ -42,8 +59,4 @@ export function assertNoReservedField(doc: Record<string, unknown>): void {
       );
     }
   }
-}
-
-function truncate(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -1,13 +1,9 @@
-export { assertNoReservedField, documentId, RESERVED_PREFIX } from './document-id.js';
-export { SHARD_FIELD } from '#lib/routing';
-export { degradedHeader, evaluateQuorum, type QuorumOutcome, type WriteQuorum } from './quorum.js';
-export {
-  planDocumentWrite,
-  planIdsByNode,
-  type Document,
-  type NodeBatch,
-  type WritePlan,
-} from './write-plan.js';
+export { assertNoReservedField, documentId } from './document-id.js';
+export { documentParts, idParts, type DocumentPart, type DocumentParts } from './document-parts.js';
+export { checkDocument } from './document-rules.js';
+export { readDocuments, type IncomingDocument, type PayloadFormat } from './incoming-documents.js';
+export { inferPrimaryKey } from './primary-key-inference.js';
+export { memberText, oneLine, topLevelElements, valueSpan } from './raw-json.js';
 export {
   initialNodeSettings,
   NODE_MIN_FACET_VALUES,
@@ -15,4 +11,3 @@ export {
   toNodeSettingsPatch,
   withoutReservedSettings,
 } from './node-settings.js';
-export type { NodeWrite } from './node-write.js';

@@ -30,7 +30,9 @@ export function toNodeSettingsPatch(
 ): Record<string, unknown> {
   const patch: Record<string, unknown> = { ...clientPatch };
   if ('filterableAttributes' in clientPatch) {
-    patch.filterableAttributes = [...resulting.filterableAttributes, SHARD_FIELD];
+    // The reserved rule first: Meilisearch takes the first rule matching an attribute, so a
+    // client's catch-all pattern cannot change how the shard field is filtered.
+    patch.filterableAttributes = [SHARD_FIELD, ...resulting.filterableAttributes];
   }
   if ('faceting' in clientPatch) {
     const faceting = (clientPatch.faceting ?? {}) as Record<string, unknown>;

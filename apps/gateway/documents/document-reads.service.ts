@@ -10,9 +10,8 @@ import {
   type Query,
 } from '#lib/meili-api';
 import { HttpNodeClient, NodeApiError, type Page } from '#lib/node-client';
-import { coveringSet, shardFilter, shardOf } from '#lib/routing';
-import { RESERVED_PREFIX } from '#lib/writes';
-import { IndexRegistry } from '../indexes/index-registry.service.js';
+import { coveringSet, RESERVED_PREFIX, shardFilter, shardOf } from '#lib/routing';
+import { CatalogService } from '../indexes/catalog.service.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { andFilters } from '../search/search-context.service.js';
 
@@ -32,15 +31,15 @@ export function stripReserved(doc: Document): Document {
 @Injectable()
 export class DocumentReadsService {
   constructor(
-    private readonly registry: IndexRegistry,
+    private readonly catalog: CatalogService,
     private readonly topology: TopologyService,
     private readonly nodes: HttpNodeClient,
   ) {}
 
   async getOne(uid: string, id: string, query: Query): Promise<Document> {
     rejectUnknown(query, ['fields', 'retrieveVectors'], 'parameter');
-    await this.registry.get(uid);
-    const placement = await this.topology.placement(uid);
+    const index = await this.catalog.get(uid);
+    const placement = await this.topology.placement(index.nodeUid);
     if (!placement)
       throw new MeiliError('miroir_not_ready', `Index \`${uid}\` has no placement yet.`);
     const topology = await this.topology.current();
@@ -55,7 +54,7 @@ export class DocumentReadsService {
     );
     for (const nodeId of owners) {
       try {
-        return stripReserved(await this.nodes.getDocument(nodeId, uid, id, fields));
+        return stripReserved(await this.nodes.getDocument(nodeId, index.nodeUid, id, fields));
       } catch (err) {
         if (err instanceof NodeApiError) throw err; // document_not_found and the like: the answer
         lastError = err;
@@ -66,8 +65,8 @@ export class DocumentReadsService {
 
   async browse(uid: string, params: Record<string, unknown>): Promise<Page<Document>> {
     rejectUnknown(params, BROWSE_FIELDS, 'parameter');
-    const index = await this.registry.get(uid);
-    const placement = await this.topology.placement(uid);
+    const index = await this.catalog.get(uid);
+    const placement = await this.topology.placement(index.nodeUid);
     if (!placement)
       throw new MeiliError('miroir_not_ready', `Index \`${uid}\` has no placement yet.`);
     const offset = asCount(params.offset, 'invalid_document_offset') ?? 0;
@@ -86,7 +85,7 @@ export class DocumentReadsService {
     const pk = index.primaryKey ?? 'id';
     const replies = await Promise.all(
       requests.map((r) =>
-        this.nodes.fetchDocuments(r.nodeId, uid, {
+        this.nodes.fetchDocuments(r.nodeId, index.nodeUid, {
           ...params,
           offset: 0,
           limit: offset + limit,

@@ -1,264 +1,226 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { MiroirConfig } from '#lib/config';
-import { EventBus } from '#lib/bus';
+import { Injectable } from '@nestjs/common';
+import type { CatalogRecord, LogHeader, LogOp } from '#lib/contracts';
 import { MeiliError } from '#lib/errors';
-import { asObject, rejectUnknown, type Document, type Query } from '#lib/meili-api';
-import type { Placement, WriteTarget } from '#lib/routing';
+import { asObject, checkIndexUid, rejectUnknown, type Query } from '#lib/meili-api';
 import {
-  degradedHeader,
-  evaluateQuorum,
-  planDocumentWrite,
-  planIdsByNode,
-  type QuorumOutcome,
+  documentParts,
+  idParts,
+  inferPrimaryKey,
+  readDocuments,
+  topLevelElements,
+  type IncomingDocument,
+  type PayloadFormat,
 } from '#lib/writes';
-import { missedNodes, type WriteAnswer } from '../http/write-answer.js';
-import { BroadcastService } from '../indexes/broadcast.service.js';
-import { IndexRegistry, indexNotFound } from '../indexes/index-registry.service.js';
-import { IndexService } from '../indexes/index.service.js';
-import { CONFIG } from '../infra/tokens.js';
-import { TopologyService } from '../infra/topology.service.js';
-import { TaskService } from '../tasks/task.service.js';
+import { CatalogService, indexNotFound, type TaskHead } from '../indexes/catalog.service.js';
+import { IndexService, touched } from '../indexes/index.service.js';
 import type { TaskSummary } from '../tasks/task-view.js';
-import type { NodeWrite } from '#lib/writes';
-import { WriteExecutor, type WriteResult } from '../writes/write-executor.js';
-import { inferPrimaryKey } from './primary-key-inference.js';
+import { LogAppender } from '../writes/log-appender.service.js';
 
-const documentsPath = (uid: string) => `/indexes/${encodeURIComponent(uid)}/documents`;
+const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 
-/** Routed document writes: one batch per node, quorum per shard and group, hints for missed copies. */
+/**
+ * Document writes as log messages (replication.md): validated whole at the door (a bad document
+ * refuses the payload with Meilisearch's error, as a failed task), split into shard parts, appended
+ * with the documents byte for byte. The first write of an index fixes its primary key (given, or
+ * inferred as Meilisearch does) in the same catalog change; later writes go to the index's own
+ * subject without touching the catalog. Deletions by filter and of every document go to every copy.
+ */
 @Injectable()
 export class DocumentWritesService {
   constructor(
-    @Inject(CONFIG) private readonly config: MiroirConfig,
-    private readonly registry: IndexRegistry,
+    private readonly catalog: CatalogService,
     private readonly indexes: IndexService,
-    private readonly topology: TopologyService,
-    private readonly executor: WriteExecutor,
-    private readonly broadcasts: BroadcastService,
-    private readonly tasks: TaskService,
-    private readonly bus: EventBus,
+    private readonly appender: LogAppender,
   ) {}
 
   async add(
     uid: string,
-    documents: Document[],
+    payload: { format: PayloadFormat; text: string },
     method: 'POST' | 'PUT',
     query: Query,
-  ): Promise<WriteAnswer> {
+  ): Promise<TaskSummary> {
     rejectUnknown(query, ['primaryKey', 'csvDelimiter', 'customMetadata'], 'parameter');
-    const requestedKey = typeof query.primaryKey === 'string' ? query.primaryKey : undefined;
-    const details = { receivedDocuments: documents.length, indexedDocuments: null };
-    const type = 'documentAdditionOrUpdate';
-    let index = await this.registry.find(uid);
-    if (!index) {
-      // As Meilisearch: an addition creates the missing index, with the given or inferred key.
+    checkIndexUid(uid);
+    const delimiter = typeof query.csvDelimiter === 'string' ? query.csvDelimiter : ',';
+    const docs = readDocuments(payload.format, payload.text, delimiter);
+    const requested = typeof query.primaryKey === 'string' ? query.primaryKey : undefined;
+    const task: TaskHead = {
+      type: 'documentAdditionOrUpdate',
+      indexUid: uid,
+      details: { receivedDocuments: docs.length, indexedDocuments: null },
+    };
+    const kind = method === 'POST' ? 'replace' : 'update';
+    const known = await this.catalog.find(uid);
+    if (known?.primaryKeyFixed) {
+      // The common case: the key is fixed for good, no catalog change needed.
+      if (requested !== undefined && requested !== known.primaryKey) {
+        return (await this.catalog.refuse(task, keyExists(uid, known.primaryKey!))).summary;
+      }
+      const planned = plan(docs, known, kind);
+      if (planned instanceof MeiliError) return (await this.catalog.refuse(task, planned)).summary;
+      const header: LogHeader = {
+        v: 1,
+        task: { ...task, enqueuedAt: new Date().toISOString() },
+        op: planned.op,
+      };
+      return (await this.appender.append({ kind: 'documents', index: uid }, header, planned.body))
+        .summary;
+    }
+    // The first write: create the index if needed and fix its key, with the documents, in one change.
+    const appended = await this.catalog.change(task, async (view) => {
+      const current = await view.get(uid);
+      if (current?.primaryKeyFixed) {
+        if (requested !== undefined && requested !== current.primaryKey) {
+          return { kind: 'refuse', error: keyExists(uid, current.primaryKey!) };
+        }
+        const planned = plan(docs, current, kind);
+        if (planned instanceof MeiliError) return { kind: 'refuse', error: planned };
+        return { kind: 'change', records: { [uid]: current }, op: planned.op, body: planned.body };
+      }
+      if (current?.primaryKey && requested !== undefined && requested !== current.primaryKey) {
+        return { kind: 'refuse', error: keyExists(uid, current.primaryKey) };
+      }
       let primaryKey: string;
       try {
-        primaryKey = requestedKey ?? inferPrimaryKey(documents);
+        primaryKey = requested ?? current?.primaryKey ?? inferPrimaryKey(docs);
       } catch (err) {
-        if (err instanceof MeiliError)
-          return { summary: await this.tasks.recordRefused(uid, type, details, err) };
+        if (err instanceof MeiliError) return { kind: 'refuse', error: err };
         throw err;
       }
-      await this.indexes.createIndex(uid, primaryKey);
-      index = await this.registry.get(uid);
-    } else if (requestedKey !== undefined && requestedKey !== index.primaryKey) {
-      const err = new MeiliError(
-        'index_primary_key_already_exists',
-        `Index \`${uid}\`: the primary key is already \`${index.primaryKey}\`.`,
-      );
-      return { summary: await this.tasks.recordRefused(uid, type, details, err) };
-    }
-    const primaryKey = index.primaryKey!;
-    const placement = await this.placementOf(uid);
-    let plan;
-    try {
-      plan = planDocumentWrite(documents, primaryKey, placement);
-    } catch (err) {
-      // A bad document refuses the whole batch before any node is called: a failed task, as one node.
-      if (err instanceof MeiliError)
-        return { summary: await this.tasks.recordRefused(uid, type, details, err) };
-      throw err;
-    }
-    const writes = new Map<string, NodeWrite>(
-      plan.batches.map((b) => [
-        b.nodeId,
-        {
-          method,
-          path: documentsPath(uid),
-          query: { primaryKey },
-          rawBody: b.body.toString('utf8'),
-          contentType: 'application/json',
-        },
-      ]),
-    );
-    const { summary, degraded, result } = await this.commit(
-      uid,
-      type,
-      details,
-      plan.targets,
-      writes,
-    );
-    this.bus.publish('documents.written', {
-      taskUid: summary.taskUid,
-      indexUid: uid,
-      shards: [...plan.targets.keys()].sort((a, b) => a - b),
-      nodeTasks: Object.fromEntries(result.acked),
-      documentCount: documents.length,
-      degraded: result.missed.map((nodeId) => ({
-        nodeId,
-        shards: plan.batches.find((b) => b.nodeId === nodeId)?.shards ?? [],
-      })),
+      const created = current ? null : await this.indexes.creation(view, uid, primaryKey);
+      const base = current ?? created!.records[uid]!;
+      const record: CatalogRecord = { ...touched(base), primaryKey, primaryKeyFixed: true };
+      const planned = plan(docs, record, kind);
+      if (planned instanceof MeiliError) return { kind: 'refuse', error: planned };
+      const op: LogOp =
+        created && created.op.kind === 'createIndex' && planned.op.kind === 'documents'
+          ? { ...planned.op, create: created.op.settings }
+          : planned.op;
+      return { kind: 'change', records: { [uid]: record }, op, body: planned.body };
     });
-    return { summary, degraded };
+    return appended.summary;
   }
 
-  async deleteOne(uid: string, id: string): Promise<WriteAnswer> {
-    return this.deleteIds(uid, [id], 'one');
+  async deleteOne(uid: string, id: string): Promise<TaskSummary> {
+    return this.deleteIds(uid, [id]);
   }
 
-  async deleteBatch(uid: string, body: unknown): Promise<WriteAnswer> {
-    if (
-      !Array.isArray(body) ||
-      !body.every((id) => typeof id === 'string' || typeof id === 'number')
-    ) {
+  /** Ids are read from the body's text: an integer id above 2^53 is deleted exactly. */
+  async deleteBatch(uid: string, text: string): Promise<TaskSummary> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new MeiliError(
+        'malformed_payload',
+        `The json payload provided is malformed. \`${(err as Error).message}\`.`,
+      );
+    }
+    if (!Array.isArray(parsed)) {
       throw new MeiliError(
         'bad_request',
         'Invalid value type: expected an array of document ids (strings or integers).',
       );
     }
-    return this.deleteIds(uid, body as Array<string | number>, 'batch');
-  }
-
-  private async deleteIds(
-    uid: string,
-    ids: Array<string | number>,
-    kind: 'one' | 'batch',
-  ): Promise<WriteAnswer> {
-    const details = { providedIds: ids.length, deletedDocuments: null, originalFilter: null };
-    const type = 'documentDeletion';
-    if (!(await this.registry.find(uid))) {
-      return { summary: await this.tasks.recordRefused(uid, type, details, indexNotFound(uid)) };
-    }
-    const { byNode, targets } = planIdsByNode(ids, await this.placementOf(uid));
-    const writes = new Map<string, NodeWrite>(
-      [...byNode].map(([nodeId, nodeIds]) => [
-        nodeId,
-        kind === 'one'
-          ? {
-              method: 'DELETE',
-              path: `${documentsPath(uid)}/${encodeURIComponent(String(ids[0]))}`,
-            }
-          : { method: 'POST', path: `${documentsPath(uid)}/delete-batch`, body: nodeIds },
-      ]),
-    );
-    const { summary, degraded, result } = await this.commit(uid, type, details, targets, writes);
-    this.bus.publish('documents.deleted', {
-      taskUid: summary.taskUid,
-      indexUid: uid,
-      nodeTasks: Object.fromEntries(result.acked),
-      deletion: { kind: 'ids', ids },
+    const spans = topLevelElements(text);
+    const ids = parsed.map((value, i) => {
+      const raw = text.slice(spans[i]!.start, spans[i]!.end);
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' && INTEGER.test(raw)) return BigInt(raw).toString();
+      throw new MeiliError(
+        'bad_request',
+        'Invalid value type: expected an array of document ids (strings or integers).',
+      );
     });
-    return { summary, degraded };
+    return this.deleteIds(uid, ids);
   }
 
-  async deleteByFilter(uid: string, input: unknown): Promise<WriteAnswer> {
+  private async deleteIds(uid: string, ids: string[]): Promise<TaskSummary> {
+    const task: TaskHead = {
+      type: 'documentDeletion',
+      indexUid: uid,
+      details: { providedIds: ids.length, deletedDocuments: null, originalFilter: null },
+    };
+    const index = await this.catalog.find(uid);
+    if (!index) return (await this.catalog.refuse(task, indexNotFound(uid))).summary;
+    return this.appendFor(index, task, {
+      kind: 'deleteIds',
+      index: { uid, nodeUid: index.nodeUid },
+      parts: idParts(ids, index.shards),
+    });
+  }
+
+  async deleteByFilter(uid: string, input: unknown): Promise<TaskSummary> {
     const body = asObject(input);
     rejectUnknown(body, ['filter'], 'field');
     if (body.filter === undefined || body.filter === null) {
       throw new MeiliError('missing_document_filter', 'Missing field `filter`');
     }
-    const details = {
-      providedIds: 0,
-      deletedDocuments: null,
-      originalFilter: JSON.stringify(body.filter),
-    };
-    const write: NodeWrite = {
-      method: 'POST',
-      path: `${documentsPath(uid)}/delete`,
-      body: { filter: body.filter },
-    };
-    return this.broadcastDeletion(uid, details, write, {
-      kind: 'filter',
-      filter: body.filter as string,
-    });
-  }
-
-  deleteAll(uid: string): Promise<WriteAnswer> {
-    const write: NodeWrite = { method: 'DELETE', path: documentsPath(uid) };
-    return this.broadcastDeletion(uid, { deletedDocuments: null }, write, { kind: 'all' });
-  }
-
-  /** Deletions every node must apply (by filter, all): one broadcast, one event. */
-  private async broadcastDeletion(
-    uid: string,
-    details: Record<string, unknown>,
-    write: NodeWrite,
-    deletion: { kind: 'filter'; filter: string } | { kind: 'all' },
-  ): Promise<WriteAnswer> {
-    if (!(await this.registry.find(uid))) {
-      return {
-        summary: await this.tasks.recordRefused(
-          uid,
-          'documentDeletion',
-          details,
-          indexNotFound(uid),
-        ),
-      };
-    }
-    const { summary, missed, nodeTasks } = await this.broadcasts.broadcast(
-      uid,
-      'documentDeletion',
-      details,
-      write,
-    );
-    this.bus.publish('documents.deleted', {
-      taskUid: summary.taskUid,
+    const task: TaskHead = {
+      type: 'documentDeletion',
       indexUid: uid,
-      nodeTasks,
-      deletion,
+      details: {
+        providedIds: 0,
+        deletedDocuments: null,
+        originalFilter: JSON.stringify(body.filter),
+      },
+    };
+    const index = await this.catalog.find(uid);
+    if (!index) return (await this.catalog.refuse(task, indexNotFound(uid))).summary;
+    return this.appendFor(index, task, {
+      kind: 'deleteFilter',
+      index: { uid, nodeUid: index.nodeUid },
+      filter: body.filter,
     });
-    return { summary, degraded: missedNodes(missed) };
   }
 
-  private async placementOf(uid: string): Promise<Placement> {
-    const placement = await this.topology.placement(uid);
-    if (!placement)
-      throw new MeiliError('miroir_not_ready', `Index \`${uid}\` has no placement yet.`);
-    return placement;
+  async deleteAll(uid: string): Promise<TaskSummary> {
+    const task: TaskHead = {
+      type: 'documentDeletion',
+      indexUid: uid,
+      details: { deletedDocuments: null },
+    };
+    const index = await this.catalog.find(uid);
+    if (!index) return (await this.catalog.refuse(task, indexNotFound(uid))).summary;
+    return this.appendFor(index, task, {
+      kind: 'deleteAll',
+      index: { uid, nodeUid: index.nodeUid },
+    });
   }
 
-  /** Sends routed writes, checks quorum, records hints and the task. */
-  private async commit(
-    uid: string,
-    type: string,
-    details: Record<string, unknown>,
-    targets: Map<number, WriteTarget[]>,
-    writes: Map<string, NodeWrite>,
-  ): Promise<{ summary: TaskSummary; degraded?: string; result: WriteResult }> {
-    const result = await this.executor.execute(writes);
-    const quorum: QuorumOutcome = evaluateQuorum(
-      targets,
-      (nodeId) => result.acked.has(nodeId),
-      this.config.writeQuorum,
-    );
-    if (!quorum.accepted) {
-      const [rejection] = result.rejected.values();
-      if (result.acked.size === 0 && rejection) {
-        const { status, ...body } = rejection;
-        throw MeiliError.fromObject(body, status);
-      }
-      throw new MeiliError(
-        'miroir_no_quorum',
-        `Shards ${quorum.unreached.join(', ')} reached write quorum (${this.config.writeQuorum}) in no replica group: nothing was acknowledged. Retry the request.`,
-      );
-    }
-    const taskUid = await this.tasks.nextUid();
-    const hints = await this.executor.handOff(uid, taskUid, result.missed, writes);
-    const summary = await this.tasks.record(
-      { indexUid: uid, type, details, nodeTasks: this.executor.nodeTasks(result), hints },
-      taskUid,
-    );
-    return { summary, degraded: degradedHeader(quorum), result };
+  private async appendFor(index: CatalogRecord, task: TaskHead, op: LogOp): Promise<TaskSummary> {
+    const header: LogHeader = { v: 1, task: { ...task, enqueuedAt: new Date().toISOString() }, op };
+    return (await this.appender.append({ kind: 'documents', index: index.uid }, header)).summary;
   }
+}
+
+/** The documents op of a payload for an index, or the error that refuses the payload. */
+function plan(
+  docs: IncomingDocument[],
+  index: CatalogRecord,
+  method: 'replace' | 'update',
+): { op: LogOp; body: Buffer } | MeiliError {
+  try {
+    const { parts, body } = documentParts(docs, index.primaryKey!, index.shards);
+    return {
+      op: {
+        kind: 'documents',
+        index: { uid: index.uid, nodeUid: index.nodeUid },
+        method,
+        primaryKey: index.primaryKey!,
+        parts,
+      },
+      body,
+    };
+  } catch (err) {
+    if (err instanceof MeiliError) return err;
+    throw err;
+  }
+}
+
+function keyExists(uid: string, primaryKey: string): MeiliError {
+  return new MeiliError(
+    'index_primary_key_already_exists',
+    `Index \`${uid}\`: Index already has a primary key: \`${primaryKey}\`.`,
+  );
 }

@@ -1,10 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import type { Document } from '#lib/meili-api';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import type { PayloadFormat } from '#lib/writes';
 import { RequireAction } from '../auth/auth.guard.js';
-import { DocumentsBody, JsonBody, Query } from '../http/request.js';
+import { DocumentsPayload, JsonBody, JsonText, Query } from '../http/request.js';
 import { DocumentReadsService } from './document-reads.service.js';
-import { sendWriteAnswer as answer } from '../http/write-answer.js';
 import { DocumentWritesService } from './document-writes.service.js';
 
 @Controller('indexes/:indexUid/documents')
@@ -19,11 +17,10 @@ export class DocumentsController {
   @RequireAction('documents.add')
   async replace(
     @Param('indexUid') uid: string,
-    @DocumentsBody() docs: Document[],
+    @DocumentsPayload() payload: { format: PayloadFormat; text: string },
     @Query() query: Record<string, string>,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return answer(reply, await this.writes.add(uid, docs, 'POST', query));
+    return await this.writes.add(uid, payload, 'POST', query);
   }
 
   @Put()
@@ -31,11 +28,10 @@ export class DocumentsController {
   @RequireAction('documents.add')
   async update(
     @Param('indexUid') uid: string,
-    @DocumentsBody() docs: Document[],
+    @DocumentsPayload() payload: { format: PayloadFormat; text: string },
     @Query() query: Record<string, string>,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return answer(reply, await this.writes.add(uid, docs, 'PUT', query));
+    return await this.writes.add(uid, payload, 'PUT', query);
   }
 
   @Get()
@@ -54,30 +50,22 @@ export class DocumentsController {
   @Post('delete-batch')
   @HttpCode(202)
   @RequireAction('documents.delete')
-  async deleteBatch(
-    @Param('indexUid') uid: string,
-    @JsonBody() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return answer(reply, await this.writes.deleteBatch(uid, body));
+  async deleteBatch(@Param('indexUid') uid: string, @JsonText() text: string) {
+    return await this.writes.deleteBatch(uid, text);
   }
 
   @Post('delete')
   @HttpCode(202)
   @RequireAction('documents.delete')
-  async deleteByFilter(
-    @Param('indexUid') uid: string,
-    @JsonBody() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return answer(reply, await this.writes.deleteByFilter(uid, body));
+  async deleteByFilter(@Param('indexUid') uid: string, @JsonBody() body: unknown) {
+    return await this.writes.deleteByFilter(uid, body);
   }
 
   @Delete()
   @HttpCode(202)
   @RequireAction('documents.delete')
-  async deleteAll(@Param('indexUid') uid: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return answer(reply, await this.writes.deleteAll(uid));
+  async deleteAll(@Param('indexUid') uid: string) {
+    return await this.writes.deleteAll(uid);
   }
 
   @Get(':documentId')
@@ -93,11 +81,7 @@ export class DocumentsController {
   @Delete(':documentId')
   @HttpCode(202)
   @RequireAction('documents.delete')
-  async deleteOne(
-    @Param('indexUid') uid: string,
-    @Param('documentId') id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return answer(reply, await this.writes.deleteOne(uid, id));
+  async deleteOne(@Param('indexUid') uid: string, @Param('documentId') id: string) {
+    return await this.writes.deleteOne(uid, id);
   }
 }

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { documentsBody, jsonBody, type Document } from '#lib/meili-api';
+import { documentsContent, jsonBody, jsonText } from '#lib/meili-api';
 import { FULL_ACCESS, type Access } from '../auth/access.js';
 
 function request(ctx: ExecutionContext): FastifyRequest {
@@ -13,12 +13,17 @@ export const JsonBody = createParamDecorator((_: unknown, ctx: ExecutionContext)
   return jsonBody(req.headers, req.body);
 });
 
-/** The documents of a JSON, NDJSON or CSV body. */
-export const DocumentsBody = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Document[] => {
+/** The text of a JSON body, for routes that must read numbers exactly (never through JS numbers). */
+export const JsonText = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const req = request(ctx);
+  return jsonText(req.headers, req.body);
+});
+
+/** A documents payload (JSON, NDJSON or CSV) as text, with its format. */
+export const DocumentsPayload = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): { format: 'json' | 'ndjson' | 'csv'; text: string } => {
     const req = request(ctx);
-    const query = req.query as Record<string, string | undefined>;
-    return documentsBody(req.headers, req.body, query.csvDelimiter ?? ',');
+    return documentsContent(req.headers, req.body);
   },
 );
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MiroirConfig } from '#lib/config';
-import { EventBus } from '#lib/bus';
+import type { CatalogRecord } from '#lib/contracts';
 import { MeiliError } from '#lib/errors';
 import {
   allowsIndex,
@@ -11,37 +11,37 @@ import {
   rejectUnknown,
   type Query,
 } from '#lib/meili-api';
-import type { IndexRecord, Store } from '#lib/store';
 import { initialNodeSettings } from '#lib/writes';
 import type { Access } from '../auth/access.js';
-import { CONFIG, STORE } from '../infra/tokens.js';
+import { CONFIG } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
-import { TaskService } from '../tasks/task.service.js';
-import { missedNodes, type WriteAnswer } from '../http/write-answer.js';
-import { BroadcastService } from './broadcast.service.js';
-import { IndexRegistry, indexNotFound, renderIndex } from './index-registry.service.js';
+import type { TaskSummary } from '../tasks/task-view.js';
+import {
+  CatalogService,
+  indexNotFound,
+  renderIndex,
+  type CatalogDecision,
+  type CatalogView,
+} from './catalog.service.js';
 
-const settingsPath = (uid: string) => `/indexes/${encodeURIComponent(uid)}/settings`;
-
-/** Index lifecycle: metadata in the store, placement from HRW, the change broadcast to nodes. */
+/**
+ * Index lifecycle as catalog changes on the log: creation (primary key optional, as on one node),
+ * primary key changes while no document was written, deletion. Nodes create an index with Miroir's
+ * reserved settings; a deleted index's node-side name is never used again.
+ */
 @Injectable()
 export class IndexService {
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
-    @Inject(STORE) private readonly store: Store,
-    private readonly registry: IndexRegistry,
+    private readonly catalog: CatalogService,
     private readonly topology: TopologyService,
-    private readonly broadcasts: BroadcastService,
-    private readonly tasks: TaskService,
-    private readonly bus: EventBus,
   ) {}
 
   async list(query: Query, access: Access): Promise<Record<string, unknown>> {
     rejectUnknown(query, ['offset', 'limit'], 'parameter');
     const offset = queryInteger(query, 'offset', 'invalid_index_offset') ?? 0;
     const limit = queryInteger(query, 'limit', 'invalid_index_limit') ?? 20;
-    const all = await this.store.indexes.list({ offset: 0, limit: 1_000_000 });
-    const visible = all.results.filter((i) => allowsIndex(access.indexes, i.uid));
+    const visible = (await this.catalog.list()).filter((i) => allowsIndex(access.indexes, i.uid));
     return {
       results: visible.slice(offset, offset + limit).map(renderIndex),
       offset,
@@ -51,10 +51,10 @@ export class IndexService {
   }
 
   async get(uid: string): Promise<Record<string, unknown>> {
-    return renderIndex(await this.registry.get(uid));
+    return renderIndex(await this.catalog.get(uid));
   }
 
-  async create(input: unknown, access: Access): Promise<WriteAnswer> {
+  async create(input: unknown, access: Access): Promise<TaskSummary> {
     const body = asObject(input);
     rejectUnknown(body, ['uid', 'primaryKey'], 'field');
     if (body.uid === undefined) throw new MeiliError('missing_index_uid', 'Missing field `uid`');
@@ -63,75 +63,62 @@ export class IndexService {
     if (!allowsIndex(access.indexes, uid)) {
       throw new MeiliError('invalid_api_key', 'The provided API key is invalid.');
     }
-    const primaryKey = body.primaryKey;
-    if (primaryKey !== undefined && primaryKey !== null && typeof primaryKey !== 'string') {
+    const primaryKey = body.primaryKey ?? null;
+    if (primaryKey !== null && typeof primaryKey !== 'string') {
       throw new MeiliError(
         'invalid_index_primary_key',
         'Invalid value type at `.primaryKey`: expected a string',
       );
     }
-    if (typeof primaryKey !== 'string') {
-      throw new MeiliError(
-        'miroir_primary_key_required',
-        'Miroir needs the primary key when an index is created: documents are placed by it across shards. Pass `primaryKey`.',
-      );
-    }
-    return this.createIndex(uid, primaryKey);
+    const task = { type: 'indexCreation', indexUid: uid, details: { primaryKey } };
+    const appended = await this.catalog.change(task, async (view) => {
+      if (await view.get(uid)) return { kind: 'refuse', error: alreadyExists(uid) };
+      return this.creation(view, uid, primaryKey);
+    });
+    return appended.summary;
   }
 
-  /** Creates an index (also used by document additions to a missing index, as Meilisearch does). */
-  async createIndex(uid: string, primaryKey: string): Promise<WriteAnswer> {
-    const details = { primaryKey };
-    if (await this.store.indexes.get(uid)) {
-      return {
-        summary: await this.tasks.recordRefused(uid, 'indexCreation', details, alreadyExists(uid)),
-      };
-    }
-    const placement = await this.topology.createPlacement(uid, this.config.shards);
+  /**
+   * A new index: a node-side name no index ever had, its placement, and nodes told to create it
+   * with the reserved settings (and `settingsPatch` when a settings update creates it).
+   */
+  async creation(
+    view: CatalogView,
+    uid: string,
+    primaryKey: string | null,
+    extra: {
+      settings?: Record<string, unknown>;
+      settingsVersion?: number;
+      nodeSettings?: Record<string, unknown>;
+    } = {},
+  ): Promise<Extract<CatalogDecision, { kind: 'change' }>> {
+    const nodeUid = await view.freshNodeUid(uid);
+    const placement = await this.topology.createPlacement(nodeUid, this.config.shards);
     const now = new Date().toISOString();
-    const record: IndexRecord = {
+    const record: CatalogRecord = {
       uid,
+      nodeUid,
       primaryKey,
+      primaryKeyFixed: false,
       shards: placement.shards,
       createdAt: now,
       updatedAt: now,
-      settings: structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown>,
-      settingsVersion: 0,
+      settings:
+        extra.settings ?? (structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown>),
+      settingsVersion: extra.settingsVersion ?? 0,
     };
-    if (!(await this.store.indexes.create(record))) {
-      return {
-        summary: await this.tasks.recordRefused(uid, 'indexCreation', details, alreadyExists(uid)),
-      };
-    }
-    this.registry.forget(uid);
-    // A settings update creates the index on each node with Miroir's reserved settings in one
-    // task; the primary key reaches nodes with the first documents (`?primaryKey=`).
-    let broadcast;
-    try {
-      broadcast = await this.broadcasts.broadcast(uid, 'indexCreation', details, {
-        method: 'PATCH',
-        path: settingsPath(uid),
-        body: initialNodeSettings(),
-      });
-    } catch (err) {
-      // No node took it (none reachable, or all refused): nothing was acknowledged, so the index
-      // must not exist in Miroir either, or later writes would reach nodes without its settings.
-      await this.store.indexes.delete(uid);
-      await this.topology.deletePlacement(uid);
-      this.registry.forget(uid);
-      throw err;
-    }
-    const { summary, missed } = broadcast;
-    this.bus.publish('indexes.created', {
-      taskUid: summary.taskUid,
-      indexUid: uid,
-      primaryKey,
-      shards: placement.shards,
-    });
-    return { summary, degraded: missedNodes(missed) };
+    return {
+      kind: 'change',
+      records: { [uid]: record },
+      op: {
+        kind: 'createIndex',
+        index: { uid, nodeUid },
+        settings: { ...initialNodeSettings(), ...extra.nodeSettings },
+      },
+    };
   }
 
-  async update(uid: string, input: unknown): Promise<WriteAnswer> {
+  async update(uid: string, input: unknown): Promise<TaskSummary> {
     const body = asObject(input);
     if ('uid' in body) {
       throw new MeiliError('miroir_unsupported', 'Renaming an index is not supported by Miroir.');
@@ -144,54 +131,50 @@ export class IndexService {
         'Invalid value type at `.primaryKey`: expected a string',
       );
     }
-    const details = { primaryKey };
-    const record = await this.store.indexes.get(uid);
-    if (!record)
-      return {
-        summary: await this.tasks.recordRefused(uid, 'indexUpdate', details, indexNotFound(uid)),
-      };
-    if (primaryKey !== null && primaryKey !== record.primaryKey) {
-      // Documents are placed by the primary key: changing it would need a full reshard.
-      return {
-        summary: await this.tasks.recordRefused(
-          uid,
-          'indexUpdate',
-          details,
-          new MeiliError(
+    const task = { type: 'indexUpdate', indexUid: uid, details: { primaryKey } };
+    const appended = await this.catalog.change(task, async (view) => {
+      const record = await view.get(uid);
+      if (!record) return { kind: 'refuse', error: indexNotFound(uid) };
+      if (primaryKey === null || primaryKey === record.primaryKey) {
+        return { kind: 'change', records: { [uid]: touched(record) }, op: { kind: 'none' } };
+      }
+      if (record.primaryKeyFixed) {
+        return {
+          kind: 'refuse',
+          error: new MeiliError(
             'index_primary_key_already_exists',
-            `Index \`${uid}\`: the primary key is already \`${record.primaryKey}\`; Miroir places documents by it and cannot change it.`,
+            `Index \`${uid}\`: Index already has a primary key: \`${record.primaryKey}\`.`,
           ),
-        ),
+        };
+      }
+      // No document was written yet: nodes learn the key with the first one, so only the catalog moves.
+      return {
+        kind: 'change',
+        records: { [uid]: { ...touched(record), primaryKey } },
+        op: { kind: 'none' },
       };
-    }
-    await this.store.indexes.update(uid, (r) => ({ ...r, updatedAt: new Date().toISOString() }));
-    this.registry.forget(uid);
-    const { summary, missed } = await this.broadcasts.broadcast(uid, 'indexUpdate', details, {
-      method: 'PATCH',
-      path: `/indexes/${encodeURIComponent(uid)}`,
-      body: { primaryKey: record.primaryKey },
     });
-    this.bus.publish('indexes.updated', { taskUid: summary.taskUid, indexUid: uid, primaryKey });
-    return { summary, degraded: missedNodes(missed) };
+    return appended.summary;
   }
 
-  async delete(uid: string): Promise<WriteAnswer> {
-    const details = { deletedDocuments: null };
-    if (!(await this.store.indexes.get(uid))) {
+  async delete(uid: string): Promise<TaskSummary> {
+    const task = { type: 'indexDeletion', indexUid: uid, details: { deletedDocuments: null } };
+    const appended = await this.catalog.change(task, async (view) => {
+      const record = await view.get(uid);
+      if (!record) return { kind: 'refuse', error: indexNotFound(uid) };
       return {
-        summary: await this.tasks.recordRefused(uid, 'indexDeletion', details, indexNotFound(uid)),
+        kind: 'change',
+        records: { [uid]: null },
+        dropped: [record.nodeUid],
+        op: { kind: 'deleteIndex', index: { uid, nodeUid: record.nodeUid } },
       };
-    }
-    const { summary, missed } = await this.broadcasts.broadcast(uid, 'indexDeletion', details, {
-      method: 'DELETE',
-      path: `/indexes/${encodeURIComponent(uid)}`,
     });
-    await this.store.indexes.delete(uid);
-    await this.topology.deletePlacement(uid);
-    this.registry.forget(uid);
-    this.bus.publish('indexes.deleted', { taskUid: summary.taskUid, indexUid: uid });
-    return { summary, degraded: missedNodes(missed) };
+    return appended.summary;
   }
+}
+
+export function touched(record: CatalogRecord): CatalogRecord {
+  return { ...record, updatedAt: new Date().toISOString() };
 }
 
 function alreadyExists(uid: string): MeiliError {

@@ -1,9 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import type { Access } from '../auth/access.js';
 import { RequireAction } from '../auth/auth.guard.js';
 import { CurrentAccess, JsonBody, Query } from '../http/request.js';
-import { sendWriteAnswer } from '../http/write-answer.js';
 import { IndexService } from './index.service.js';
 
 @Controller('indexes')
@@ -19,12 +17,8 @@ export class IndexesController {
   @Post()
   @HttpCode(202)
   @RequireAction('indexes.create')
-  async create(
-    @JsonBody() body: unknown,
-    @CurrentAccess() access: Access,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return sendWriteAnswer(reply, await this.indexes.create(body, access));
+  async create(@JsonBody() body: unknown, @CurrentAccess() access: Access) {
+    return await this.indexes.create(body, access);
   }
 
   @Get(':indexUid')
@@ -36,18 +30,14 @@ export class IndexesController {
   @Patch(':indexUid')
   @HttpCode(202)
   @RequireAction('indexes.update')
-  async update(
-    @Param('indexUid') uid: string,
-    @JsonBody() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return sendWriteAnswer(reply, await this.indexes.update(uid, body));
+  async update(@Param('indexUid') uid: string, @JsonBody() body: unknown) {
+    return await this.indexes.update(uid, body);
   }
 
   @Delete(':indexUid')
   @HttpCode(202)
   @RequireAction('indexes.delete')
-  async delete(@Param('indexUid') uid: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return sendWriteAnswer(reply, await this.indexes.delete(uid));
+  async delete(@Param('indexUid') uid: string) {
+    return await this.indexes.delete(uid);
   }
 }

@@ -8,12 +8,19 @@ import {
   type NodeState,
   type Placement,
 } from '#lib/routing';
-import type { Store, StoredTopology } from '#lib/store';
+import type { Store, StoredTopology, WriterStatus } from '#lib/store';
 import { MeiliError } from '#lib/errors';
+import { subjects } from '#lib/contracts';
 import { CONFIG, STORE } from './tokens.js';
 
 /** Cache lifetime: the safety net behind `miroir.topology.changed` events. */
 const CACHE_TTL_MS = 1000;
+/**
+ * Copy states are read this often at most (and at once on `miroir.nodes.*.*` events): well inside
+ * the reconciler's READ_STATE_PROPAGATION_MS, so a copy that stops serving reads is dropped here
+ * before any task waits no more for it.
+ */
+const COPIES_TTL_MS = 500;
 
 /**
  * The gateway's view of the topology and placement tables: cached, refreshed on
@@ -26,6 +33,8 @@ export class TopologyService implements OnModuleDestroy {
   private loadedAt = 0;
   private placements = new Map<string, { placement: Placement; loadedAt: number }>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeCopies: (() => void) | null = null;
+  private copies: { byNode: Map<string, WriterStatus>; at: number } = { byNode: new Map(), at: 0 };
   private rotation = 0;
 
   constructor(
@@ -65,14 +74,34 @@ export class TopologyService implements OnModuleDestroy {
         `no topology yet (${(err as Error).message}); set MIROIR_NODES or add nodes`,
       );
     }
-    this.unsubscribe = this.bus.subscribe('miroir.topology.changed', () => {
+    this.unsubscribe = this.bus.subscribe(subjects.topologyChanged(), () => {
       this.loadedAt = 0;
       this.placements.clear();
     });
+    this.unsubscribeCopies = this.bus.subscribe(subjects.node('*', '*'), () => {
+      this.copies.at = 0;
+    });
+    await this.refreshCopies();
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.unsubscribeCopies?.();
+  }
+
+  /** Node writers' progress and copy states (R4: only caught-up copies serve reads). */
+  async writerStatuses(): Promise<Map<string, WriterStatus>> {
+    if (Date.now() - this.copies.at >= COPIES_TTL_MS) await this.refreshCopies();
+    return this.copies.byNode;
+  }
+
+  private async refreshCopies(): Promise<void> {
+    try {
+      const list = await this.store.writers.list();
+      this.copies = { byNode: new Map(list.map((w) => [w.nodeId, w])), at: Date.now() };
+    } catch (err) {
+      this.logger.warn(`copy states not refreshed: ${(err as Error).message}`);
+    }
   }
 
   private async refresh(): Promise<StoredTopology> {
@@ -85,6 +114,7 @@ export class TopologyService implements OnModuleDestroy {
   }
 
   async current(): Promise<StoredTopology> {
+    if (Date.now() - this.copies.at >= COPIES_TTL_MS) await this.refreshCopies();
     if (this.topology && Date.now() - this.loadedAt < CACHE_TTL_MS) return this.topology;
     return this.refresh();
   }
@@ -148,13 +178,19 @@ export class TopologyService implements OnModuleDestroy {
     return (await this.current()).nodes.find((n) => n.id === nodeId)?.state;
   }
 
-  /** Whether reads may go to a node now: active in the topology and not in passive back-off. */
+  /**
+   * Whether reads may go to a node now: active in the topology, not in passive back-off, and its
+   * copy caught up (a lagging or stale copy serves no reads; a node whose writer never reported
+   * has nothing newer to miss).
+   */
   isReadable(topology: StoredTopology, nodeId: string): boolean {
     const node = topology.nodes.find((n) => n.id === nodeId);
+    const copy = this.copies.byNode.get(nodeId);
     return (
       !!node &&
       (node.state === 'active' || node.state === 'draining') &&
-      this.health.isHealthy(nodeId)
+      this.health.isHealthy(nodeId) &&
+      (copy === undefined || copy.state === 'caught-up')
     );
   }
 }

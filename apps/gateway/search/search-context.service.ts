@@ -4,7 +4,7 @@ import { MeiliError } from '#lib/errors';
 import type { Settings } from '#lib/meili-api';
 import { coveringSet } from '#lib/routing';
 import type { SearchContext } from '#lib/search';
-import { IndexRegistry } from '../indexes/index-registry.service.js';
+import { CatalogService } from '../indexes/catalog.service.js';
 import { CONFIG } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 
@@ -13,13 +13,13 @@ import { TopologyService } from '../infra/topology.service.js';
 export class SearchContextService {
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
-    private readonly registry: IndexRegistry,
+    private readonly catalog: CatalogService,
     private readonly topology: TopologyService,
   ) {}
 
   async contextFor(indexUid: string): Promise<SearchContext> {
-    const index = await this.registry.get(indexUid);
-    const placement = await this.topology.placement(indexUid);
+    const index = await this.catalog.get(indexUid);
+    const placement = await this.topology.placement(index.nodeUid);
     if (!placement)
       throw new MeiliError('miroir_not_ready', `Index \`${indexUid}\` has no placement yet.`);
     const topology = await this.topology.current();
@@ -39,6 +39,7 @@ export class SearchContextService {
     const settings = index.settings as unknown as Settings;
     return {
       indexUid,
+      nodeUid: index.nodeUid,
       shards: placement.shards,
       covering,
       unavailableShardPolicy: this.config.unavailableShardPolicy,

@@ -56,7 +56,7 @@ export class SearchService {
     return this.withFailover(async () => {
       const plan = planFacetSearch(body, await this.contexts.contextFor(indexUid));
       const replies = await Promise.all(
-        plan.requests.map((r) => this.nodes.facetSearch(r.nodeId, indexUid, r.body)),
+        plan.requests.map((r) => this.nodes.facetSearch(r.nodeId, plan.nodeUid, r.body)),
       );
       return {
         body: mergeFacetSearch(plan, replies, Math.round(performance.now() - started)),
@@ -107,9 +107,7 @@ export class SearchService {
   }
 
   private execute(plan: SearchPlan): Promise<SearchReply[]> {
-    return Promise.all(
-      plan.requests.map((r) => this.nodes.search(r.nodeId, plan.indexUid, r.body)),
-    );
+    return Promise.all(plan.requests.map((r) => this.nodes.search(r.nodeId, plan.nodeUid, r.body)));
   }
 
   /** Runs once more when a node failed (not when it answered an error: that is the answer). */

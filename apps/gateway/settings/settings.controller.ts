@@ -1,9 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Put, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Put } from '@nestjs/common';
 import { MeiliError } from '#lib/errors';
 import { RequireAction } from '../auth/auth.guard.js';
 import { JsonBody } from '../http/request.js';
-import { sendWriteAnswer } from '../http/write-answer.js';
 import { SettingsService, settingsMethod } from './settings.service.js';
 
 /** `/indexes/{uid}/settings` and its sub-routes (PUT or PATCH as Meilisearch uses for each). */
@@ -20,19 +18,15 @@ export class SettingsController {
   @Patch()
   @HttpCode(202)
   @RequireAction('settings.update')
-  async patchAll(
-    @Param('indexUid') uid: string,
-    @JsonBody() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return sendWriteAnswer(reply, await this.settings.update(uid, body));
+  async patchAll(@Param('indexUid') uid: string, @JsonBody() body: unknown) {
+    return await this.settings.update(uid, body);
   }
 
   @Delete()
   @HttpCode(202)
   @RequireAction('settings.update')
-  async resetAll(@Param('indexUid') uid: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return sendWriteAnswer(reply, await this.settings.reset(uid));
+  async resetAll(@Param('indexUid') uid: string) {
+    return await this.settings.reset(uid);
   }
 
   @Get(':route')
@@ -48,9 +42,8 @@ export class SettingsController {
     @Param('indexUid') uid: string,
     @Param('route') route: string,
     @JsonBody() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return sendWriteAnswer(reply, await this.updateWith('PUT', uid, route, body));
+    return await this.updateWith('PUT', uid, route, body);
   }
 
   @Patch(':route')
@@ -60,20 +53,15 @@ export class SettingsController {
     @Param('indexUid') uid: string,
     @Param('route') route: string,
     @JsonBody() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return sendWriteAnswer(reply, await this.updateWith('PATCH', uid, route, body));
+    return await this.updateWith('PATCH', uid, route, body);
   }
 
   @Delete(':route')
   @HttpCode(202)
   @RequireAction('settings.update')
-  async reset(
-    @Param('indexUid') uid: string,
-    @Param('route') route: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return sendWriteAnswer(reply, await this.settings.reset(uid, route));
+  async reset(@Param('indexUid') uid: string, @Param('route') route: string) {
+    return await this.settings.reset(uid, route);
   }
 
   private updateWith(method: 'PUT' | 'PATCH', uid: string, route: string, body: unknown) {

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EventBus } from '#lib/bus';
+import { Injectable } from '@nestjs/common';
 import { MeiliError } from '#lib/errors';
 import {
   applySettingsPatch,
@@ -10,94 +9,74 @@ import {
   type Settings,
   type SettingsPatch,
 } from '#lib/meili-api';
-import type { Store } from '#lib/store';
 import { toNodeSettingsPatch } from '#lib/writes';
-import { BroadcastService } from '../indexes/broadcast.service.js';
-import { IndexRegistry } from '../indexes/index-registry.service.js';
-import { STORE } from '../infra/tokens.js';
-import { TaskService } from '../tasks/task.service.js';
-import { missedNodes, type WriteAnswer } from '../http/write-answer.js';
+import { CatalogService } from '../indexes/catalog.service.js';
+import { IndexService, touched } from '../indexes/index.service.js';
+import type { TaskSummary } from '../tasks/task-view.js';
 
 /** Every top-level setting reset at once (DELETE /settings). */
 const RESET_ALL = Object.fromEntries(Object.keys(DEFAULT_SETTINGS).map((k) => [k, null]));
 
 /**
- * Settings: the client's view lives in the store (what GET answers, never the reserved fields);
- * each change is validated as Meilisearch does, stored, and broadcast to nodes with Miroir's
- * reserved settings added back.
+ * Settings: the client's view lives in the catalog (what GET answers, never the reserved fields);
+ * each change is validated as Meilisearch does, then decided on the catalog and appended in one
+ * compare-and-set, so two updates at once reach every node, and the catalog, in one order. As on
+ * Meilisearch, an update of a missing index creates it.
  */
 @Injectable()
 export class SettingsService {
   constructor(
-    @Inject(STORE) private readonly store: Store,
-    private readonly registry: IndexRegistry,
-    private readonly broadcasts: BroadcastService,
-    private readonly tasks: TaskService,
-    private readonly bus: EventBus,
+    private readonly catalog: CatalogService,
+    private readonly indexes: IndexService,
   ) {}
 
   async get(uid: string, route?: string): Promise<unknown> {
-    const settings = (await this.registry.get(uid)).settings as unknown as Settings;
+    const settings = (await this.catalog.get(uid)).settings as unknown as Settings;
     if (route === undefined) return settings;
     return settings[routeKey(route)];
   }
 
-  update(uid: string, body: unknown): Promise<WriteAnswer> {
+  update(uid: string, body: unknown): Promise<TaskSummary> {
     return this.apply(uid, parseSettingsPatch(body));
   }
 
-  updateOne(uid: string, route: string, body: unknown): Promise<WriteAnswer> {
+  updateOne(uid: string, route: string, body: unknown): Promise<TaskSummary> {
     return this.apply(uid, parseSettingValue(routeKey(route), body));
   }
 
-  reset(uid: string, route?: string): Promise<WriteAnswer> {
+  reset(uid: string, route?: string): Promise<TaskSummary> {
     const patch = route === undefined ? RESET_ALL : { [routeKey(route)]: null };
     return this.apply(uid, patch as SettingsPatch);
   }
 
-  private async apply(uid: string, patch: SettingsPatch): Promise<WriteAnswer> {
+  private async apply(uid: string, patch: SettingsPatch): Promise<TaskSummary> {
     const details = patch as Record<string, unknown>;
-    const index = await this.store.indexes.get(uid);
-    if (!index) {
-      // Meilisearch would create the index here; Miroir needs its primary key first.
-      const summary = await this.tasks.recordRefused(
-        uid,
-        'settingsUpdate',
-        details,
-        new MeiliError(
-          'miroir_primary_key_required',
-          `Index \`${uid}\` does not exist: create it with its primary key (POST /indexes) before updating its settings.`,
-        ),
-      );
-      return { summary };
-    }
-    const resulting = applySettingsPatch(index.settings as unknown as Settings, patch);
-    const nodePatch = toNodeSettingsPatch(details, {
-      filterableAttributes: resulting.filterableAttributes as unknown[],
-      faceting: resulting.faceting,
+    const task = { type: 'settingsUpdate', indexUid: uid, details };
+    const appended = await this.catalog.change(task, async (view) => {
+      const record = await view.get(uid);
+      const current = (record?.settings ?? DEFAULT_SETTINGS) as unknown as Settings;
+      const resulting = applySettingsPatch(current, patch);
+      const nodePatch = toNodeSettingsPatch(details, {
+        filterableAttributes: resulting.filterableAttributes as unknown[],
+        faceting: resulting.faceting,
+      });
+      const settings = resulting as unknown as Record<string, unknown>;
+      if (!record) {
+        return this.indexes.creation(view, uid, null, {
+          settings,
+          settingsVersion: 1,
+          nodeSettings: nodePatch,
+        });
+      }
+      return {
+        kind: 'change',
+        records: {
+          [uid]: { ...touched(record), settings, settingsVersion: record.settingsVersion + 1 },
+        },
+        op: { kind: 'settings', index: { uid, nodeUid: record.nodeUid }, patch: nodePatch },
+      };
     });
-    // Nodes first: a patch every node refuses throws here and leaves the client's view as it was.
-    const { summary, missed } = await this.broadcasts.broadcast(uid, 'settingsUpdate', details, {
-      method: 'PATCH',
-      path: `/indexes/${encodeURIComponent(uid)}/settings`,
-      body: nodePatch,
-    });
-    await this.store.indexes.update(uid, (r) => ({
-      ...r,
-      settings: applySettingsPatch(r.settings as unknown as Settings, patch) as unknown as Record<
-        string,
-        unknown
-      >,
-      settingsVersion: r.settingsVersion + 1,
-      updatedAt: new Date().toISOString(),
-    }));
-    this.registry.forget(uid);
-    this.bus.publish('indexes.settings', {
-      taskUid: summary.taskUid,
-      indexUid: uid,
-      settings: details,
-    });
-    return { summary, degraded: missedNodes(missed) };
+    return appended.summary;
   }
 }
 

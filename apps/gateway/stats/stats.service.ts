@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { allowsIndex } from '#lib/meili-api';
 import { HttpNodeClient } from '#lib/node-client';
 import { coveringSet, SHARD_FIELD, shardFilter } from '#lib/routing';
-import type { Store } from '#lib/store';
 import type { Access } from '../auth/access.js';
-import { IndexRegistry } from '../indexes/index-registry.service.js';
-import { STORE } from '../infra/tokens.js';
+import { CatalogService } from '../indexes/catalog.service.js';
 import { TopologyService } from '../infra/topology.service.js';
 
 interface NodeIndexStats {
@@ -24,15 +22,14 @@ interface NodeIndexStats {
 @Injectable()
 export class StatsService {
   constructor(
-    @Inject(STORE) private readonly store: Store,
-    private readonly registry: IndexRegistry,
+    private readonly catalog: CatalogService,
     private readonly topology: TopologyService,
     private readonly nodes: HttpNodeClient,
   ) {}
 
   async indexStats(uid: string): Promise<Record<string, unknown>> {
-    await this.registry.get(uid);
-    const placement = await this.topology.placement(uid);
+    const index = await this.catalog.get(uid);
+    const placement = await this.topology.placement(index.nodeUid);
     const topology = await this.topology.current();
     if (!placement) return emptyStats();
     const { group } = this.topology.nextRead(topology);
@@ -44,7 +41,7 @@ export class StatsService {
     });
     const counts = await Promise.all(
       cover.requests.map((r) =>
-        this.nodes.fetchDocuments(r.nodeId, uid, {
+        this.nodes.fetchDocuments(r.nodeId, index.nodeUid, {
           limit: 0,
           filter: shardFilter(r.shards),
         }),
@@ -56,9 +53,14 @@ export class StatsService {
         .filter((n) => this.topology.isReadable(topology, n))
         .map((n) =>
           this.nodes
-            .request<NodeIndexStats>(n, 'GET', `/indexes/${encodeURIComponent(uid)}/stats`, {
-              route: 'stats',
-            })
+            .request<NodeIndexStats>(
+              n,
+              'GET',
+              `/indexes/${encodeURIComponent(index.nodeUid)}/stats`,
+              {
+                route: 'stats',
+              },
+            )
             .then((r) => r.body)
             .catch(() => null),
         ),
@@ -91,11 +93,11 @@ export class StatsService {
   }
 
   async globalStats(access: Access): Promise<Record<string, unknown>> {
-    const all = await this.store.indexes.list({ offset: 0, limit: 1_000_000 });
+    const all = await this.catalog.list();
     const indexes: Record<string, unknown> = {};
     let databaseSize = 0;
     let lastUpdate: string | null = null;
-    for (const index of all.results) {
+    for (const index of all) {
       if (!allowsIndex(access.indexes, index.uid)) continue;
       const stats = await this.indexStats(index.uid);
       indexes[index.uid] = stats;

@@ -1,25 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { CatalogRecord } from '#lib/contracts';
 import { MeiliError } from '#lib/errors';
 import { checkIndexUid } from '#lib/meili-api';
-import type { Store } from '#lib/store';
-import { BroadcastService } from '../indexes/broadcast.service.js';
-import { IndexRegistry } from '../indexes/index-registry.service.js';
-import { STORE } from '../infra/tokens.js';
-import { TaskService } from '../tasks/task.service.js';
+import { CatalogService, indexNotFound } from '../indexes/catalog.service.js';
+import { touched } from '../indexes/index.service.js';
 import type { TaskSummary } from '../tasks/task-view.js';
 
 /**
- * `POST /swap-indexes`: nodes swap their indexes (broadcast) and Miroir swaps the metadata and
- * placement tables it keeps for them, in one epoch-checked commit.
+ * `POST /swap-indexes` as one catalog change: each client uid takes the other's node-side index
+ * (documents, settings and placement move with it). Nodes are never asked to swap, so the swap is
+ * atomic for every gateway and cannot be undone by a replay.
  */
 @Injectable()
 export class SwapService {
-  constructor(
-    @Inject(STORE) private readonly store: Store,
-    private readonly registry: IndexRegistry,
-    private readonly broadcasts: BroadcastService,
-    private readonly tasks: TaskService,
-  ) {}
+  constructor(private readonly catalog: CatalogService) {}
 
   async swap(body: unknown): Promise<TaskSummary> {
     if (!Array.isArray(body)) {
@@ -35,46 +29,26 @@ export class SwapService {
       }
       return [checkIndexUid(indexes[0]), checkIndexUid(indexes[1])] as [string, string];
     });
-    const details = { swaps: pairs.map((indexes) => ({ indexes, rename: false })) };
-    for (const uid of pairs.flat()) {
-      if (!(await this.store.indexes.get(uid))) {
-        return this.tasks.recordRefused(
-          null,
-          'indexSwap',
-          details,
-          new MeiliError('index_not_found', `Index \`${uid}\` not found.`),
-        );
+    const task = {
+      type: 'indexSwap',
+      indexUid: null,
+      details: { swaps: pairs.map((indexes) => ({ indexes, rename: false })) },
+    };
+    const appended = await this.catalog.change(task, async (view) => {
+      const records = new Map<string, CatalogRecord>();
+      for (const uid of pairs.flat()) {
+        const record = records.get(uid) ?? (await view.get(uid));
+        if (!record) return { kind: 'refuse', error: indexNotFound(uid) };
+        records.set(uid, record);
       }
-    }
-    const { summary } = await this.broadcasts.broadcast(null, 'indexSwap', details, {
-      method: 'POST',
-      path: '/swap-indexes',
-      body: pairs.map((indexes) => ({ indexes })),
+      const changed: Record<string, CatalogRecord> = Object.fromEntries(records);
+      for (const [a, b] of pairs) {
+        const [ra, rb] = [changed[a]!, changed[b]!];
+        changed[a] = { ...touched(rb), uid: a };
+        changed[b] = { ...touched(ra), uid: b };
+      }
+      return { kind: 'change', records: changed, op: { kind: 'none' } };
     });
-    for (const [a, b] of pairs) await this.swapMetadata(a, b);
-    return summary;
-  }
-
-  private async swapMetadata(a: string, b: string): Promise<void> {
-    const [ra, rb] = [await this.store.indexes.get(a), await this.store.indexes.get(b)];
-    if (!ra || !rb) return;
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const epoch = await this.store.topology.epoch();
-      const [pa, pb] = [
-        await this.store.topology.getPlacement(a),
-        await this.store.topology.getPlacement(b),
-      ];
-      if (!pa || !pb) break;
-      const strip = ({ epoch: _e, ...p }: typeof pa) => p;
-      const result = await this.store.topology.commit(
-        { placements: { [a]: strip(pb), [b]: strip(pa) } },
-        epoch,
-      );
-      if (result.ok) break;
-    }
-    await this.store.indexes.update(a, () => ({ ...rb, uid: a }));
-    await this.store.indexes.update(b, () => ({ ...ra, uid: b }));
-    this.registry.forget(a);
-    this.registry.forget(b);
+    return appended.summary;
   }
 }

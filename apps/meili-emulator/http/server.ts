@@ -16,6 +16,7 @@ import { registerSettingsRoutes } from '../routes/settings.routes.js';
 import { registerSystemRoutes } from '../routes/system.routes.js';
 import { registerTaskRoutes } from '../routes/tasks.routes.js';
 import { readBody } from '#lib/meili-api';
+import { stringifyExact } from '#lib/meili-api';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,6 +57,7 @@ function createApp(node: Emulator): FastifyInstance {
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('receivedAt', 0);
   app.decorateRequest('dropResponse', false);
+  app.setReplySerializer((payload) => stringifyExact(payload, node.holdsBigInts));
   // Bodies are read raw (gzip-aware, live payload limit); each route decodes what it accepts.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {

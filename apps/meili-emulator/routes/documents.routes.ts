@@ -14,7 +14,7 @@ import {
   rejectUnknown,
   type Query,
 } from '#lib/meili-api';
-import { documentsBody, jsonBody } from '#lib/meili-api';
+import { documentsBody, hasBigInt, jsonBody } from '#lib/meili-api';
 import { accepted, indexParam, param, queryOf, route } from '../http/route-helpers.js';
 import { requestedId } from '../state/document-ids.js';
 
@@ -78,15 +78,17 @@ function addDocuments(node: Emulator, mode: 'replace' | 'update') {
     }
     if (!node.state.indexes.has(uid)) checkAction(request.principal, 'indexes.create');
     const documents = documentsBody(request.headers, request.body, csvDelimiter);
+    if (!node.holdsBigInts && hasBigInt(documents)) node.holdsBigInts = true;
     const details = { receivedDocuments: documents.length, indexedDocuments: null };
     return accepted(
       reply,
-      node.enqueue('documentAdditionOrUpdate', uid, details, {
-        kind: 'documents',
-        documents,
-        mode,
-        primaryKey,
-      }),
+      node.enqueue(
+        'documentAdditionOrUpdate',
+        uid,
+        details,
+        { kind: 'documents', documents, mode, primaryKey },
+        queryValue(query, 'customMetadata'),
+      ),
     );
   };
 }
@@ -136,7 +138,13 @@ export function registerDocumentRoutes(app: FastifyInstance, node: Emulator): vo
       const details = { providedIds: 1, deletedDocuments: null, originalFilter: null };
       return accepted(
         reply,
-        node.enqueue('documentDeletion', uid, details, { kind: 'deleteIds', ids }),
+        node.enqueue(
+          'documentDeletion',
+          uid,
+          details,
+          { kind: 'deleteIds', ids },
+          queryValue(queryOf(request), 'customMetadata'),
+        ),
       );
     },
   );
@@ -158,7 +166,13 @@ export function registerDocumentRoutes(app: FastifyInstance, node: Emulator): vo
       const details = { providedIds: ids.length, deletedDocuments: null, originalFilter: null };
       return accepted(
         reply,
-        node.enqueue('documentDeletion', uid, details, { kind: 'deleteIds', ids }),
+        node.enqueue(
+          'documentDeletion',
+          uid,
+          details,
+          { kind: 'deleteIds', ids },
+          queryValue(queryOf(request), 'customMetadata'),
+        ),
       );
     },
   );
@@ -183,7 +197,13 @@ export function registerDocumentRoutes(app: FastifyInstance, node: Emulator): vo
       };
       return accepted(
         reply,
-        node.enqueue('documentDeletion', uid, details, { kind: 'deleteFilter', filter }),
+        node.enqueue(
+          'documentDeletion',
+          uid,
+          details,
+          { kind: 'deleteFilter', filter },
+          queryValue(queryOf(request), 'customMetadata'),
+        ),
       );
     },
   );
@@ -192,7 +212,13 @@ export function registerDocumentRoutes(app: FastifyInstance, node: Emulator): vo
     const uid = indexParam(request);
     return accepted(
       reply,
-      node.enqueue('documentDeletion', uid, { deletedDocuments: null }, { kind: 'deleteAll' }),
+      node.enqueue(
+        'documentDeletion',
+        uid,
+        { deletedDocuments: null },
+        { kind: 'deleteAll' },
+        queryValue(queryOf(request), 'customMetadata'),
+      ),
     );
   });
 

@@ -1,5 +1,6 @@
 /** Primary-key inference and document-id validation (emulator.md §5). */
 import { MeiliError } from '#lib/errors';
+import { hasBigInt, stringifyExact } from '#lib/meili-api';
 import type { Document } from '../engine/index.js';
 
 const STRING_ID = /^[A-Za-z0-9_-]+$/;
@@ -23,8 +24,13 @@ export function inferPrimaryKey(first: Document): string {
 }
 
 /** An id value as the engine keys it: integers and valid strings, so `1` and `"1"` are one document. */
+const MIN_ID = -(2n ** 63n);
+const MAX_ID = 2n ** 64n - 1n;
+
 export function documentId(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  // Integers beyond 2^53 arrive as BigInt (exact-json); Meilisearch takes any 64-bit one.
+  if (typeof value === 'bigint' && value >= MIN_ID && value <= MAX_ID) return String(value);
   if (typeof value === 'string' && STRING_ID.test(value) && Buffer.byteLength(value) <= 511)
     return value;
   return undefined;
@@ -33,7 +39,7 @@ export function documentId(value: unknown): string | undefined {
 function invalidId(value: unknown): MeiliError {
   return new MeiliError(
     'invalid_document_id',
-    `Document identifier \`${JSON.stringify(value)}\` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.`,
+    `Document identifier \`${stringifyExact(value, hasBigInt(value))}\` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.`,
   );
 }
 

@@ -17,6 +17,7 @@ import type { ApiKey } from '../auth/key-store.js';
 import type { Document, Settings } from '../engine/index.js';
 import type { FinishRecord } from '../tasks/task-queue.js';
 import type { Task } from '../tasks/task.js';
+import { hasBigInt, parseExact, stringifyExact } from '#lib/meili-api';
 
 export const FORMAT_VERSION = 1;
 
@@ -69,7 +70,7 @@ export class Persistence {
   load(): { snapshot?: Snapshot; journal: JournalEntry[] } {
     let snapshot: Snapshot | undefined;
     if (existsSync(this.snapshotPath)) {
-      snapshot = JSON.parse(readFileSync(this.snapshotPath, 'utf8')) as Snapshot;
+      snapshot = parseExact(readFileSync(this.snapshotPath, 'utf8')) as Snapshot;
       checkVersion(snapshot.formatVersion, this.snapshotPath);
     }
     const journal: JournalEntry[] = [];
@@ -82,7 +83,7 @@ export class Persistence {
       for (const line of lines.slice(1)) {
         if (line.trim() === '') continue;
         try {
-          journal.push(JSON.parse(line) as JournalEntry);
+          journal.push(parseExact(line) as JournalEntry);
         } catch {
           break; // a torn last line from a crash mid-write: everything before it is durable
         }
@@ -105,7 +106,7 @@ export class Persistence {
   writeSnapshot(snapshot: Snapshot): void {
     const temp = `${this.snapshotPath}.tmp`;
     const fd = openSync(temp, 'w');
-    writeSync(fd, JSON.stringify(snapshot));
+    writeSync(fd, stringifyExact(snapshot, hasBigInt(snapshot)));
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temp, this.snapshotPath);
@@ -122,7 +123,7 @@ export class Persistence {
 
   private writeLine(value: unknown): void {
     if (this.fd === undefined) return;
-    writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    writeSync(this.fd, `${stringifyExact(value, hasBigInt(value))}\n`);
     fsyncSync(this.fd);
   }
 }

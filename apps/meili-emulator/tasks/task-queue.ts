@@ -83,6 +83,7 @@ export class TaskQueue {
     indexUid: string | null,
     details: Task['details'],
     payload: TaskPayload,
+    customMetadata?: string,
   ): Task {
     const task: Task = {
       uid: this.nextUid,
@@ -96,6 +97,7 @@ export class TaskQueue {
       enqueuedAt: new Date(this.hooks.now()).toISOString(),
       startedAt: null,
       finishedAt: null,
+      ...(customMetadata !== undefined ? { customMetadata } : {}),
       payload,
     };
     this.hooks.onEnqueue(task);

@@ -41,6 +41,8 @@ export interface Task {
   enqueuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** `customMetadata` of a document route (Meilisearch ≥ 1.26), shown on the task when set. */
+  customMetadata?: string;
   payload?: TaskPayload;
 }
 
@@ -69,6 +71,7 @@ export function renderTask(task: Task): Record<string, unknown> {
     enqueuedAt: task.enqueuedAt,
     startedAt: task.startedAt,
     finishedAt: task.finishedAt,
+    ...(task.customMetadata !== undefined ? { customMetadata: task.customMetadata } : {}),
   };
 }
 

@@ -6,13 +6,14 @@ import { MemoryAliasStore } from './memory-alias.store.js';
 import { MemoryCanaryRunStore } from './memory-canary-run.store.js';
 import { MemoryRateLimitStore } from './memory-rate-limit.store.js';
 import { MemoryRevocationBus } from './memory-revocation.bus.js';
-import { MemoryHintStore } from './memory-hint.store.js';
+import { MemoryCatalogStore } from './memory-catalog.store.js';
 import { MemoryJobStore } from './memory-job.store.js';
 import { MemoryLeaseStore } from './memory-lease.store.js';
 import { MemoryScopedKeyStore } from './memory-scoped-key.store.js';
 import { MemoryTable } from './memory-table.js';
 import { MemoryTaskStore } from './memory-task.store.js';
 import { MemoryTopologyStore } from './memory-topology.store.js';
+import { MemoryWriterStore } from './memory-writer.store.js';
 
 export interface MemoryStoreOptions {
   /** Drives TTLs, lease expiry and job claims; defaults to the system clock. */
@@ -28,7 +29,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     table: (spec) => new MemoryTable(spec, clock, leases),
     topology: new MemoryTopologyStore(leases),
     tasks: new MemoryTaskStore(),
-    hints: new MemoryHintStore(),
+    catalog: new MemoryCatalogStore(),
+    writers: new MemoryWriterStore(leases),
     aliases: new MemoryAliasStore(leases),
     leases,
     jobs: new MemoryJobStore(clock),

@@ -4,11 +4,15 @@ import { checkTaskQuery, matchesTask, pageTasks } from '../task-query.js';
 
 /** Tasks in a map, filtered by scanning: the reference semantics the Redis adapter must match. */
 export class MemoryTaskStore implements TaskStore {
-  private seq = 0;
+  private settled = 0;
   private readonly tasks = new Map<number, string>();
 
-  async nextUid(): Promise<number> {
-    return this.seq++;
+  async settledThrough(): Promise<number> {
+    return this.settled;
+  }
+
+  async setSettledThrough(seq: number): Promise<void> {
+    this.settled = Math.max(this.settled, seq);
   }
 
   async create(task: TaskRecord): Promise<boolean> {

@@ -8,27 +8,16 @@ export const TASK_STATUSES: readonly TaskStatus[] = [
   'canceled',
 ];
 
-/** Meilisearch's task error object. */
-export interface TaskError {
-  message: string;
-  code: string;
-  type: string;
-  link: string;
-}
+import type { TaskError } from '#lib/contracts';
 
-/** The node-side task behind a Miroir task. */
+export type { TaskError };
+
+/** How one node's copy went for a Miroir task, once settled. */
 export interface NodeTask {
-  /** The node's own task uid; null while the batch waits as a hint. */
+  /** The node's own task that carried the part (shared by coalesced parts); null if none. */
   taskUid: number | null;
   status: TaskStatus;
   error: TaskError | null;
-}
-
-/** A batch recorded for a node that missed it (hinted handoff). */
-export interface TaskHint {
-  nodeId: string;
-  /** Sequence number of the batch in the hint store. */
-  seq: number;
 }
 
 /** One Miroir task: Meilisearch's task object plus the node tasks it aggregates. */
@@ -46,9 +35,8 @@ export interface TaskRecord {
   finishedAt: string | null;
   /** ISO 8601 duration, e.g. `PT0.012S`. */
   duration: string | null;
-  /** node id → node task. */
+  /** node id → node task, filled when the task settles. */
   nodeTasks: Record<string, NodeTask>;
-  hints: TaskHint[];
 }
 
 /** Meilisearch's GET /tasks filters (dates as epoch ms; before/after are exclusive). */
@@ -83,8 +71,6 @@ export interface TaskPage {
 }
 
 export interface TaskStore {
-  /** Cluster-wide sequence: 0, 1, 2… unique and contiguous across every caller. */
-  nextUid(): Promise<number>;
   /** False when a task with this uid exists already. */
   create(task: TaskRecord): Promise<boolean>;
   get(uid: number): Promise<TaskRecord | null>;
@@ -95,4 +81,8 @@ export interface TaskStore {
   deleteWhere(filter: TaskFilter): Promise<number>;
   /** Deletes finished tasks whose finishedAt is before `cutoffMs`; returns how many. */
   prune(cutoffMs: number): Promise<number>;
+  /** Log position up to which every task is settled (the reconciler resumes after it). */
+  settledThrough(): Promise<number>;
+  /** Moves it forward only (a late writer cannot move it back). */
+  setSettledThrough(seq: number): Promise<void>;
 }

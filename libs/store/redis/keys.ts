@@ -31,8 +31,9 @@ export class RedisKeys {
   }
 
   // Tasks.
+  /** Log position up to which every task is settled. */
   taskSeq(): string {
-    return this.k('tasks', 'seq');
+    return this.k('tasks', 'settled-through');
   }
   task(uid: number): string {
     return this.k('task', String(uid));
@@ -113,18 +114,29 @@ export class RedisKeys {
     return this.k('jobs', 'types');
   }
 
-  // Hints: per node a sorted set of sequence numbers and a hash seq → batch.
-  hintSeq(): string {
-    return this.k('hints', 'seq');
+  // Catalog: the applied position, client uid → record, node-side index → state.
+  catalogSeq(): string {
+    return this.k('catalog', 'seq');
   }
-  hintQueue(nodeId: string): string {
-    return this.k('hints', 'queue', RedisKeys.id(nodeId));
+  catalogRecords(): string {
+    return this.k('catalog', 'records');
   }
-  hintData(nodeId: string): string {
-    return this.k('hints', 'data', RedisKeys.id(nodeId));
+  catalogNodeIndexes(): string {
+    return this.k('catalog', 'node-indexes');
   }
-  hintNodes(): string {
-    return this.k('hints', 'nodes');
+
+  // Node writers: one hash of statuses, per-task part outcomes, the start/cancel gate.
+  writers(): string {
+    return this.k('writers');
+  }
+  partOutcomes(uid: number): string {
+    return this.k('parts', String(uid));
+  }
+  partOutcomesIndex(): string {
+    return this.k('parts-index');
+  }
+  taskGates(): string {
+    return this.k('task-gates');
   }
 
   canaryRuns(canaryId: string): string {

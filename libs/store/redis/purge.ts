@@ -50,8 +50,10 @@ export async function purgeRedisStore(redis: Redis, prefix: string): Promise<voi
   doomed.push(...jobs.map((m) => k.jobPrefix() + m), ...types.map((t) => k.jobsOfType(t)));
   doomed.push(k.jobsAll(), k.jobTypes(), k.jobSeq());
 
-  const nodes = await redis.smembers(k.hintNodes());
-  doomed.push(...nodes.flatMap((n) => [k.hintQueue(n), k.hintData(n)]), k.hintNodes(), k.hintSeq());
+  doomed.push(k.catalogSeq(), k.catalogRecords(), k.catalogNodeIndexes());
+  const parts = await redis.zrange(k.partOutcomesIndex(), '0', '-1');
+  doomed.push(...parts.map((u) => k.partOutcomes(Number(u))), k.partOutcomesIndex());
+  doomed.push(k.writers(), k.taskGates());
 
   const canaries = await redis.smembers(k.canaryRunsIndex());
   doomed.push(...canaries.map((c) => k.canaryRuns(c)), k.canaryRunsIndex());

@@ -7,7 +7,7 @@ import { RedisAliasStore } from './redis-alias.store.js';
 import { RedisCanaryRunStore } from './redis-canary-run.store.js';
 import { RedisRateLimitStore } from './redis-rate-limit.store.js';
 import { RedisRevocationBus } from './redis-revocation.bus.js';
-import { RedisHintStore } from './redis-hint.store.js';
+import { RedisCatalogStore } from './redis-catalog.store.js';
 import { RedisJobStore } from './redis-job.store.js';
 import { RedisLeaseStore } from './redis-lease.store.js';
 import { RedisScopedKeyStore } from './redis-scoped-key.store.js';
@@ -15,6 +15,7 @@ import type { RedisContext } from './redis-context.js';
 import { RedisTable } from './redis-table.js';
 import { RedisTaskStore } from './redis-task.store.js';
 import { RedisTopologyStore } from './redis-topology.store.js';
+import { RedisWriterStore } from './redis-writer.store.js';
 import { ScriptRunner } from './script-runner.js';
 
 export const DEFAULT_PREFIX = 'miroir:';
@@ -48,7 +49,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     table: (spec) => new RedisTable(ctx, spec),
     topology: new RedisTopologyStore(ctx),
     tasks: new RedisTaskStore(ctx),
-    hints: new RedisHintStore(ctx),
+    catalog: new RedisCatalogStore(ctx),
+    writers: new RedisWriterStore(ctx),
     aliases: new RedisAliasStore(ctx),
     leases: new RedisLeaseStore(ctx),
     jobs: new RedisJobStore(ctx),

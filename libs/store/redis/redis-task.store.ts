@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TaskFilter, TaskPage, TaskQuery, TaskRecord, TaskStore } from '../ports/task.port.js';
 import { checkUid } from '../checks.js';
 import { checkTaskQuery, taskLimit } from '../task-query.js';
-import { TASK_LIST, TASK_WRITE } from './lua/task.lua.js';
+import { SETTLED_THROUGH, TASK_LIST, TASK_WRITE } from './lua/task.lua.js';
 import { MAX_CAS_ATTEMPTS, type RedisContext } from './redis-context.js';
 import { indexMoves, listPlan, taskIndexEntries, type IndexEntry } from './task-index.js';
 
@@ -11,9 +11,12 @@ const DELETE_CHUNK = 500;
 export class RedisTaskStore implements TaskStore {
   constructor(private readonly ctx: RedisContext) {}
 
-  async nextUid(): Promise<number> {
-    // INCR starts at 1; Meilisearch's first task is 0.
-    return (await this.ctx.redis.incr(this.ctx.keys.taskSeq())) - 1;
+  async settledThrough(): Promise<number> {
+    return Number((await this.ctx.redis.get(this.ctx.keys.taskSeq())) ?? 0);
+  }
+
+  async setSettledThrough(seq: number): Promise<void> {
+    await this.ctx.scripts.run(SETTLED_THROUGH, [this.ctx.keys.taskSeq()], [seq]);
   }
 
   private async write(

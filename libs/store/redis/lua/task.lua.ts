@@ -121,3 +121,13 @@ if #used > 0 then redis.call('DEL', unpack(used)) end
 return out
 `,
 );
+
+/** KEYS: [1] settled position   ARGV: [1] seq. Moves forward only. */
+export const SETTLED_THROUGH = defineScript(
+  'settled-through',
+  `
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+`,
+);

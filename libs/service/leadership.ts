@@ -1,11 +1,13 @@
 import type { Fence, Lease, LeaseStore } from '#lib/store';
-import type { Log } from '#lib/service';
+import type { Log } from './log.js';
 
 export interface LeadershipOptions {
   leases: LeaseStore;
   scope: string;
   holder: string;
   ttlMs: number;
+  /** How often to renew (and, while not held, to try to acquire); ttl/3 by default. */
+  renewEveryMs?: number;
   log: Log;
   /** Called with the new lease on election, with null when it is lost or given up. */
   onChange: (lease: Lease | null) => void;
@@ -13,7 +15,7 @@ export interface LeadershipOptions {
 }
 
 /**
- * The rebalancer's leader lease (state.md, "Leases"): acquired when free, renewed every ttl/3,
+ * A leader lease (state.md, "Leases"): acquired when free, renewed every ttl/3,
  * released on stop. A leader that cannot renew (lost, or Redis unreachable) for a whole ttl steps
  * down on its own, so it stops writing before another holder can start; its writes also carry the
  * fence, so a late one is refused by the store.
@@ -34,10 +36,19 @@ export class Leadership {
     return this.lease ? { scope: this.lease.scope, token: this.lease.token } : null;
   }
 
+  /** How long the lease is still certainly held (0 when not held): since the last renewal. */
+  get leftMs(): number {
+    return this.lease ? Math.max(0, this.renewedAt + this.o.ttlMs - this.now()) : 0;
+  }
+
   start(): void {
     const loop = () => {
       this.ticking = this.tick().finally(() => {
-        if (this.timer) this.timer = setTimeout(loop, Math.max(1, Math.floor(this.o.ttlMs / 3)));
+        if (this.timer)
+          this.timer = setTimeout(
+            loop,
+            Math.max(1, this.o.renewEveryMs ?? Math.floor(this.o.ttlMs / 3)),
+          );
       });
     };
     this.timer = setTimeout(loop, 0);
@@ -50,14 +61,16 @@ export class Leadership {
 
   private async tick(): Promise<void> {
     try {
+      // The lease runs from when the request left, not from when the answer came back.
+      const sent = this.now();
       if (this.lease) {
-        if (await this.o.leases.renew(this.lease, this.o.ttlMs)) this.renewedAt = this.now();
+        if (await this.o.leases.renew(this.lease, this.o.ttlMs)) this.renewedAt = sent;
         else this.change(null, 'renew refused');
         return;
       }
       const lease = await this.o.leases.acquire(this.o.scope, this.o.holder, this.o.ttlMs);
       if (lease) {
-        this.renewedAt = this.now();
+        this.renewedAt = sent;
         this.change(lease, 'acquired');
       }
     } catch (err) {

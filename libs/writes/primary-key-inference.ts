@@ -1,12 +1,14 @@
 import { MeiliError } from '#lib/errors';
-import type { Document } from '#lib/meili-api';
+import type { IncomingDocument } from './incoming-documents.js';
 
 /**
  * Meilisearch's inference for an addition to an index without a primary key: the first document's
  * top-level fields whose lower-cased name ends in `id`; exactly one must match.
  */
-export function inferPrimaryKey(documents: Document[]): string {
-  const candidates = Object.keys(documents[0] ?? {}).filter((f) => f.toLowerCase().endsWith('id'));
+export function inferPrimaryKey(documents: IncomingDocument[]): string {
+  const candidates = Object.keys(documents[0]?.value ?? {}).filter((f) =>
+    f.toLowerCase().endsWith('id'),
+  );
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length === 0) {
     throw new MeiliError(

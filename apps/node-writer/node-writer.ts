@@ -1,0 +1,747 @@
+import type { EventBus, LogFollower, LogMessage, WriteLog } from '#lib/bus';
+import { taskUidOf } from '#lib/contracts';
+import {
+  isNodeDown,
+  NodeApiError,
+  type NodeApi,
+  type NodeTask,
+  type NodeWrite,
+} from '#lib/node-client';
+import {
+  batchWrite,
+  coalesce,
+  nextCopyState,
+  nodeOpsFor,
+  type CopyLimits,
+  type NodeBatch,
+  type NodeContext,
+  type PlannedOp,
+} from '#lib/replication';
+import type { Placement } from '#lib/routing';
+import type { Log } from '#lib/service';
+import type { Fence, PartOutcome, Store, WriterStatus } from '#lib/store';
+
+export interface WriterLimits extends CopyLimits {
+  /** Largest coalesced request. */
+  batchBytes: number;
+  /** Timeout of one node request; the lease must outlive it before each send (R5). */
+  requestTimeoutMs: number;
+  /** Requests the node may hold unfinished at once (pipelining depth). */
+  maxInflight: number;
+}
+
+export interface NodeWriterDeps {
+  nodeId: string;
+  store: Store;
+  log: Pick<WriteLog, 'follow' | 'state'>;
+  nodes: NodeApi;
+  bus: Pick<EventBus, 'publish'>;
+  logger: Log;
+  limits: WriterLimits;
+  /** The fence of this process's lease on the node; null once lost. */
+  fence: () => Fence | null;
+  /** Milliseconds the lease is still certainly held. */
+  leaseLeftMs: () => number;
+  holder: string;
+  now?: () => number;
+  /** Pause between checks for registered requests after an uncertain failure. */
+  settleMs?: number;
+}
+
+/** A batch on its way through the node: sent, then finished. */
+interface Tracked {
+  fromSeq: number;
+  toSeq: number;
+  /** Log time of its first message. */
+  at: number;
+  /** Tasks whose part the request carries (more than one: combined). */
+  tasks: number[];
+  nodeTaskUid: number | null;
+  done: boolean;
+  /** Recorded when the batch finishes, before the applied position passes it. */
+  outcomes: { uid: number; outcome: PartOutcome }[];
+}
+
+/** The writer stopped on purpose (lease lost, shutdown, copy stale). */
+export class WriterStopped extends Error {
+  override readonly name = 'WriterStopped';
+}
+
+const DOCUMENT_ROUTES = new Set(['documents', 'deleteIds', 'deleteFilter', 'deleteAll']);
+const WRITE_TYPES = new Set([
+  'documentAdditionOrUpdate',
+  'documentDeletion',
+  'settingsUpdate',
+  'indexCreation',
+  'indexDeletion',
+]);
+const POLL_BUSY_MS = 25;
+const POLL_IDLE_MS = 250;
+const TICK_MS = 250;
+const FOREIGN_CHECK_MS = 2000;
+const MAX_GATHER = 512;
+/** A peer's status older than this is a dead writer's: it does not set the pace. */
+const PEER_FRESH_MS = 3000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function freshStatus(nodeId: string, now: number): WriterStatus {
+  return {
+    nodeId,
+    sentSeq: 0,
+    appliedSeq: 0,
+    oldestPendingAt: null,
+    lastNodeTaskUid: null,
+    inflight: [],
+    state: 'caught-up',
+    stateSince: now,
+    rejoinTarget: null,
+    lagMessages: 0,
+    retries: 0,
+    refusedParts: 0,
+    holder: null,
+    updatedAt: now,
+    error: null,
+  };
+}
+
+/**
+ * The single writer of one node (replication.md): reads the log in order from where the node
+ * stopped, sends each message's part for this node (consecutive document parts coalesced), one
+ * request at a time so the node enqueues them in log order, while earlier ones are still being
+ * processed (pipelining). A refused combined request is split to find the refused part; a transient
+ * failure is retried in place, never skipped nor reordered, and a request whose fate is unknown is
+ * looked for in the node's task list before it is sent again. Finished node tasks advance the
+ * applied position that task statuses and reads depend on (R4).
+ */
+export class NodeWriter {
+  private status!: WriterStatus;
+  private readonly tracked: Tracked[] = [];
+  /** Node task uids this writer created; any other newer task is not its own. */
+  private readonly own = new Set<number>();
+  private unreachableSince: number | null = null;
+  private broken: string | null = null;
+  private follower: LogFollower | null = null;
+  private readonly placements = new Map<string, Placement>();
+  private readonly deleted = new Map<string, boolean>();
+  private logLastSeq = 0;
+  private dirty = true;
+  private readonly now: () => number;
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly d: NodeWriterDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  get current(): WriterStatus {
+    return this.status;
+  }
+
+  /** Runs until stopped, the lease is lost or the copy is stale. */
+  async run(signal: AbortSignal): Promise<void> {
+    const stop = () => this.stopping.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const stored = await this.d.store.writers.get(this.d.nodeId);
+      this.status = stored ?? freshStatus(this.d.nodeId, this.now());
+      this.status = { ...this.status, holder: this.d.holder, inflight: [...this.status.inflight] };
+      for (const f of this.status.inflight) {
+        this.tracked.push({
+          fromSeq: f.fromSeq,
+          toSeq: f.toSeq,
+          at: this.status.oldestPendingAt ?? this.now(),
+          tasks: f.tasks,
+          nodeTaskUid: f.nodeTaskUid,
+          done: false,
+          outcomes: [],
+        });
+        this.own.add(f.nodeTaskUid);
+      }
+      // The status may lag what is tracked: the pending tail is resent, so sent = applied + inflight.
+      this.status.sentSeq = Math.max(
+        this.status.appliedSeq,
+        ...this.status.inflight.map((f) => f.toSeq),
+      );
+      await this.persist();
+      if (this.status.state === 'stale') {
+        this.d.logger('warn', 'copy-stale', { nodeId: this.d.nodeId, error: this.status.error });
+        await this.heartbeatUntilStopped();
+        return;
+      }
+      await this.adoptNodeTasks();
+      this.follower = await this.d.log.follow(this.status.sentSeq + 1, {
+        maxMessages: MAX_GATHER,
+        maxBytes: Math.max(this.d.limits.batchBytes * 4, 16 * 1024 * 1024),
+      });
+      await Promise.all([this.mainLoop(), this.pollLoop(), this.tickLoop()]);
+      // A broken copy is marked stale for good before the writer lets go of the node.
+      if (this.broken !== null && this.d.fence() !== null) await this.tick();
+    } finally {
+      signal.removeEventListener('abort', stop);
+      this.stopping.abort();
+      this.follower?.close();
+    }
+  }
+
+  stop(): void {
+    this.stopping.abort();
+    this.follower?.close();
+  }
+
+  private get signal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  private ensureRunning(): void {
+    if (this.signal.aborted) throw new WriterStopped('stopping');
+    if (this.d.fence() === null) throw new WriterStopped('lease lost');
+    if (this.broken !== null) throw new WriterStopped(`copy broken: ${this.broken}`);
+  }
+
+  // ---- reading and sending ------------------------------------------------------------------
+
+  private async mainLoop(): Promise<void> {
+    try {
+      while (!this.signal.aborted && this.broken === null) {
+        const first = await this.follower!.next();
+        if (!first) return;
+        const messages = [first];
+        while (messages.length < MAX_GATHER && this.follower!.buffered > 0) {
+          const m = await this.follower!.next();
+          if (!m) break;
+          messages.push(m);
+        }
+        await this.handle(messages);
+      }
+    } catch (err) {
+      if (!(err instanceof WriterStopped)) throw err;
+    } finally {
+      this.stopping.abort();
+    }
+  }
+
+  private async handle(messages: LogMessage[]): Promise<void> {
+    const planned: (PlannedOp & { at: number })[] = [];
+    for (const m of messages) {
+      this.ensureRunning();
+      const last = planned[planned.length - 1];
+      const expected = last ? last.seq + 1 : this.status.sentSeq + 1;
+      if (m.seq < expected) continue; // delivered again after a reconnect
+      if (m.seq > expected) {
+        this.markBroken(`log messages ${expected}..${m.seq - 1} are gone (past the log's limits)`);
+        throw new WriterStopped('gap');
+      }
+      if (m.header.catalog) await this.applyCatalog(m);
+      await this.prepare(m);
+      for (const op of nodeOpsFor(m.header, m.body, m.seq, this.context())) {
+        planned.push({ seq: m.seq, taskUid: taskUidOf(m.seq), at: m.time, op });
+      }
+    }
+    if (planned.length === 0) return;
+    // Cancel is all or nothing: a task canceled before any writer started it is skipped here too.
+    const canceled = await this.d.store.writers.start(
+      planned.filter((p) => p.op.kind !== 'none').map((p) => p.taskUid),
+    );
+    const times = new Map(planned.map((p) => [p.seq, p.at]));
+    const ops: PlannedOp[] = planned.map(({ seq, taskUid, op }) => ({
+      seq,
+      taskUid,
+      op: canceled.has(taskUid) ? { kind: 'none', reason: 'nothing-for-nodes' } : op,
+    }));
+    for (const batch of coalesce(ops, this.d.limits.batchBytes)) {
+      await this.send(batch, times.get(batch.fromSeq) ?? this.now());
+      this.status.sentSeq = batch.toSeq;
+      this.dirty = true;
+    }
+    await this.persist();
+  }
+
+  private async applyCatalog(m: LogMessage): Promise<void> {
+    const c = m.header.catalog!;
+    const result = await this.d.store.catalog.apply({
+      seq: m.seq,
+      prevSeq: c.prevSeq,
+      records: c.records,
+      dropped: c.dropped,
+    });
+    if (result === 'gap') {
+      this.d.logger('warn', 'catalog-gap', {
+        nodeId: this.d.nodeId,
+        seq: m.seq,
+        prevSeq: c.prevSeq,
+      });
+    }
+    for (const nodeUid of c.dropped) this.deleted.set(nodeUid, true);
+  }
+
+  /** Loads what planning a message needs: its index's placement and whether it was deleted. */
+  private async prepare(m: LogMessage): Promise<void> {
+    const op = m.header.op;
+    if (!('index' in op)) return;
+    const nodeUid = op.index.nodeUid;
+    if (!this.deleted.has(nodeUid)) {
+      const state = await this.d.store.catalog.nodeIndex(nodeUid);
+      this.deleted.set(nodeUid, state?.deletedAtSeq != null);
+    }
+    if ((op.kind === 'documents' || op.kind === 'deleteIds') && !this.placements.has(nodeUid)) {
+      const placement = await this.d.store.topology.getPlacement(nodeUid);
+      if (placement) this.placements.set(nodeUid, placement);
+    }
+  }
+
+  private context(): NodeContext {
+    return {
+      nodeId: this.d.nodeId,
+      placement: (nodeUid) => this.placements.get(nodeUid) ?? null,
+      deleted: (nodeUid) => this.deleted.get(nodeUid) === true,
+    };
+  }
+
+  private async waitForRoom(): Promise<void> {
+    while (this.tracked.filter((t) => !t.done).length >= this.d.limits.maxInflight) {
+      this.ensureRunning();
+      await sleep(POLL_BUSY_MS, this.signal);
+    }
+  }
+
+  /** Sends one batch; returns once the node has it (or its refusal is recorded). */
+  private async send(batch: NodeBatch, at: number): Promise<void> {
+    const write = batchWrite(batch);
+    if (!write) {
+      this.track(batch, at, null, true, skipOutcomes(batch));
+      return;
+    }
+    const tasks = batch.ops.filter((p) => p.op.kind !== 'none').map((p) => p.taskUid);
+    await this.waitForRoom();
+    let delay = 100;
+    for (;;) {
+      this.ensureRunning();
+      if (this.d.leaseLeftMs() < this.d.limits.requestTimeoutMs + 500) {
+        await sleep(100, this.signal);
+        continue;
+      }
+      try {
+        const summary = await this.d.nodes.write(
+          this.d.nodeId,
+          write,
+          DOCUMENT_ROUTES.has(write.kind)
+            ? { customMetadata: `miroir:${batch.fromSeq}-${batch.toSeq}` }
+            : {},
+          { timeoutMs: this.d.limits.requestTimeoutMs, signal: this.signal },
+        );
+        this.reachable();
+        this.adopt(summary.taskUid);
+        this.track(batch, at, summary.taskUid, false, skipOutcomes(batch), tasks);
+        return;
+      } catch (err) {
+        if (this.signal.aborted) throw new WriterStopped('stopping');
+        if (
+          err instanceof NodeApiError &&
+          err.status < 500 &&
+          err.body.type === 'invalid_request'
+        ) {
+          this.reachable();
+          await this.refused(batch, at, err);
+          return;
+        }
+        this.status.retries++;
+        this.dirty = true;
+        if (err instanceof NodeApiError) {
+          // The node answered (5xx, internal or system error): nothing was enqueued; try again.
+          this.reachable();
+          this.d.logger('warn', 'write-retry', {
+            nodeId: this.d.nodeId,
+            seq: batch.fromSeq,
+            error: err.message,
+          });
+        } else {
+          if (isNodeDown(err)) this.unreachable();
+          this.d.logger('warn', 'write-uncertain', {
+            nodeId: this.d.nodeId,
+            seq: batch.fromSeq,
+            error: String(err),
+          });
+          await sleep(delay, this.signal);
+          const registered = await this.findRegistered(write);
+          if (registered !== null) {
+            this.track(batch, at, registered, false, skipOutcomes(batch), tasks);
+            return;
+          }
+        }
+        await sleep(delay, this.signal);
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  /** A refusal that depends only on the request: split a combined batch to find the bad part. */
+  private async refused(batch: NodeBatch, at: number, err: NodeApiError): Promise<void> {
+    const requests = batch.ops.filter((p) => p.op.kind !== 'none');
+    if (requests.length > 1) {
+      this.d.logger('info', 'batch-split', {
+        nodeId: this.d.nodeId,
+        seq: batch.fromSeq,
+        error: err.body.code,
+      });
+      for (const p of batch.ops) {
+        await this.send({ ops: [p], fromSeq: p.seq, toSeq: p.seq }, at);
+      }
+      return;
+    }
+    this.status.refusedParts++;
+    this.dirty = true;
+    const [failed] = requests;
+    const outcomes = skipOutcomes(batch);
+    if (failed) {
+      outcomes.push({
+        uid: failed.taskUid,
+        outcome: { status: 'failed', nodeTaskUid: null, error: err.body },
+      });
+    }
+    this.track(batch, at, null, true, outcomes);
+  }
+
+  /**
+   * After a request whose fate is unknown (timeout, dropped connection): waits until the node
+   * answers, lets a late request land, and looks for tasks newer than the last one this writer
+   * knows. As the node's only writer, any such task is this request. Null: not registered.
+   */
+  private async findRegistered(write: NodeWrite): Promise<number | null> {
+    let delay = 200;
+    for (;;) {
+      this.ensureRunning();
+      try {
+        await this.d.nodes.listTasks(
+          this.d.nodeId,
+          { limit: 1 },
+          { timeoutMs: this.d.limits.requestTimeoutMs },
+        );
+        await sleep(this.d.settleMs ?? 1000, this.signal);
+        const newer = await this.newerTasks();
+        this.reachable();
+        if (newer.length === 0) return null;
+        const latest = newer[newer.length - 1]!;
+        if (!matchesWrite(latest, write)) {
+          this.markBroken(`node task ${latest.uid} (${latest.type}) is not the request in flight`);
+          throw new WriterStopped('foreign task');
+        }
+        for (const t of newer) this.adopt(t.uid);
+        return latest.uid;
+      } catch (err) {
+        if (err instanceof WriterStopped) throw err;
+        if (isNodeDown(err)) this.unreachable();
+        await sleep(delay, this.signal);
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  /** Node tasks of write types newer than the last known one, oldest first. */
+  private async newerTasks(): Promise<NodeTask[]> {
+    const page = await this.d.nodes.listTasks(
+      this.d.nodeId,
+      { limit: 50 },
+      { timeoutMs: this.d.limits.requestTimeoutMs },
+    );
+    const floor = this.status.lastNodeTaskUid ?? -1;
+    return page.results
+      .filter((t) => t.uid > floor && WRITE_TYPES.has(t.type))
+      .sort((a, b) => a.uid - b.uid);
+  }
+
+  /**
+   * On taking the node over: tasks a previous writer sent after it last saved its progress are
+   * resent (in order, so harmlessly); from here on, a newer task this writer did not create means
+   * a request registered late and out of order.
+   */
+  private async adoptNodeTasks(): Promise<void> {
+    for (;;) {
+      this.ensureRunning();
+      try {
+        const newer = await this.newerTasks();
+        await sleep(this.d.settleMs ?? 1000, this.signal);
+        const again = await this.newerTasks();
+        for (const t of [...newer, ...again]) this.adopt(t.uid);
+        for (const t of again) this.own.add(t.uid);
+        this.reachable();
+        return;
+      } catch (err) {
+        if (err instanceof WriterStopped) throw err;
+        if (isNodeDown(err)) this.unreachable();
+        await sleep(500, this.signal);
+      }
+    }
+  }
+
+  private adopt(nodeTaskUid: number): void {
+    this.own.add(nodeTaskUid);
+    if (this.status.lastNodeTaskUid === null || nodeTaskUid > this.status.lastNodeTaskUid) {
+      this.status.lastNodeTaskUid = nodeTaskUid;
+      this.dirty = true;
+    }
+  }
+
+  private track(
+    batch: NodeBatch,
+    at: number,
+    nodeTaskUid: number | null,
+    done: boolean,
+    outcomes: Tracked['outcomes'],
+    tasks: number[] = [],
+  ): void {
+    const { fromSeq, toSeq } = batch;
+    this.tracked.push({ fromSeq, toSeq, at, tasks, nodeTaskUid, done, outcomes });
+    this.dirty = true;
+  }
+
+  // ---- following the node's tasks -----------------------------------------------------------
+
+  private async pollLoop(): Promise<void> {
+    let lastForeignCheck = 0;
+    while (!this.signal.aborted) {
+      const pending = this.tracked.filter((t) => !t.done && t.nodeTaskUid !== null);
+      try {
+        if (pending.length > 0) await this.poll(pending.slice(0, 100));
+        if (this.now() - lastForeignCheck > FOREIGN_CHECK_MS && this.own.size > 0) {
+          lastForeignCheck = this.now();
+          await this.checkForeign();
+        }
+        await this.fold();
+      } catch (err) {
+        if (err instanceof WriterStopped) return;
+        if (isNodeDown(err)) this.unreachable();
+        else this.d.logger('warn', 'poll-failed', { nodeId: this.d.nodeId, error: String(err) });
+      }
+      await sleep(pending.length > 0 ? POLL_BUSY_MS : POLL_IDLE_MS, this.signal);
+    }
+  }
+
+  private async poll(pending: Tracked[]): Promise<void> {
+    const uids = pending.map((t) => t.nodeTaskUid!);
+    const page = await this.d.nodes.listTasks(
+      this.d.nodeId,
+      { uids, limit: uids.length },
+      { timeoutMs: this.d.limits.requestTimeoutMs },
+    );
+    this.reachable();
+    const byUid = new Map(page.results.map((t) => [t.uid, t]));
+    for (const t of pending) {
+      const task = byUid.get(t.nodeTaskUid!);
+      if (!task) {
+        // The node lost a task it had accepted (restarted without it, tasks deleted behind us).
+        this.markBroken(`node task ${t.nodeTaskUid} disappeared`);
+        return;
+      }
+      if (task.status === 'enqueued' || task.status === 'processing') continue;
+      this.finished(t, task);
+    }
+  }
+
+  private finished(t: Tracked, task: NodeTask): void {
+    const error = task.error ?? undefined;
+    const ok =
+      task.status === 'succeeded' ||
+      // Deleting an index that is already gone (a replay after a takeover) is done.
+      (task.status === 'failed' &&
+        task.type === 'indexDeletion' &&
+        error?.code === 'index_not_found');
+    const single = t.tasks.length === 1;
+    if (ok) {
+      for (const uid of t.tasks) {
+        t.outcomes.push({
+          uid,
+          outcome: {
+            status: 'succeeded',
+            nodeTaskUid: task.uid,
+            ...(single && task.details ? { details: task.details } : {}),
+          },
+        });
+      }
+      t.done = true;
+      return;
+    }
+    if (task.status === 'failed' && single && error?.type === 'invalid_request') {
+      // Deterministic: every copy of this part fails the same way, in the same order (R6).
+      t.outcomes.push({
+        uid: t.tasks[0]!,
+        outcome: { status: 'failed', nodeTaskUid: task.uid, error },
+      });
+      t.done = true;
+      this.status.refusedParts++;
+      return;
+    }
+    this.markBroken(
+      `node task ${task.uid} ended ${task.status}${error ? ` (${error.code}: ${error.message})` : ''} for log positions ${t.fromSeq}..${t.toSeq}`,
+    );
+  }
+
+  /** A newer write task this writer did not create registered late: order may be lost. */
+  private async checkForeign(): Promise<void> {
+    const newer = await this.newerTasks();
+    const foreign = newer.filter((t) => !this.own.has(t.uid));
+    if (foreign.length > 0) {
+      this.markBroken(`node task ${foreign[0]!.uid} registered out of order`);
+    }
+  }
+
+  /** Applied position: every batch up to it is finished; outcomes recorded before it moves. */
+  private async fold(): Promise<void> {
+    let n = 0;
+    while (n < this.tracked.length && this.tracked[n]!.done) n++;
+    if (n === 0) return;
+    const finished = this.tracked.slice(0, n);
+    await this.d.store.writers.recordOutcomes(
+      this.d.nodeId,
+      finished.flatMap((t) => t.outcomes),
+    );
+    this.tracked.splice(0, n);
+    this.status.appliedSeq = Math.max(this.status.appliedSeq, finished[n - 1]!.toSeq);
+    this.dirty = true;
+    await this.persist();
+  }
+
+  // ---- read state, progress -----------------------------------------------------------------
+
+  private reachable(): void {
+    if (this.unreachableSince !== null) this.dirty = true;
+    this.unreachableSince = null;
+  }
+
+  private unreachable(): void {
+    this.unreachableSince ??= this.now();
+  }
+
+  private markBroken(reason: string): void {
+    if (this.broken !== null) return;
+    this.broken = reason;
+    this.d.logger('error', 'copy-broken', { nodeId: this.d.nodeId, reason });
+  }
+
+  private async tickLoop(): Promise<void> {
+    let lastLogState = 0;
+    while (!this.signal.aborted) {
+      try {
+        if (this.now() - lastLogState > 1000) {
+          lastLogState = this.now();
+          this.logLastSeq = (await this.d.log.state()).lastSeq;
+        }
+        await this.tick();
+      } catch (err) {
+        if (err instanceof WriterStopped) return;
+        this.d.logger('warn', 'tick-failed', { nodeId: this.d.nodeId, error: String(err) });
+      }
+      await sleep(TICK_MS, this.signal);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.now();
+    const others = await this.d.store.writers.list();
+    // The most caught-up copy that serves reads and whose writer is alive sets the pace.
+    const readable = others.filter(
+      (w) =>
+        w.nodeId !== this.d.nodeId && w.state === 'caught-up' && now - w.updatedAt < PEER_FRESH_MS,
+    );
+    const pendingAt = this.tracked.find((t) => !t.done)?.at ?? null;
+    let best: number | null;
+    if (readable.length === 0) best = pendingAt;
+    else if (readable.some((w) => w.oldestPendingAt === null)) best = null;
+    else best = Math.max(...readable.map((w) => w.oldestPendingAt!));
+    const step = nextCopyState(
+      {
+        state: this.status.state,
+        stateSince: this.status.stateSince,
+        rejoinTarget: this.status.rejoinTarget,
+      },
+      {
+        now,
+        unreachableSince: this.unreachableSince,
+        oldestPendingAt: pendingAt,
+        bestOldestPendingAt: best,
+        appliedSeq: this.status.appliedSeq,
+        logLastSeq: Math.max(this.logLastSeq, this.status.sentSeq),
+        broken: this.broken,
+        limits: this.d.limits,
+      },
+    );
+    this.status.oldestPendingAt = pendingAt;
+    this.status.lagMessages = Math.max(0, this.logLastSeq - this.status.appliedSeq);
+    this.status = { ...this.status, ...step.copy };
+    if (step.changed) {
+      this.status.error = step.changed.to === 'stale' ? step.changed.reason : null;
+      this.d.logger(step.changed.to === 'caught-up' ? 'info' : 'warn', 'copy-state', {
+        nodeId: this.d.nodeId,
+        ...step.changed,
+        appliedSeq: this.status.appliedSeq,
+      });
+    }
+    this.dirty = true;
+    await this.persist();
+    if (step.changed) {
+      this.d.bus.publish('nodes.copy', {
+        nodeId: this.d.nodeId,
+        ...step.changed,
+        appliedSeq: this.status.appliedSeq,
+      });
+    }
+    if (this.status.state === 'stale') this.stop();
+  }
+
+  private async heartbeatUntilStopped(): Promise<void> {
+    while (!this.signal.aborted && this.d.fence() !== null) {
+      this.dirty = true;
+      await this.persist().catch(() => undefined);
+      await sleep(1000, this.signal);
+    }
+  }
+
+  private async persist(): Promise<void> {
+    if (!this.dirty) return;
+    const fence = this.d.fence();
+    if (!fence) throw new WriterStopped('lease lost');
+    this.status.inflight = this.tracked
+      .filter((t) => !t.done && t.nodeTaskUid !== null)
+      .map((t) => ({
+        nodeTaskUid: t.nodeTaskUid!,
+        fromSeq: t.fromSeq,
+        toSeq: t.toSeq,
+        tasks: t.tasks,
+        combined: t.tasks.length > 1,
+      }));
+    this.status.updatedAt = this.now();
+    this.dirty = false;
+    await this.d.store.writers.put(this.status, fence);
+  }
+}
+
+/** Outcomes of the parts a batch skipped on purpose (index deleted meanwhile). */
+function skipOutcomes(batch: NodeBatch): { uid: number; outcome: PartOutcome }[] {
+  return batch.ops
+    .filter((p) => p.op.kind === 'none' && p.op.reason === 'index-deleted')
+    .map((p) => ({ uid: p.taskUid, outcome: { status: 'skipped', reason: 'index-deleted' } }));
+}
+
+/** Whether a node task is what a request would have registered. */
+function matchesWrite(task: NodeTask, write: NodeWrite): boolean {
+  const expected: Record<NodeWrite['kind'], string> = {
+    documents: 'documentAdditionOrUpdate',
+    deleteIds: 'documentDeletion',
+    deleteFilter: 'documentDeletion',
+    deleteAll: 'documentDeletion',
+    settings: 'settingsUpdate',
+    createIndex: 'settingsUpdate',
+    deleteIndex: 'indexDeletion',
+  };
+  return task.type === expected[write.kind];
+}

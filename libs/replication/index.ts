@@ -1,0 +1,21 @@
+export {
+  nextCopyState,
+  STALE_AGE_SHARE,
+  type CopyLimits,
+  type CopyObservation,
+  type CopyStatus,
+  type CopyStep,
+} from './copy-state.js';
+export {
+  batchWrite,
+  coalesce,
+  holdsShard,
+  nodeOpsFor,
+  requestOp,
+  stampPart,
+  type NodeBatch,
+  type NodeContext,
+  type NodeOp,
+  type PlannedOp,
+} from './node-ops.js';
+export { targetsOf } from './targets.js';

@@ -1,0 +1,181 @@
+import { documentPartBodies, type LogHeader } from '#lib/contracts';
+import type { NodeWrite } from '#lib/node-client';
+import { SHARD_FIELD, shardTag, VERSION_FIELD, versionTag, type Placement } from '#lib/routing';
+
+/**
+ * What one node must do for one log message, as plain data (replication.md, node writers): a node
+ * write, or nothing. The writer coalesces consecutive document ops of one index.
+ */
+export type NodeOp =
+  | { kind: 'none'; reason: 'nothing-for-nodes' | 'no-shard-here' | 'index-deleted' }
+  | Exclude<NodeWrite, { kind: 'documents' }>
+  | (Extract<NodeWrite, { kind: 'documents' }> & { count: number });
+
+export interface NodeContext {
+  nodeId: string;
+  /** The placement table of a node-side index (null: unknown to this writer). */
+  placement(nodeUid: string): Placement | null;
+  /** Whether the node-side index was deleted (its later messages are dropped). */
+  deleted(nodeUid: string): boolean;
+}
+
+/** Whether `nodeId` holds a copy of `shard` (owner or incoming, in any group). */
+export function holdsShard(placement: Placement, nodeId: string, shard: number): boolean {
+  for (const copies of Object.values(placement.groups)) {
+    const c = copies[shard];
+    if (c && (c.owners.includes(nodeId) || c.incoming.includes(nodeId))) return true;
+  }
+  return false;
+}
+
+/**
+ * Stamps every document of a part with its shard and version: each line ends with the object's
+ * closing brace (documents are one line each), so the fields go just before it.
+ */
+export function stampPart(part: string, shard: number, seq: number): string {
+  const stamp = `,"${SHARD_FIELD}":"${shardTag(shard)}","${VERSION_FIELD}":"${versionTag(seq)}"}\n`;
+  return part.replaceAll('}\n', stamp);
+}
+
+/** What one node does for the message at `seq`, in order (an index creation first, when a write creates it). */
+export function nodeOpsFor(
+  header: LogHeader,
+  body: Buffer,
+  seq: number,
+  ctx: NodeContext,
+): NodeOp[] {
+  const op = header.op;
+  const main = nodeOpFor(header, body, seq, ctx);
+  if (op.kind === 'documents' && op.create) {
+    return [{ kind: 'createIndex', nodeUid: op.index.nodeUid, settings: op.create }, main];
+  }
+  return [main];
+}
+
+function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContext): NodeOp {
+  const op = header.op;
+  switch (op.kind) {
+    case 'none':
+    case 'cancelTasks':
+    case 'deleteTasks':
+      return { kind: 'none', reason: 'nothing-for-nodes' };
+    case 'deleteIndex':
+      return { kind: 'deleteIndex', nodeUid: op.index.nodeUid };
+    case 'createIndex':
+      return { kind: 'createIndex', nodeUid: op.index.nodeUid, settings: op.settings };
+  }
+  const nodeUid = op.index.nodeUid;
+  if (ctx.deleted(nodeUid)) return { kind: 'none', reason: 'index-deleted' };
+  switch (op.kind) {
+    case 'settings':
+      return { kind: 'settings', nodeUid, patch: op.patch };
+    case 'deleteFilter':
+      return { kind: 'deleteFilter', nodeUid, filter: op.filter };
+    case 'deleteAll':
+      return { kind: 'deleteAll', nodeUid };
+  }
+  const placement = ctx.placement(nodeUid);
+  if (!placement) throw new Error(`no placement for node index ${nodeUid} (message ${seq})`);
+  if (op.kind === 'deleteIds') {
+    const ids = op.parts
+      .filter((p) => holdsShard(placement, ctx.nodeId, p.shard))
+      .flatMap((p) => p.ids);
+    return ids.length
+      ? { kind: 'deleteIds', nodeUid, ids }
+      : { kind: 'none', reason: 'no-shard-here' };
+  }
+  const bodies = documentPartBodies(op, body);
+  let ndjson = '';
+  let count = 0;
+  op.parts.forEach((part, i) => {
+    if (!holdsShard(placement, ctx.nodeId, part.shard)) return;
+    ndjson += stampPart(bodies[i]!.toString('utf8'), part.shard, seq);
+    count += part.count;
+  });
+  if (count === 0) return { kind: 'none', reason: 'no-shard-here' };
+  return {
+    kind: 'documents',
+    nodeUid,
+    method: op.method,
+    primaryKey: op.primaryKey,
+    ndjson,
+    count,
+  };
+}
+
+/** A log message's op on this node, tagged with where it came from. */
+export interface PlannedOp {
+  seq: number;
+  taskUid: number;
+  op: NodeOp;
+}
+
+/** One request to send (or none, when every op needs nothing): consecutive ops of the log. */
+export interface NodeBatch {
+  ops: PlannedOp[];
+  fromSeq: number;
+  toSeq: number;
+}
+
+/** The op that decides a batch's request: its first one that needs the node. */
+export function requestOp(batch: NodeBatch): NodeWrite | null {
+  for (const { op } of batch.ops) if (op.kind !== 'none') return op;
+  return null;
+}
+
+/**
+ * Groups consecutive ops into node requests: document ops of one index, method and primary key
+ * join one NDJSON batch (Meilisearch applies a batch in order, so the log's order holds inside
+ * it) up to `maxBytes`; every other op is a request of its own; ops that need nothing ride along
+ * with their neighbours.
+ */
+export function coalesce(ops: readonly PlannedOp[], maxBytes: number): NodeBatch[] {
+  const batches: NodeBatch[] = [];
+  let current: NodeBatch | null = null;
+  let bytes = 0;
+  for (const planned of ops) {
+    const op = planned.op;
+    const head = current ? requestOp(current) : null;
+    const joins =
+      current !== null &&
+      (op.kind === 'none' ||
+        head === null ||
+        (op.kind === 'documents' &&
+          head.kind === 'documents' &&
+          sameTarget(head, op) &&
+          bytes + op.ndjson.length <= maxBytes));
+    if (joins) {
+      current!.ops.push(planned);
+      current!.toSeq = planned.seq;
+      if (op.kind === 'documents') bytes += op.ndjson.length;
+      continue;
+    }
+    current = { ops: [planned], fromSeq: planned.seq, toSeq: planned.seq };
+    bytes = op.kind === 'documents' ? op.ndjson.length : 0;
+    batches.push(current);
+  }
+  return batches;
+}
+
+function sameTarget(
+  a: Extract<NodeWrite, { kind: 'documents' }>,
+  b: Extract<NodeWrite, { kind: 'documents' }>,
+): boolean {
+  return a.nodeUid === b.nodeUid && a.method === b.method && a.primaryKey === b.primaryKey;
+}
+
+/** The request a batch sends: its document ops' NDJSON joined, or its one other op; null if none. */
+export function batchWrite(batch: NodeBatch): NodeWrite | null {
+  const head = requestOp(batch);
+  if (!head) return null;
+  if (head.kind !== 'documents') return head;
+  let ndjson = '';
+  for (const { op } of batch.ops) if (op.kind === 'documents') ndjson += op.ndjson;
+  return {
+    kind: 'documents',
+    nodeUid: head.nodeUid,
+    method: head.method,
+    primaryKey: head.primaryKey,
+    ndjson,
+  };
+}
