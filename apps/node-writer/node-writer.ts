@@ -150,7 +150,7 @@ export class NodeWriter {
 
   /** Runs until stopped, the lease is lost or the copy is stale. */
   async run(signal: AbortSignal): Promise<void> {
-    const stop = () => this.stopping.abort();
+    const stop = () => this.stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
       const stored = await this.d.store.writers.get(this.d.nodeId);

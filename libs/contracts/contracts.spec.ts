@@ -21,32 +21,17 @@ const move = { indexUid: 'movies', shard: 3, group: '0', source: 'meili-0', targ
 /** One valid payload and one invalid variant per event type, with the subject it travels on. */
 const SAMPLES: { [T in EventType]: { valid: EventData<T>; invalid: unknown; subject: string } } = {
   'documents.written': {
-    valid: {
-      taskUid: 12,
-      indexUid: 'movies',
-      shards: [1, 5],
-      nodeTasks: { 'meili-0': 40, 'meili-1': 41 },
-      documentCount: 2,
-      degraded: [{ nodeId: 'meili-1', shards: [5] }],
-    },
-    invalid: {
-      taskUid: -1,
-      indexUid: 'movies',
-      shards: [],
-      nodeTasks: {},
-      documentCount: 0,
-      degraded: [],
-    },
+    valid: { taskUid: 12, indexUid: 'movies', shards: [1, 5], documentCount: 2 },
+    invalid: { taskUid: -1, indexUid: 'movies', shards: [], documentCount: 0 },
     subject: 'miroir.documents.movies.written',
   },
   'documents.deleted': {
     valid: {
       taskUid: 3,
       indexUid: 'movies',
-      nodeTasks: {},
       deletion: { kind: 'filter', filter: 'year < 2000' },
     },
-    invalid: { taskUid: 3, indexUid: 'movies', nodeTasks: {}, deletion: { kind: 'some' } },
+    invalid: { taskUid: 3, indexUid: 'movies', deletion: { kind: 'some' } },
     subject: 'miroir.documents.movies.deleted',
   },
   'indexes.created': {
@@ -100,6 +85,17 @@ const SAMPLES: { [T in EventType]: { valid: EventData<T>; invalid: unknown; subj
     valid: { nodeId: 'meili-1', from: 'active', to: 'failed', error: 'connection refused' },
     invalid: { nodeId: 'meili-1', from: 'active', to: 'sleepy', error: null },
     subject: 'miroir.nodes.meili-1.failed',
+  },
+  'nodes.copy': {
+    valid: {
+      nodeId: 'meili-1',
+      from: 'caught-up',
+      to: 'lagging',
+      reason: 'node unreachable',
+      appliedSeq: 41,
+    },
+    invalid: { nodeId: 'meili-1', from: 'caught-up', to: 'behind', reason: '', appliedSeq: 41 },
+    subject: 'miroir.nodes.meili-1.lagging',
   },
   'rebalance.planned': {
     valid: { rebalanceId: 'r1', epoch: 10, moves: [move], drops: [] },
@@ -262,23 +258,17 @@ describe('validateEvent', () => {
 describe('queues', () => {
   const JOBS: { [Q in QueueKey]: { valid: unknown; invalid: unknown; name: string; id: string } } =
     {
-      tasks: {
-        valid: { taskUid: 5 },
-        invalid: { taskUid: 'five' },
-        name: 'miroir-tasks',
-        id: 'task.5',
+      checks: {
+        valid: { checkId: 'c1', indexUid: 'movies', repair: true },
+        invalid: { checkId: 'c1', indexUid: 'movies' },
+        name: 'miroir-checks',
+        id: 'check.c1',
       },
       migrations: {
         valid: { ...move, epoch: 4 },
         invalid: { ...move, shard: -1, epoch: 4 },
         name: 'miroir-migrations',
         id: 'move.movies.3.0.meili-2.4',
-      },
-      hints: {
-        valid: { nodeId: 'meili-1' },
-        invalid: {},
-        name: 'miroir-hints',
-        id: 'hints.meili-1',
       },
       keys: {
         valid: { indexUid: 'movies' },
@@ -341,6 +331,6 @@ describe('asyncApiDocument', () => {
       'time',
       'type',
     ]);
-    expect(JSON.stringify(written.payload.properties.data)).toContain('nodeTasks');
+    expect(JSON.stringify(written.payload.properties.data)).toContain('documentCount');
   });
 });

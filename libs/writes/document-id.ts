@@ -9,14 +9,11 @@ const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 const MIN_ID = -(2n ** 63n);
 const MAX_ID = 2n ** 64n - 1n;
 
-function truncate(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
+/** milli's `UserError::InvalidDocumentId`: the id as JSON (strings keep their quotes). */
 function invalid(raw: string): MeiliError {
   return new MeiliError(
     'invalid_document_id',
-    `Document identifier \`${truncate(raw)}\` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.`,
+    `Document identifier \`${raw}\` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.`,
   );
 }
 
@@ -31,7 +28,7 @@ export function documentId(doc: IncomingDocument, primaryKey: string): string {
   if (value === undefined) {
     throw new MeiliError(
       'missing_document_id',
-      `Document doesn't have a \`${primaryKey}\` attribute: \`${truncate(doc.text)}\`.`,
+      `Document doesn't have a \`${primaryKey}\` attribute: \`${JSON.stringify(doc.value)}\`.`,
     );
   }
   if (typeof value === 'string') {

@@ -1,6 +1,6 @@
 import { shardOf } from '#lib/routing';
 import { assertNoReservedField, documentId } from './document-id.js';
-import { checkDocument } from './document-rules.js';
+import { checkDocument, type DocumentRulesContext } from './document-rules.js';
 import type { IncomingDocument } from './incoming-documents.js';
 
 /** One shard's documents in a log message body. */
@@ -26,12 +26,13 @@ export function documentParts(
   docs: readonly IncomingDocument[],
   primaryKey: string,
   shards: number,
+  rules: DocumentRulesContext,
 ): DocumentParts {
   const lines = new Map<number, string[]>();
   for (const doc of docs) {
     assertNoReservedField(doc.value);
     const id = documentId(doc, primaryKey);
-    checkDocument(doc);
+    checkDocument(doc, id, rules);
     const shard = shardOf(id, shards);
     let part = lines.get(shard);
     if (!part) lines.set(shard, (part = []));

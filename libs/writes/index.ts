@@ -1,6 +1,11 @@
 export { assertNoReservedField, documentId } from './document-id.js';
 export { documentParts, idParts, type DocumentPart, type DocumentParts } from './document-parts.js';
-export { checkDocument } from './document-rules.js';
+export {
+  checkDocument,
+  geoChecked,
+  MAX_FIELDS,
+  type DocumentRulesContext,
+} from './document-rules.js';
 export { readDocuments, type IncomingDocument, type PayloadFormat } from './incoming-documents.js';
 export { inferPrimaryKey } from './primary-key-inference.js';
 export { memberText, oneLine, topLevelElements, valueSpan } from './raw-json.js';

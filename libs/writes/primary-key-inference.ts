@@ -3,12 +3,13 @@ import type { IncomingDocument } from './incoming-documents.js';
 
 /**
  * Meilisearch's inference for an addition to an index without a primary key: the first document's
- * top-level fields whose lower-cased name ends in `id`; exactly one must match.
+ * top-level fields whose lower-cased name ends in `id`; exactly one must match (milli's
+ * `guess_primary_key.rs`; the error names the first two candidates in sorted order).
  */
-export function inferPrimaryKey(documents: IncomingDocument[]): string {
-  const candidates = Object.keys(documents[0]?.value ?? {}).filter((f) =>
-    f.toLowerCase().endsWith('id'),
-  );
+export function inferPrimaryKey(documents: readonly IncomingDocument[]): string {
+  const candidates = Object.keys(documents[0]?.value ?? {})
+    .filter((f) => f.toLowerCase().endsWith('id'))
+    .sort();
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length === 0) {
     throw new MeiliError(
@@ -18,6 +19,6 @@ export function inferPrimaryKey(documents: IncomingDocument[]): string {
   }
   throw new MeiliError(
     'index_primary_key_multiple_candidates_found',
-    `The primary key inference failed as the engine found ${candidates.length} fields ending with \`id\` in their names: '${candidates.join("' and '")}'. Please specify the primary key manually using the \`primaryKey\` query parameter.`,
+    `The primary key inference failed as the engine found ${candidates.length} fields ending with \`id\` in their names: '${candidates[0]}' and '${candidates[1]}'. Please specify the primary key manually using the \`primaryKey\` query parameter.`,
   );
 }

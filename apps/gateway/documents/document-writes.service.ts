@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CatalogRecord, LogHeader, LogOp } from '#lib/contracts';
 import { MeiliError } from '#lib/errors';
+import { parseFilter } from '#lib/filter';
 import { asObject, checkIndexUid, rejectUnknown, type Query } from '#lib/meili-api';
 import {
   documentParts,
+  geoChecked,
   idParts,
   inferPrimaryKey,
   readDocuments,
@@ -80,9 +82,15 @@ export class DocumentWritesService {
       if (current?.primaryKey && requested !== undefined && requested !== current.primaryKey) {
         return { kind: 'refuse', error: keyExists(uid, current.primaryKey) };
       }
+      const given = requested ?? current?.primaryKey;
+      if (docs.length === 0 && given === undefined) {
+        // Nothing to infer from: Meilisearch creates the index (if needed) and succeeds with 0.
+        if (current) return { kind: 'change', records: { [uid]: current }, op: { kind: 'none' } };
+        return this.indexes.creation(view, uid, null);
+      }
       let primaryKey: string;
       try {
-        primaryKey = requested ?? current?.primaryKey ?? inferPrimaryKey(docs);
+        primaryKey = given ?? inferPrimaryKey(docs);
       } catch (err) {
         if (err instanceof MeiliError) return { kind: 'refuse', error: err };
         throw err;
@@ -119,18 +127,16 @@ export class DocumentWritesService {
     if (!Array.isArray(parsed)) {
       throw new MeiliError(
         'bad_request',
-        'Invalid value type: expected an array of document ids (strings or integers).',
+        `Json deserialize error: invalid type: ${serdeKind(parsed)}, expected a sequence`,
       );
     }
+    // As Meilisearch: a string is the id, anything else its JSON text (unknown ids delete nothing).
     const spans = topLevelElements(text);
     const ids = parsed.map((value, i) => {
-      const raw = text.slice(spans[i]!.start, spans[i]!.end);
       if (typeof value === 'string') return value;
+      const raw = text.slice(spans[i]!.start, spans[i]!.end);
       if (typeof value === 'number' && INTEGER.test(raw)) return BigInt(raw).toString();
-      throw new MeiliError(
-        'bad_request',
-        'Invalid value type: expected an array of document ids (strings or integers).',
-      );
+      return JSON.stringify(value);
     });
     return this.deleteIds(uid, ids);
   }
@@ -155,6 +161,10 @@ export class DocumentWritesService {
     rejectUnknown(body, ['filter'], 'field');
     if (body.filter === undefined || body.filter === null) {
       throw new MeiliError('missing_document_filter', 'Missing field `filter`');
+    }
+    // Syntax is checked when the request arrives, as on Meilisearch; filterability when applied.
+    if (parseFilter(body.filter, 'invalid_document_filter') === null) {
+      throw new MeiliError('invalid_document_filter', 'Sending an empty filter is forbidden.');
     }
     const task: TaskHead = {
       type: 'documentDeletion',
@@ -201,7 +211,8 @@ function plan(
   method: 'replace' | 'update',
 ): { op: LogOp; body: Buffer } | MeiliError {
   try {
-    const { parts, body } = documentParts(docs, index.primaryKey!, index.shards);
+    const rules = { indexUid: index.uid, geo: geoChecked(index.settings) };
+    const { parts, body } = documentParts(docs, index.primaryKey!, index.shards, rules);
     return {
       op: {
         kind: 'documents',
@@ -218,9 +229,21 @@ function plan(
   }
 }
 
-function keyExists(uid: string, primaryKey: string): MeiliError {
+/** milli's `PrimaryKeyCannotBeChanged`, raised per payload (no index prefix). */
+function keyExists(_uid: string, primaryKey: string): MeiliError {
   return new MeiliError(
     'index_primary_key_already_exists',
-    `Index \`${uid}\`: Index already has a primary key: \`${primaryKey}\`.`,
+    `Index already has a primary key: \`${primaryKey}\`.`,
   );
+}
+
+/** serde's description of an unexpected JSON value, as in actix's Json errors. */
+function serdeKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+  if (typeof value === 'boolean') return `boolean \`${value}\``;
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? `integer \`${value}\`` : `floating point \`${value}\``;
+  }
+  return 'map';
 }

@@ -1,0 +1,248 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import type { LogHeader } from '#lib/contracts';
+import {
+  SHARD_FIELD,
+  shardOfTag,
+  targetPlacement,
+  VERSION_FIELD,
+  versionOfTag,
+} from '#lib/routing';
+import {
+  batchWrite,
+  coalesce,
+  nextCopyState,
+  nodeOpsFor,
+  targetsOf,
+  type CopyObservation,
+  type CopyStatus,
+  type NodeContext,
+  type PlannedOp,
+} from '#lib/replication';
+
+const placement = targetPlacement(
+  {
+    nodes: ['m0', 'm1', 'm2'].map((id) => ({
+      id,
+      url: `http://${id}`,
+      group: '0',
+      state: 'active',
+    })),
+    replicationFactor: 2,
+    epoch: 1,
+  },
+  8,
+);
+const owners = (shard: number) => placement.groups['0']![shard]!.owners;
+const index = { uid: 'movies', nodeUid: 'movies' };
+const task = {
+  type: 'documentAdditionOrUpdate',
+  indexUid: 'movies',
+  details: null,
+  enqueuedAt: '2030-01-01T00:00:00.000Z',
+};
+
+function ctx(nodeId: string, deleted = false): NodeContext {
+  return { nodeId, placement: () => placement, deleted: () => deleted };
+}
+
+function documentsMessage(parts: { shard: number; docs: string[] }[]): {
+  header: LogHeader;
+  body: Buffer;
+} {
+  const bodies = parts.map((p) => Buffer.from(p.docs.map((d) => `${d}\n`).join('')));
+  return {
+    header: {
+      v: 1,
+      task,
+      op: {
+        kind: 'documents',
+        index,
+        method: 'replace',
+        primaryKey: 'id',
+        parts: parts.map((p, i) => ({
+          shard: p.shard,
+          bytes: bodies[i]!.length,
+          count: p.docs.length,
+        })),
+      },
+    },
+    body: Buffer.concat(bodies),
+  };
+}
+
+describe('nodeOpsFor', () => {
+  it('gives a node the documents of the shards it holds, stamped with shard and version', () => {
+    const { header, body } = documentsMessage([
+      { shard: 0, docs: ['{"id":"a","n":12345678901234567890}', '{ "id" : "b" }'] },
+      { shard: 3, docs: ['{"id":"c"}'] },
+    ]);
+    for (const node of ['m0', 'm1', 'm2']) {
+      const [op] = nodeOpsFor(header, body, 41, ctx(node));
+      const expected = [0, 3].filter((s) => owners(s).includes(node));
+      if (expected.length === 0) {
+        expect(op).toEqual({ kind: 'none', reason: 'no-shard-here' });
+        continue;
+      }
+      if (op!.kind !== 'documents') throw new Error(`unexpected ${op!.kind}`);
+      const lines = op.ndjson.split('\n').filter(Boolean);
+      expect(op.count).toBe(lines.length);
+      for (const line of lines) {
+        const doc = JSON.parse(line) as Record<string, string>;
+        expect(expected).toContain(shardOfTag(doc[SHARD_FIELD]));
+        expect(versionOfTag(doc[VERSION_FIELD])).toBe(41);
+      }
+      if (expected.includes(0)) expect(op.ndjson).toContain('"n":12345678901234567890');
+    }
+  });
+
+  it('creates the index first when the write creates it; drops work for a deleted index', () => {
+    const { header, body } = documentsMessage([{ shard: 0, docs: ['{"id":"a"}'] }]);
+    if (header.op.kind !== 'documents') throw new Error('documents expected');
+    header.op.create = { filterableAttributes: [SHARD_FIELD] };
+    const node = owners(0)[0]!;
+    expect(nodeOpsFor(header, body, 7, ctx(node)).map((o) => o.kind)).toEqual([
+      'createIndex',
+      'documents',
+    ]);
+    const settings: LogHeader = {
+      v: 1,
+      task,
+      op: { kind: 'settings', index, patch: { stopWords: ['a'] } },
+    };
+    expect(nodeOpsFor(settings, Buffer.alloc(0), 8, ctx('m0', true))).toEqual([
+      { kind: 'none', reason: 'index-deleted' },
+    ]);
+    const drop: LogHeader = { v: 1, task, op: { kind: 'deleteIndex', index } };
+    expect(nodeOpsFor(drop, Buffer.alloc(0), 9, ctx('m0', true))[0]!.kind).toBe('deleteIndex');
+  });
+
+  it('targets the copies of the touched shards, or every node for index-wide work', () => {
+    const { header } = documentsMessage([{ shard: 2, docs: ['{"id":"x"}'] }]);
+    const nodes = ['m0', 'm1', 'm2', 'm3'].map((id) => ({
+      id,
+      url: '',
+      group: '0',
+      state: (id === 'm3' ? 'removed' : 'active') as 'active' | 'removed',
+    }));
+    expect(targetsOf(header.op, placement, nodes)).toEqual([...owners(2)].sort());
+    expect(targetsOf({ kind: 'deleteAll', index }, placement, nodes)).toEqual(['m0', 'm1', 'm2']);
+    expect(targetsOf({ kind: 'none' }, placement, nodes)).toEqual([]);
+  });
+});
+
+describe('coalesce', () => {
+  const docs = (seq: number, bytes = 10, uid = 'movies'): PlannedOp => ({
+    seq,
+    taskUid: seq - 1,
+    op: {
+      kind: 'documents',
+      nodeUid: uid,
+      method: 'replace',
+      primaryKey: 'id',
+      ndjson: 'x'.repeat(bytes),
+      count: 1,
+    },
+  });
+  const none = (seq: number): PlannedOp => ({
+    seq,
+    taskUid: seq - 1,
+    op: { kind: 'none', reason: 'no-shard-here' },
+  });
+  const del = (seq: number): PlannedOp => ({
+    seq,
+    taskUid: seq - 1,
+    op: { kind: 'deleteAll', nodeUid: 'movies' },
+  });
+
+  it('joins consecutive document writes of one index up to the byte limit, keeping log order', () => {
+    const batches = coalesce(
+      [docs(1), none(2), docs(3), del(4), docs(5), docs(6, 10, 'books'), docs(7, 95)],
+      100,
+    );
+    expect(batches.map((b) => [b.fromSeq, b.toSeq])).toEqual([
+      [1, 3],
+      [4, 4],
+      [5, 5],
+      [6, 6],
+      [7, 7],
+    ]);
+    const write = batchWrite(batches[0]!);
+    expect(write).toMatchObject({ kind: 'documents', ndjson: 'x'.repeat(20) });
+    expect(batchWrite(coalesce([none(9)], 100)[0]!)).toBeNull();
+  });
+
+  it('property: batches cover every position once, in order', () => {
+    const op = fc.oneof(fc.constant('docs'), fc.constant('none'), fc.constant('del'));
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 40 }),
+        fc.integer({ min: 5, max: 60 }),
+        (kinds, max) => {
+          const ops = kinds.map((k, i) =>
+            k === 'docs' ? docs(i + 1, 7) : k === 'none' ? none(i + 1) : del(i + 1),
+          );
+          const batches = coalesce(ops, max);
+          expect(batches.flatMap((b) => b.ops.map((o) => o.seq))).toEqual(ops.map((o) => o.seq));
+          for (const b of batches) {
+            const requests = b.ops.filter((o) => o.op.kind !== 'none');
+            if (requests.some((o) => o.op.kind !== 'documents')) expect(requests).toHaveLength(1);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('nextCopyState', () => {
+  const limits = { maxReadLagMs: 5000, logMaxAgeMs: 3_600_000, unreachableAfterMs: 1000 };
+  const caughtUp: CopyStatus = { state: 'caught-up', stateSince: 0, rejoinTarget: null };
+  const o = (over: Partial<CopyObservation>): CopyObservation => ({
+    now: 100_000,
+    unreachableSince: null,
+    oldestPendingAt: null,
+    bestOldestPendingAt: null,
+    appliedSeq: 50,
+    logLastSeq: 60,
+    broken: null,
+    limits,
+    ...over,
+  });
+
+  it('lags when the node cannot be reached, or falls behind the best copy', () => {
+    expect(nextCopyState(caughtUp, o({ unreachableSince: 99_500 })).changed).toBeUndefined();
+    expect(nextCopyState(caughtUp, o({ unreachableSince: 99_000 })).copy.state).toBe('lagging');
+    // Everyone equally behind (a big import): still serving reads.
+    expect(
+      nextCopyState(caughtUp, o({ oldestPendingAt: 80_000, bestOldestPendingAt: 81_000 })).changed,
+    ).toBeUndefined();
+    expect(
+      nextCopyState(caughtUp, o({ oldestPendingAt: 80_000, bestOldestPendingAt: null })).copy.state,
+    ).toBe('lagging');
+  });
+
+  it('rejoins only after applying what was in the log when it asked', () => {
+    const lagging: CopyStatus = { state: 'lagging', stateSince: 0, rejoinTarget: null };
+    const asked = nextCopyState(lagging, o({ appliedSeq: 55, logLastSeq: 60 }));
+    expect(asked.copy).toEqual({ state: 'lagging', stateSince: 0, rejoinTarget: 60 });
+    expect(nextCopyState(asked.copy, o({ appliedSeq: 59, logLastSeq: 70 })).copy.state).toBe(
+      'lagging',
+    );
+    expect(nextCopyState(asked.copy, o({ appliedSeq: 60, logLastSeq: 70 })).copy).toEqual({
+      state: 'caught-up',
+      stateSince: 100_000,
+      rejoinTarget: null,
+    });
+    // Unreachable again: the request to rejoin is withdrawn.
+    expect(nextCopyState(asked.copy, o({ unreachableSince: 99_900 })).copy.rejoinTarget).toBeNull();
+  });
+
+  it('is stale for good once broken or about to lose messages', () => {
+    const broken = nextCopyState(caughtUp, o({ broken: 'gap' }));
+    expect(broken.changed).toEqual({ from: 'caught-up', to: 'stale', reason: 'gap' });
+    expect(nextCopyState(broken.copy, o({})).copy.state).toBe('stale');
+    expect(nextCopyState(caughtUp, o({ oldestPendingAt: 100_000 - 3_300_000 })).copy.state).toBe(
+      'stale',
+    );
+  });
+});
