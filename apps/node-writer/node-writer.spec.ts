@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { LogMessage } from '#lib/bus';
 import type { LogHeader } from '#lib/contracts';
+import type { ErrorObject } from '#lib/errors';
 import {
   NodeApiError,
   NodeTimeoutError,
@@ -261,7 +262,7 @@ describe('NodeWriter', () => {
     docs(r, 'a');
     docs(r, 'bad');
     docs(r, 'c');
-    const refusal = {
+    const refusal: ErrorObject = {
       message: 'bad document',
       code: 'invalid_document_fields',
       type: 'invalid_request',

@@ -646,6 +646,8 @@ export class NodeWriter {
   }
 
   private async tick(): Promise<void> {
+    const reported = await this.d.store.writers.copyBreak(this.d.nodeId);
+    if (reported !== null) this.markBroken(reported);
     const now = this.now();
     const others = await this.d.store.writers.list();
     // The most caught-up copy that serves reads and whose writer is alive sets the pace.

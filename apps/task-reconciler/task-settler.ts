@@ -152,6 +152,17 @@ export class TaskSettler {
       return;
     }
     p.task = stored;
+    if (isTerminal(stored.status)) {
+      for (const action of step.actions) {
+        if (action.type !== 'breakCopies') continue;
+        for (const node of action.nodes) await this.d.store.writers.breakCopy(node, action.reason);
+        this.d.log('error', 'copies-disagree', {
+          uid: stored.uid,
+          nodes: action.nodes,
+          reason: action.reason,
+        });
+      }
+    }
     if (moved !== null) this.announce(stored);
     if (isTerminal(stored.status)) {
       this.pending.delete(p.seq);
@@ -163,9 +174,14 @@ export class TaskSettler {
     this.d.bus.publish('tasks.status', toTaskObject(task), `task-${task.uid}-${task.status}`);
   }
 
+  /** Targets canceled by this task: by their gate, or (once settled and pruned) their record. */
   private async countCanceled(uids: number[], by: number): Promise<number> {
+    if (uids.length === 0) return 0;
     const gates = await this.d.store.writers.gates(uids);
-    return [...gates.values()].filter((g) => g.canceledBy === by).length;
+    const settled = await this.d.store.tasks.list({ uids, canceledBy: [by], limit: uids.length });
+    const counted = new Set(settled.results.map((t) => t.uid));
+    for (const [uid, gate] of gates) if (gate.canceledBy === by) counted.add(uid);
+    return counted.size;
   }
 
   /** Deletes the finished targets; counts "no longer stored", so a rerun reports the same. */

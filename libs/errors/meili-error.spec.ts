@@ -10,7 +10,7 @@ describe('MeiliError', () => {
     ['payload_too_large', 413, 'invalid_request'],
     ['invalid_content_type', 415, 'invalid_request'],
     ['internal', 500, 'internal'],
-    ['miroir_no_quorum', 503, 'system'],
+    ['miroir_log_unavailable', 503, 'system'],
   ])('%s renders with status %i and type %s', (code, status, type) => {
     const err = new MeiliError(code, 'x');
     expect(err.status).toBe(status);

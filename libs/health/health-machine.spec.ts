@@ -70,10 +70,7 @@ describe('health machine', () => {
   });
 
   it('property: transitions only follow the thresholds, and alternate', () => {
-    const probe = fc.oneof(
-      fc.constant(up()),
-      fc.constant(down()),
-    );
+    const probe = fc.oneof(fc.constant(up()), fc.constant(down()));
     fc.assert(
       fc.property(fc.constantFrom<NodeState>('active', 'failed'), fc.array(probe), (s, probes) => {
         let health = initialHealth(s);

@@ -101,7 +101,15 @@ export function jsonText(headers: IncomingHttpHeaders, raw: unknown): string {
 
 /** The JSON body of a body route: 415 on a missing/other content type, 400 if empty or unparsable. */
 export function jsonBody(headers: IncomingHttpHeaders, raw: unknown): unknown {
-  return parseJson(jsonText(headers, raw));
+  const text = jsonText(headers, raw);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new MeiliError(
+      'malformed_payload',
+      `The json payload provided is malformed. \`${(error as Error).message}\`.`,
+    );
+  }
 }
 
 /** A documents payload's format and text, after Meilisearch's content-type and emptiness checks. */

@@ -112,6 +112,23 @@ describe('next: status (R4)', () => {
     });
   });
 
+  it('marks the copies that refused what their siblings applied, and succeeds where it applied', () => {
+    const error = {
+      message: 'no',
+      code: 'invalid_settings_ranking_rules',
+      type: 'invalid_request',
+      link: 'x',
+    };
+    const outcomes: Record<string, PartOutcome> = {
+      a: { status: 'succeeded', nodeTaskUid: 1 },
+      b: { status: 'failed', nodeTaskUid: 2, error },
+    };
+    const done = next(record(), obs({ a: copy(SEQ), b: copy(SEQ) }, { outcomes }));
+    expect(done.task).toMatchObject({ status: 'succeeded', error: null });
+    expect(done.task.nodeTasks.b).toMatchObject({ status: 'failed', error });
+    expect(done.actions[0]).toMatchObject({ type: 'breakCopies', nodes: ['b'] });
+  });
+
   it('stops waiting for a lagging copy only once every gateway has stopped reading it', () => {
     const lagging = (since: number) => copy(2, { state: 'lagging', stateSince: T0 + since });
     const recent = obs({ a: copy(SEQ), b: lagging(5000 - READ_STATE_PROPAGATION_MS + 1) });

@@ -10,7 +10,9 @@ export type ReconcileAction =
   /** A `taskDeletion`: delete these finished records, then observe again. */
   | { type: 'deleteTasks'; uids: number[] }
   /** A `taskCancelation`: count the tasks it canceled, then observe again. */
-  | { type: 'countCanceled' };
+  | { type: 'countCanceled' }
+  /** These copies refused a part their siblings took: they no longer agree, mark them stale. */
+  | { type: 'breakCopies'; nodes: string[]; reason: string };
 
 export interface ReconcileStep {
   task: TaskRecord;
@@ -155,13 +157,27 @@ export function next(task: TaskRecord, obs: Observation): ReconcileStep {
     };
   }
   const entries = sortedEntries(nodeTasks);
-  const error = failure(entries);
+  const failedOn = entries.filter(([, n]) => n.status === 'failed').map(([id]) => id);
+  // Copies that refused what their siblings applied disagree with them: the task counts as done
+  // where it was applied, and the refusing copies leave the read path to be rebuilt.
+  const mixed = failedOn.length > 0 && failedOn.length < entries.length;
+  const error = mixed ? null : failure(entries);
   const status: TaskStatus = error ? 'failed' : 'succeeded';
+  const breaks: ReconcileAction[] = mixed
+    ? [
+        {
+          type: 'breakCopies',
+          nodes: failedOn,
+          reason: `refused task ${task.uid} (${nodeTasks[failedOn[0]!]!.error?.code ?? 'error'}) that its sibling copies applied`,
+        },
+      ]
+    : [];
+  if (mixed) for (const id of failedOn) nodeTasks[id] = { ...nodeTasks[id]!, status: 'failed' };
   const views: [string, NodeTaskView][] = counted.flatMap((node) => {
     const details = obs.outcomes[node]?.details;
     return details ? [[node, { details }] as [string, NodeTaskView]] : [];
   });
-  return finish(status, {
+  const settled = finish(status, {
     nodeTasks,
     error,
     details: settledDetails({
@@ -173,4 +189,5 @@ export function next(task: TaskRecord, obs: Observation): ReconcileStep {
       deletedTasks: obs.deletedTasks,
     }),
   });
+  return { task: settled.task, actions: [...breaks, ...settled.actions] };
 }

@@ -78,13 +78,13 @@ describe('nodeOpsFor', () => {
       { shard: 3, docs: ['{"id":"c"}'] },
     ]);
     for (const node of ['m0', 'm1', 'm2']) {
-      const [op] = nodeOpsFor(header, body, 41, ctx(node));
+      const op = nodeOpsFor(header, body, 41, ctx(node))[0]!;
       const expected = [0, 3].filter((s) => owners(s).includes(node));
       if (expected.length === 0) {
         expect(op).toEqual({ kind: 'none', reason: 'no-shard-here' });
         continue;
       }
-      if (op!.kind !== 'documents') throw new Error(`unexpected ${op!.kind}`);
+      if (op.kind !== 'documents') throw new Error(`unexpected ${op.kind}`);
       const lines = op.ndjson.split('\n').filter(Boolean);
       expect(op.count).toBe(lines.length);
       for (const line of lines) {

@@ -134,6 +134,14 @@ export function describeCoreContract(harness: StoreHarness): void {
       expect(await store.writers.outcomes(4)).toEqual({});
     });
 
+    it('keeps the first report of a broken copy until it is cleared', async () => {
+      await store.writers.breakCopy('n7', 'refused task 4');
+      await store.writers.breakCopy('n7', 'refused task 5');
+      expect(await store.writers.copyBreak('n7')).toBe('refused task 4');
+      await store.writers.clearCopyBreak('n7');
+      expect(await store.writers.copyBreak('n7')).toBeNull();
+    });
+
     it('cancels all or nothing: a started task cannot be canceled, a canceled one never starts', async () => {
       expect([...(await store.writers.start([20]))]).toEqual([]);
       expect(await store.writers.cancel([20, 21, 22], 99)).toEqual([21, 22]);

@@ -50,15 +50,6 @@ export async function watchTaskEvents(): Promise<{
   };
 }
 
-/** `{"event":"followed",…}` lines a reconciler printed for settled tasks. */
-export function settledBy(proc: RunningProcess): number[] {
-  return proc
-    .output()
-    .split('\n')
-    .filter((l) => l.includes('"event":"followed"') && l.includes('"outcome":"settled"'))
-    .map((l) => Number((JSON.parse(l) as { uid: number }).uid));
-}
-
 export async function until(
   what: string,
   check: () => Promise<boolean>,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { allowsIndex } from '#lib/meili-api';
 import { HttpNodeClient } from '#lib/node-client';
-import { coveringSet, SHARD_FIELD, shardFilter } from '#lib/routing';
+import { coveringSet, RESERVED_PREFIX, shardFilter } from '#lib/routing';
 import type { Access } from '../auth/access.js';
 import { CatalogService } from '../indexes/catalog.service.js';
 import { TopologyService } from '../infra/topology.service.js';
@@ -72,7 +72,7 @@ export class StatsService {
       if (!s) continue;
       rawSize += s.rawDocumentDbSize ?? 0;
       for (const [field, n] of Object.entries(s.fieldDistribution)) {
-        if (field === SHARD_FIELD) continue;
+        if (field.startsWith(RESERVED_PREFIX)) continue;
         fieldDistribution[field] = (fieldDistribution[field] ?? 0) + n;
       }
     }

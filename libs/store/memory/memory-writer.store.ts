@@ -49,6 +49,20 @@ export class MemoryWriterStore implements WriterStore {
     for (const uid of uids) this.parts.delete(uid);
   }
 
+  private readonly breaks = new Map<string, string>();
+
+  async breakCopy(nodeId: string, reason: string): Promise<void> {
+    if (!this.breaks.has(nodeId)) this.breaks.set(nodeId, reason);
+  }
+
+  async copyBreak(nodeId: string): Promise<string | null> {
+    return this.breaks.get(nodeId) ?? null;
+  }
+
+  async clearCopyBreak(nodeId: string): Promise<void> {
+    this.breaks.delete(nodeId);
+  }
+
   async start(uids: readonly number[]): Promise<Map<number, number>> {
     const canceled = new Map<number, number>();
     for (const uid of uids) {

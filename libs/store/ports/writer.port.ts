@@ -84,6 +84,13 @@ export interface WriterStore {
   start(uids: readonly number[]): Promise<Map<number, number>>;
   /** Cancels each task no writer has started; returns those it canceled. */
   cancel(uids: readonly number[], by: number): Promise<number[]>;
+  /**
+   * Reports a copy that disagrees with its siblings (it refused a part they took): its writer marks
+   * it stale on its next tick. Cleared when the copy is rebuilt.
+   */
+  breakCopy(nodeId: string, reason: string): Promise<void>;
+  copyBreak(nodeId: string): Promise<string | null>;
+  clearCopyBreak(nodeId: string): Promise<void>;
   /** Whether a task was started, and by which task it was canceled. */
   gate(uid: number): Promise<TaskGate>;
   gates(uids: readonly number[]): Promise<Map<number, TaskGate>>;

@@ -138,6 +138,9 @@ export class RedisKeys {
   taskGates(): string {
     return this.k('task-gates');
   }
+  copyBreaks(): string {
+    return this.k('copy-breaks');
+  }
 
   canaryRuns(canaryId: string): string {
     return this.k('canary-runs', RedisKeys.id(canaryId));

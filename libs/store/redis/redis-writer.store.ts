@@ -70,6 +70,18 @@ export class RedisWriterStore implements WriterStore {
     execReplies(await multi.exec());
   }
 
+  async breakCopy(nodeId: string, reason: string): Promise<void> {
+    await this.ctx.redis.hsetnx(this.ctx.keys.copyBreaks(), nodeId, reason);
+  }
+
+  async copyBreak(nodeId: string): Promise<string | null> {
+    return this.ctx.redis.hget(this.ctx.keys.copyBreaks(), nodeId);
+  }
+
+  async clearCopyBreak(nodeId: string): Promise<void> {
+    await this.ctx.redis.hdel(this.ctx.keys.copyBreaks(), nodeId);
+  }
+
   async start(uids: readonly number[]): Promise<Map<number, number>> {
     const canceled = new Map<number, number>();
     if (uids.length === 0) return canceled;
