@@ -12,12 +12,15 @@ import {
   coalesce,
   nextCopyState,
   nodeOpsFor,
+  requestOp,
+  type NodeOp,
   type CopyLimits,
   type NodeBatch,
   type NodeContext,
   type PlannedOp,
 } from '#lib/replication';
-import type { Placement } from '#lib/routing';
+import { VERSION_FIELD, versionOfTag, type Placement } from '#lib/routing';
+import { memberText } from '#lib/writes';
 import type { Log } from '#lib/service';
 import type { Fence, PartOutcome, Store, WriterStatus } from '#lib/store';
 
@@ -317,6 +320,8 @@ export class NodeWriter {
 
   /** Sends one batch; returns once the node has it (or its refusal is recorded). */
   private async send(batch: NodeBatch, at: number): Promise<void> {
+    const head = requestOp(batch);
+    if (head?.kind === 'repair') return this.repair(batch, head, at);
     const write = batchWrite(batch);
     if (!write) {
       this.track(batch, at, null, true, skipOutcomes(batch));
@@ -383,6 +388,92 @@ export class NodeWriter {
         delay = Math.min(delay * 2, 5000);
       }
     }
+  }
+
+  /**
+   * A repair (the copy checker's, later a migration's copy): with everything before it finished on
+   * the node, each document goes back only where the copy holds an older version or none, and each
+   * removal happens only where the copy holds nothing newer — so a repair can never undo a write
+   * that came after it was decided.
+   */
+  private async repair(
+    batch: NodeBatch,
+    op: Extract<NodeOp, { kind: 'repair' }>,
+    at: number,
+  ): Promise<void> {
+    const [planned] = batch.ops.filter((p) => p.op.kind === 'repair');
+    const { seq, taskUid } = planned!;
+    while (this.tracked.length > 0) {
+      this.ensureRunning();
+      await sleep(POLL_BUSY_MS, this.signal);
+    }
+    const docs = op.ndjson
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((text) => ({ text, value: JSON.parse(text) as Record<string, unknown> }));
+    const idOf = (d: (typeof docs)[number]) => memberText(d.text, op.primaryKey) ?? '';
+    const ids = [...docs.map((d) => unquote(idOf(d))), ...op.removals.map((r) => r.id)];
+    const current = await this.currentVersions(op.nodeUid, op.primaryKey, ids);
+    const put = docs.filter((d) => {
+      const mine = current.get(unquote(idOf(d)));
+      return mine === undefined || mine < (versionOfTag(d.value[VERSION_FIELD]) ?? 0);
+    });
+    const remove = op.removals.filter((r) => {
+      const mine = current.get(r.id);
+      return mine !== undefined && mine <= r.version;
+    });
+    const writes: NodeOp[] = [];
+    if (put.length) {
+      writes.push({
+        kind: 'documents',
+        nodeUid: op.nodeUid,
+        method: 'replace',
+        primaryKey: op.primaryKey,
+        ndjson: put.map((d) => `${d.text}\n`).join(''),
+        count: put.length,
+      });
+    }
+    if (remove.length) writes.push({ kind: 'deleteIds', nodeUid: op.nodeUid, ids: remove.map((r) => r.id) });
+    this.d.logger('info', 'repair', { nodeId: this.d.nodeId, seq, put: put.length, removed: remove.length });
+    if (writes.length === 0) {
+      this.track(batch, at, null, true, [
+        ...skipOutcomes(batch),
+        { uid: taskUid, outcome: { status: 'succeeded' } },
+      ]);
+      return;
+    }
+    for (const w of writes) {
+      await this.send({ ops: [{ seq, taskUid, op: w }], fromSeq: seq, toSeq: seq }, at);
+    }
+    // Ops riding along (nothing to send) finish with the batch.
+    if (batch.ops.length > 1) this.track(batch, at, null, true, skipOutcomes(batch));
+  }
+
+  /** Versions the node holds for these ids (absent: not held). */
+  private async currentVersions(nodeUid: string, primaryKey: string, ids: string[]): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      for (;;) {
+        this.ensureRunning();
+        try {
+          const page = await this.d.nodes.fetchDocuments(
+            this.d.nodeId,
+            nodeUid,
+            { ids: chunk, fields: [primaryKey, VERSION_FIELD], limit: chunk.length },
+            { timeoutMs: this.d.limits.requestTimeoutMs },
+          );
+          for (const doc of page.results) {
+            versions.set(String(doc[primaryKey]), versionOfTag(doc[VERSION_FIELD]) ?? 0);
+          }
+          break;
+        } catch (err) {
+          if (isNodeDown(err)) this.unreachable();
+          await sleep(500, this.signal);
+        }
+      }
+    }
+    return versions;
   }
 
   /** A refusal that depends only on the request: split a combined batch to find the bad part. */
@@ -746,4 +837,9 @@ function matchesWrite(task: NodeTask, write: NodeWrite): boolean {
     deleteIndex: 'indexDeletion',
   };
   return task.type === expected[write.kind];
+}
+
+/** A member's raw JSON text as an id: strings without their quotes, integers as written. */
+function unquote(raw: string): string {
+  return raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
 }

@@ -1,4 +1,5 @@
-import { EventBus } from '#lib/bus';
+import { EventBus, WriteLog } from '#lib/bus';
+import { CopyChecker } from './copy-checker.js';
 import type { MiroirConfig } from '#lib/config';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient } from '#lib/node-client';
@@ -28,6 +29,7 @@ export class Rebalancer {
     private readonly bus: EventBus,
     private readonly jobs: JobQueues,
     private readonly nodes: HttpNodeClient,
+    private readonly writeLog: WriteLog,
     private readonly log: Log,
     private readonly timings: RebalancerTimings,
     /** Unique per process: the lease holder's name. */
@@ -55,8 +57,8 @@ export class Rebalancer {
     timings: RebalancerTimings,
     log: Log,
   ): Promise<Rebalancer> {
-    const { store, bus, jobs, nodes, instance } = await connectService(config, 'rebalancer');
-    const r = new Rebalancer(store, bus, jobs, nodes, log, timings, instance);
+    const c = await connectService(config, 'rebalancer', { log: true });
+    const r = new Rebalancer(c.store, c.bus, c.jobs, c.nodes, c.log!, log, timings, c.instance);
     await r.refreshTopology();
     r.run();
     return r;
@@ -72,6 +74,30 @@ export class Rebalancer {
   }
 
   private run(): void {
+    const checker = new CopyChecker({
+      store: this.store,
+      nodes: this.nodes,
+      log: this.writeLog,
+      logger: this.log,
+      timeoutMs: this.timings.probeTimeoutMs * 5,
+    });
+    this.jobs.work(
+      'checks',
+      async ({ checkId }) => {
+        await this.refreshTopology();
+        const result = await checker.run(checkId, this.stopping.signal);
+        this.log('info', 'check-done', {
+          checkId,
+          status: result.status,
+          disagreements: result.disagreements,
+          repaired: result.repaired,
+        });
+      },
+      {
+        concurrency: 2,
+        onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
+      },
+    );
     const refresh = setInterval(() => void this.refreshTopology(), TOPOLOGY_REFRESH_MS);
     refresh.unref();
     this.timers.push(refresh);
@@ -112,7 +138,7 @@ export class Rebalancer {
     await this.probing;
     await this.leadership.stop();
     await this.jobs.close().catch(() => undefined);
-    await Promise.allSettled([this.bus.close(), this.nodes.close()]);
+    await Promise.allSettled([this.bus.close(), this.nodes.close(), this.writeLog.close()]);
     await this.store.close();
   }
 }

@@ -112,6 +112,24 @@ export const logOp = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('deleteFilter'), index: indexRef, filter: z.unknown() }),
   z.object({ kind: z.literal('deleteAll'), index: indexRef }),
+  z.object({
+    kind: z.literal('repair'),
+    index: indexRef,
+    primaryKey: z.string(),
+    /**
+     * Per copy to repair: documents to put back (one-line JSON carrying their own shard and version
+     * fields; the body holds each node's part in this order) and ids to remove, each with the
+     * version it was deleted at. A copy applies each only where it holds nothing newer.
+     */
+    nodes: z.array(
+      z.object({
+        nodeId: uid,
+        bytes: count,
+        count,
+        removals: z.array(z.object({ id: z.string(), version: count })),
+      }),
+    ),
+  }),
   z.object({ kind: z.literal('cancelTasks'), uids: z.array(count) }),
   z.object({ kind: z.literal('deleteTasks'), uids: z.array(count) }),
 ]);

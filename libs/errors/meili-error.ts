@@ -35,6 +35,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   miroir_idempotency_key_reused: 409,
   miroir_not_ready: 503,
   miroir_unsupported: 501,
+  miroir_check_not_found: 404,
 };
 
 /** Meilisearch's HTTP status for a code: the table above, else 400 (every `invalid_*`/`missing_*`). */

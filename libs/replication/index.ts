@@ -19,3 +19,14 @@ export {
   type PlannedOp,
 } from './node-ops.js';
 export { targetsOf } from './targets.js';
+export {
+  compareCopies,
+  digestOf,
+  repairFor,
+  type CopyListing,
+  type CopySummary,
+  type Difference,
+  type LogFate,
+  type RepairAction,
+  type ShardComparison,
+} from './copy-check.js';

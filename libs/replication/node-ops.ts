@@ -8,6 +8,14 @@ import { SHARD_FIELD, shardTag, VERSION_FIELD, versionTag, type Placement } from
  */
 export type NodeOp =
   | { kind: 'none'; reason: 'nothing-for-nodes' | 'no-shard-here' | 'index-deleted' }
+  /** Put documents back and remove others, each only where the copy holds nothing newer. */
+  | {
+      kind: 'repair';
+      nodeUid: string;
+      primaryKey: string;
+      ndjson: string;
+      removals: { id: string; version: number }[];
+    }
   | Exclude<NodeWrite, { kind: 'documents' }>
   | (Extract<NodeWrite, { kind: 'documents' }> & { count: number });
 
@@ -63,6 +71,22 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
       return { kind: 'deleteIndex', nodeUid: op.index.nodeUid };
     case 'createIndex':
       return { kind: 'createIndex', nodeUid: op.index.nodeUid, settings: op.settings };
+    case 'repair': {
+      let at = 0;
+      for (const part of op.nodes) {
+        if (part.nodeId === ctx.nodeId) {
+          return {
+            kind: 'repair',
+            nodeUid: op.index.nodeUid,
+            primaryKey: op.primaryKey,
+            ndjson: body.subarray(at, at + part.bytes).toString('utf8'),
+            removals: part.removals,
+          };
+        }
+        at += part.bytes;
+      }
+      return { kind: 'none', reason: 'no-shard-here' };
+    }
   }
   const nodeUid = op.index.nodeUid;
   if (ctx.deleted(nodeUid)) return { kind: 'none', reason: 'index-deleted' };
@@ -118,7 +142,7 @@ export interface NodeBatch {
 }
 
 /** The op that decides a batch's request: its first one that needs the node. */
-export function requestOp(batch: NodeBatch): NodeWrite | null {
+export function requestOp(batch: NodeBatch): Exclude<NodeOp, { kind: 'none' }> | null {
   for (const { op } of batch.ops) if (op.kind !== 'none') return op;
   return null;
 }
@@ -167,7 +191,7 @@ function sameTarget(
 /** The request a batch sends: its document ops' NDJSON joined, or its one other op; null if none. */
 export function batchWrite(batch: NodeBatch): NodeWrite | null {
   const head = requestOp(batch);
-  if (!head) return null;
+  if (!head || head.kind === 'repair') return null;
   if (head.kind !== 'documents') return head;
   let ndjson = '';
   for (const { op } of batch.ops) if (op.kind === 'documents') ndjson += op.ndjson;

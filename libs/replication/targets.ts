@@ -16,6 +16,8 @@ export function targetsOf(
     case 'cancelTasks':
     case 'deleteTasks':
       return [];
+    case 'repair':
+      return op.nodes.map((n) => n.nodeId).sort();
     case 'documents':
     case 'deleteIds': {
       if (!placement) return [];

@@ -56,6 +56,7 @@ export function assembleStore(p: StoreParts): Store {
     scopedKeys: p.scopedKeys,
     beacons: p.table(TABLES.beacons),
     rateLimits: p.rateLimits,
+    checks: p.table(TABLES.checks),
     close: () => p.close(),
   };
 }

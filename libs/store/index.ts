@@ -13,6 +13,7 @@ export {
   type PutOptions,
   type Table,
 } from './ports/table.port.js';
+export { CHECK_TTL_MS, type CheckedShard, type CheckRecord } from './ports/check.port.js';
 export type {
   CatalogApply,
   CatalogChange,

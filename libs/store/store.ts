@@ -9,6 +9,7 @@ import type {
   TenantMapping,
 } from './ports/feature.port.js';
 import type { CatalogStore } from './ports/catalog.port.js';
+import type { CheckRecord } from './ports/check.port.js';
 import type { JobStore } from './ports/job.port.js';
 import type { KeyStore } from './ports/key.port.js';
 import type { LeaseStore } from './ports/lease.port.js';
@@ -53,6 +54,8 @@ export interface Store {
   /** TTL table keyed by pod; entries live BEACON_TTL_MS unless refreshed. */
   readonly beacons: Table<BeaconRecord>;
   readonly rateLimits: RateLimitStore;
+  /** TTL table: copy checker runs (CHECK_TTL_MS). */
+  readonly checks: Table<CheckRecord>;
   /** Closes the connections this store opened (not a client passed in). */
   close(): Promise<void>;
 }

@@ -15,4 +15,5 @@ export const TABLES = {
   adminSessions: { name: 'admin-sessions', ttl: true },
   beacons: { name: 'beacons', ttl: true },
   scopedKeys: { name: 'scoped-keys', ttl: false },
+  checks: { name: 'checks', ttl: true },
 } as const satisfies Record<string, TableSpec>;

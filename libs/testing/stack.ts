@@ -36,6 +36,10 @@ export interface StackOptions {
   reconciler?: boolean;
   /** Node-writer processes to start (default 1). */
   writers?: number;
+  /** Start the rebalancer too (health probes, copy checks); default false. */
+  rebalancer?: boolean;
+  /** Gateway processes (default 1); `gatewayUrl` is the first one's. */
+  gateways?: number;
   masterKey?: string;
   adminApiKey?: string;
   /** Extra MIROIR_* variables for the services. */
@@ -62,7 +66,9 @@ export interface Stack {
   keyPrefix: string;
   nodes: StackNode[];
   gateway: RunningProcess;
+  gateways: RunningProcess[];
   reconcilers: RunningProcess[];
+  rebalancers: RunningProcess[];
   writers: RunningProcess[];
   /** This stack's write log stream. */
   logStream: string;
@@ -70,6 +76,8 @@ export interface Stack {
   env: Record<string, string>;
   startReconciler(): Promise<RunningProcess>;
   startWriter(): Promise<RunningProcess>;
+  startGateway(): Promise<RunningProcess>;
+  startRebalancer(): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
@@ -137,8 +145,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       MIROIR_LOG_MAX_BYTES: String(64 * 1024 * 1024),
       ...options.env,
     };
-    const gateway = await startProcess(builtApp('gateway'), [], env);
-    started.push(gateway);
+    const gateways: RunningProcess[] = [];
+    const startGateway = async () => {
+      const proc = await startProcess(builtApp('gateway'), [], env);
+      gateways.push(proc);
+      started.push(proc);
+      return proc;
+    };
+    for (let i = 0; i < (options.gateways ?? 1); i++) await startGateway();
+    const gateway = gateways[0]!;
+    const rebalancers: RunningProcess[] = [];
+    const startRebalancer = async () => {
+      const proc = await startProcess(
+        builtApp('rebalancer'),
+        ['--probe-interval-ms', '500', '--probe-timeout-ms', '400', '--lease-ttl-ms', '3000'],
+        env,
+      );
+      rebalancers.push(proc);
+      started.push(proc);
+      return proc;
+    };
+    if (options.rebalancer) await startRebalancer();
     const reconcilers: RunningProcess[] = [];
     const startReconciler = async () => {
       const proc = await startProcess(builtApp('task-reconciler'), [], env);
@@ -163,14 +190,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       keyPrefix,
       nodes,
       gateway,
+      gateways,
       reconcilers,
+      rebalancers,
       writers,
       logStream,
       env,
       startReconciler,
       startWriter,
+      startGateway,
+      startRebalancer,
       async stop() {
-        await Promise.all([gateway, ...reconcilers, ...writers].map((p) => p.stop()));
+        await Promise.all(
+          [...gateways, ...reconcilers, ...writers, ...rebalancers].map((p) => p.stop()),
+        );
         await Promise.all(nodes.map((n) => n.process?.stop()));
         rmSync(dataDir, { recursive: true, force: true });
         await purgeRedis(keyPrefix);

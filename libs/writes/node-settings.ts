@@ -1,4 +1,4 @@
-import { SHARD_FIELD } from '#lib/routing';
+import { SHARD_FIELD, VERSION_FIELD } from '#lib/routing';
 
 /**
  * Settings as nodes get them: the client's, plus what Miroir needs — `_miroir_shard` filterable
@@ -33,6 +33,14 @@ export function toNodeSettingsPatch(
     // The reserved rule first: Meilisearch takes the first rule matching an attribute, so a
     // client's catch-all pattern cannot change how the shard field is filtered.
     patch.filterableAttributes = [SHARD_FIELD, ...resulting.filterableAttributes];
+  }
+  if ('displayedAttributes' in clientPatch) {
+    // Nodes always return the reserved fields (the copy checker and migrations read versions);
+    // the gateway strips them from every answer.
+    const shown = clientPatch.displayedAttributes as string[] | null;
+    if (shown !== null && !shown.includes('*')) {
+      patch.displayedAttributes = [...shown, SHARD_FIELD, VERSION_FIELD];
+    }
   }
   if ('faceting' in clientPatch) {
     const faceting = (clientPatch.faceting ?? {}) as Record<string, unknown>;

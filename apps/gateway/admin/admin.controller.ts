@@ -1,10 +1,14 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { EventBus } from '#lib/bus';
+import { randomBytes } from 'node:crypto';
+import { Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { EventBus, WriteLog } from '#lib/bus';
 import { asyncApiDocument } from '#lib/contracts';
 import { MeiliError } from '#lib/errors';
-import type { Store } from '#lib/store';
+import { JobQueues } from '#lib/jobs';
+import { asObject, rejectUnknown } from '#lib/meili-api';
+import { CHECK_TTL_MS, type CheckRecord, type Store } from '#lib/store';
 import { AdminOnly, Public } from '../auth/auth.guard.js';
-import { Query } from '../http/request.js';
+import { JsonBody, Query } from '../http/request.js';
+import { CatalogService } from '../indexes/catalog.service.js';
 import { STORE } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { MetricsService } from './metrics.service.js';
@@ -18,6 +22,9 @@ export class AdminController {
     private readonly topology: TopologyService,
     private readonly bus: EventBus,
     private readonly metrics: MetricsService,
+    private readonly log: WriteLog,
+    private readonly jobs: JobQueues,
+    private readonly catalog: CatalogService,
   ) {}
 
   /** Nodes with their state and passive health, groups, RF, epoch, shard copies per node. */
@@ -33,15 +40,39 @@ export class AdminController {
       }
     }
     const health = new Map(this.topology.health.snapshot().map((h) => [h.nodeId, h]));
+    const writers = new Map((await this.store.writers.list()).map((w) => [w.nodeId, w]));
+    const log = await this.log.state();
+    const now = Date.now();
     return {
       epoch: topology.epoch,
       replicationFactor: topology.replicationFactor,
       replicaGroups: topology.replicaGroups,
-      nodes: topology.nodes.map((n) => ({
-        ...n,
-        shardCopies: copies.get(n.id) ?? 0,
-        passiveHealth: health.get(n.id) ?? null,
-      })),
+      log: { firstSeq: log.firstSeq, lastSeq: log.lastSeq, messages: log.messages, bytes: log.bytes },
+      nodes: topology.nodes.map((n) => {
+        const w = writers.get(n.id);
+        return {
+          ...n,
+          shardCopies: copies.get(n.id) ?? 0,
+          passiveHealth: health.get(n.id) ?? null,
+          // The node's copy as its single writer sees it (replication.md, R4 and R7).
+          copy: w
+            ? {
+                state: w.state,
+                since: new Date(w.stateSince).toISOString(),
+                appliedSeq: w.appliedSeq,
+                sentSeq: w.sentSeq,
+                lagMessages: Math.max(0, log.lastSeq - w.appliedSeq),
+                lagSeconds: w.oldestPendingAt === null ? 0 : (now - w.oldestPendingAt) / 1000,
+                rejoinTarget: w.rejoinTarget,
+                retries: w.retries,
+                refusedParts: w.refusedParts,
+                writer: w.holder,
+                updatedAt: new Date(w.updatedAt).toISOString(),
+                error: w.error,
+              }
+            : null,
+        };
+      }),
       indexes: Object.keys(placements).length,
     };
   }
@@ -52,9 +83,63 @@ export class AdminController {
     if (!query.index) {
       return this.store.topology.listPlacements();
     }
-    const placement = await this.store.topology.getPlacement(query.index);
+    const index = await this.catalog.get(query.index);
+    const placement = await this.store.topology.getPlacement(index.nodeUid);
     if (!placement) throw new MeiliError('index_not_found', `Index \`${query.index}\` not found.`);
-    return { index: query.index, ...placement };
+    return { index: query.index, nodeIndex: index.nodeUid, ...placement };
+  }
+
+  /** Starts the copy checker on an index: 202 with the check record to poll. */
+  @Post('_miroir/verify')
+  @HttpCode(202)
+  @AdminOnly()
+  verify(@JsonBody() body: unknown) {
+    return this.startCheck(body, false);
+  }
+
+  /** The copy checker, repairing every disagreement from the newest versions. */
+  @Post('_miroir/repair')
+  @HttpCode(202)
+  @AdminOnly()
+  repair(@JsonBody() body: unknown) {
+    return this.startCheck(body, true);
+  }
+
+  @Get(['_miroir/verify/:id', '_miroir/repair/:id'])
+  @AdminOnly()
+  async check(@Param('id') id: string) {
+    const record = await this.store.checks.get(id);
+    if (!record) throw new MeiliError('miroir_check_not_found', `Check \`${id}\` not found.`);
+    return record;
+  }
+
+  private async startCheck(input: unknown, repair: boolean): Promise<CheckRecord> {
+    const body = asObject(input);
+    rejectUnknown(body, ['index'], 'field');
+    if (typeof body.index !== 'string') {
+      throw new MeiliError('bad_request', 'Missing field `index`: the index to check.');
+    }
+    const index = await this.catalog.get(body.index);
+    const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const record: CheckRecord = {
+      id,
+      indexUid: index.uid,
+      repair,
+      status: 'queued',
+      progress: { shardsDone: 0, shards: index.shards },
+      disagreeingShards: 0,
+      disagreements: 0,
+      shards: [],
+      repairTaskUid: null,
+      repaired: null,
+      error: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    await this.store.checks.put(id, record, { ttlMs: CHECK_TTL_MS });
+    await this.jobs.enqueue('checks', { checkId: id, indexUid: index.uid, repair });
+    return record;
   }
 
   /** Readiness: store and bus reachable, topology loaded, every node of it known. */
@@ -87,7 +172,13 @@ export class AdminController {
   @Get('metrics')
   @AdminOnly()
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  prometheus() {
+  async prometheus() {
+    this.metrics.recordWriters(await this.store.writers.list());
+    const log = await this.log.state().catch(() => null);
+    if (log) {
+      this.metrics.logLastSeq.set(log.lastSeq);
+      this.metrics.logBytes.set(log.bytes);
+    }
     return this.metrics.registry.metrics();
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestMetric } from '#lib/node-client';
+import type { WriterStatus } from '#lib/store';
 
 /** Prometheus metrics of one gateway process. */
 @Injectable()
@@ -20,11 +21,54 @@ export class MetricsService {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  readonly degradedWrites = new Counter({
-    name: 'miroir_degraded_writes_total',
-    help: 'Writes acknowledged with copies handed to hinted handoff',
+  readonly writerApplied = this.writerGauge('applied_seq', 'Log position applied on the node');
+  readonly writerLag = this.writerGauge('lag_messages', 'Log messages not yet applied on the node');
+  readonly writerLagSeconds = this.writerGauge(
+    'lag_seconds',
+    'Age of the oldest log message not yet applied on the node',
+  );
+  readonly writerRetries = this.writerGauge('retries', 'Node requests retried by its writer');
+  readonly writerRefused = this.writerGauge('refused_parts', 'Parts the node refused for good');
+  readonly copyState = new Gauge({
+    name: 'miroir_copy_state',
+    help: "1 for a node copy's current read state (caught-up, lagging, stale)",
+    labelNames: ['node', 'state'],
     registers: [this.registry],
   });
+  readonly logLastSeq = new Gauge({
+    name: 'miroir_log_last_seq',
+    help: 'Last position of the write log',
+    registers: [this.registry],
+  });
+  readonly logBytes = new Gauge({
+    name: 'miroir_log_bytes',
+    help: 'Bytes the write log holds',
+    registers: [this.registry],
+  });
+
+  private writerGauge(name: string, help: string): Gauge<'node'> {
+    return new Gauge({
+      name: `miroir_writer_${name}`,
+      help,
+      labelNames: ['node'],
+      registers: [this.registry],
+    });
+  }
+
+  /** Node writers' progress as gauges, refreshed on each scrape (they live in the store). */
+  recordWriters(statuses: readonly WriterStatus[], now = Date.now()): void {
+    for (const w of statuses) {
+      const node = { node: w.nodeId };
+      this.writerApplied.set(node, w.appliedSeq);
+      this.writerLag.set(node, w.lagMessages);
+      this.writerLagSeconds.set(node, w.oldestPendingAt === null ? 0 : (now - w.oldestPendingAt) / 1000);
+      this.writerRetries.set(node, w.retries);
+      this.writerRefused.set(node, w.refusedParts);
+      for (const state of ['caught-up', 'lagging', 'stale']) {
+        this.copyState.set({ node: w.nodeId, state }, w.state === state ? 1 : 0);
+      }
+    }
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'miroir_gateway_' });

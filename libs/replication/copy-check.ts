@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The copy checker's comparison (replication.md): every copy of a shard is listed as document id →
+ * version (the log position of its last write, R8); copies agree when they hold the same pairs.
+ * Counts alone would miss a copy holding an older version, so the digest covers both.
+ */
+
+/** One copy of one shard: document id → version. */
+export interface CopyListing {
+  nodeId: string;
+  docs: ReadonlyMap<string, number>;
+}
+
+export interface CopySummary {
+  nodeId: string;
+  count: number;
+  /** SHA-256 (first 16 hex digits) of the sorted `id\tversion` lines. */
+  digest: string;
+}
+
+/** A document the copies disagree on: its version on each copy (null: absent). */
+export interface Difference {
+  id: string;
+  versions: Record<string, number | null>;
+}
+
+export interface ShardComparison {
+  copies: CopySummary[];
+  differences: Difference[];
+}
+
+export function digestOf(docs: ReadonlyMap<string, number>): string {
+  const hash = createHash('sha256');
+  for (const id of [...docs.keys()].sort()) hash.update(`${id}\t${docs.get(id)}\n`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+export function compareCopies(listings: readonly CopyListing[]): ShardComparison {
+  const copies = listings.map((l) => ({ nodeId: l.nodeId, count: l.docs.size, digest: digestOf(l.docs) }));
+  const ids = new Set<string>();
+  for (const l of listings) for (const id of l.docs.keys()) ids.add(id);
+  const differences: Difference[] = [];
+  for (const id of [...ids].sort()) {
+    const versions = Object.fromEntries(listings.map((l) => [l.nodeId, l.docs.get(id) ?? null]));
+    const distinct = new Set(Object.values(versions));
+    if (distinct.size > 1) differences.push({ id, versions });
+  }
+  return { copies, differences };
+}
+
+/** What the log says last happened to a document after a version (see `lastWriteAfter`). */
+export type LogFate =
+  | { kind: 'none' }
+  | { kind: 'deleted'; seq: number }
+  | { kind: 'written'; seq: number; text: string; method: 'replace' | 'update' };
+
+/** What a copy must be made to hold for one document. */
+export type RepairAction =
+  | { kind: 'put'; id: string; version: number; nodes: string[] }
+  | { kind: 'remove'; id: string; version: number; nodes: string[] };
+
+/**
+ * How to repair one difference: the newest version any copy holds is right unless the log holds
+ * something later for the document (a deletion, or a write no copy has); copies that differ from
+ * the right state get it. `fate` is what the log says after the newest version.
+ */
+export function repairFor(diff: Difference, fate: LogFate): RepairAction {
+  const held = Object.values(diff.versions).filter((v): v is number => v !== null);
+  const newest = held.length ? Math.max(...held) : 0;
+  if (fate.kind === 'deleted') {
+    const holding = Object.entries(diff.versions)
+      .filter(([, v]) => v !== null)
+      .map(([n]) => n);
+    return { kind: 'remove', id: diff.id, version: fate.seq, nodes: holding.sort() };
+  }
+  const version = fate.kind === 'written' ? fate.seq : newest;
+  const behind = Object.entries(diff.versions)
+    .filter(([, v]) => v === null || v < version)
+    .map(([n]) => n);
+  return { kind: 'put', id: diff.id, version, nodes: behind.sort() };
+}
