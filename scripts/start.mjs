@@ -113,7 +113,7 @@ try {
     MIROIR_NODES: JSON.stringify(nodes),
     MIROIR_REPLICATION_FACTOR: process.env.MIROIR_REPLICATION_FACTOR || '2',
   };
-  for (const app of ['task-reconciler', 'rebalancer', 'key-rotator']) {
+  for (const app of ['node-writer', 'task-reconciler', 'rebalancer', 'key-rotator']) {
     const main = path.join(root, `dist/apps/${app}/main.js`);
     if (existsSync(main)) run(app, process.execPath, [main], env);
   }

@@ -1,4 +1,4 @@
-import type { EventBus, LogFollower, LogMessage, WriteLog } from '#lib/bus';
+import { LogGap, type EventBus, type LogFollower, type LogMessage, type WriteLog } from '#lib/bus';
 import { taskUidOf } from '#lib/contracts';
 import {
   isNodeDown,
@@ -11,6 +11,7 @@ import {
   batchWrite,
   coalesce,
   nextCopyState,
+  applyCatalogChange,
   nodeOpsFor,
   requestOp,
   type NodeOp,
@@ -83,6 +84,10 @@ const POLL_IDLE_MS = 250;
 const TICK_MS = 250;
 const FOREIGN_CHECK_MS = 2000;
 const MAX_GATHER = 512;
+/** Messages the log reader buffers ahead (each at most NATS's max payload). */
+const READ_AHEAD = 64;
+/** A reader that delivers nothing this long while the log holds more is restarted. */
+const STALL_MS = 3000;
 /** A peer's status older than this is a dead writer's: it does not set the pace. */
 const PEER_FRESH_MS = 3000;
 
@@ -131,9 +136,16 @@ export function freshStatus(nodeId: string, now: number): WriterStatus {
 export class NodeWriter {
   private status!: WriterStatus;
   private readonly tracked: Tracked[] = [];
-  /** Node task uids this writer created; any other newer task is not its own. */
-  private readonly own = new Set<number>();
+  /**
+   * Node tasks this writer created or adopted, with the log positions they carry (null: unknown);
+   * any other newer task is not its own.
+   */
+  private readonly own = new Map<number, { fromSeq: number; toSeq: number } | null>();
   private unreachableSince: number | null = null;
+  private lastDeliveryAt = 0;
+  private behindSince: number | null = null;
+  /** What the writer is doing now, for operators (`GET /_miroir/topology`). */
+  private activity = 'starting';
   private broken: string | null = null;
   private follower: LogFollower | null = null;
   private readonly placements = new Map<string, Placement>();
@@ -169,7 +181,7 @@ export class NodeWriter {
           done: false,
           outcomes: [],
         });
-        this.own.add(f.nodeTaskUid);
+        this.own.set(f.nodeTaskUid, { fromSeq: f.fromSeq, toSeq: f.toSeq });
       }
       // The status may lag what is tracked: the pending tail is resent, so sent = applied + inflight.
       this.status.sentSeq = Math.max(
@@ -182,11 +194,9 @@ export class NodeWriter {
         await this.heartbeatUntilStopped();
         return;
       }
+      this.activity = 'adopting what a previous writer left on the node';
       await this.adoptNodeTasks();
-      this.follower = await this.d.log.follow(this.status.sentSeq + 1, {
-        maxMessages: MAX_GATHER,
-        maxBytes: Math.max(this.d.limits.batchBytes * 4, 16 * 1024 * 1024),
-      });
+      this.follower = await this.follow();
       await Promise.all([this.mainLoop(), this.pollLoop(), this.tickLoop()]);
       // A broken copy is marked stale for good before the writer lets go of the node.
       if (this.broken !== null && this.d.fence() !== null) await this.tick();
@@ -214,11 +224,24 @@ export class NodeWriter {
 
   // ---- reading and sending ------------------------------------------------------------------
 
+  /** Reads the log from the first position this node has not been sent. */
+  private follow(): Promise<LogFollower> {
+    this.lastDeliveryAt = this.now();
+    return this.d.log.follow(this.status.sentSeq + 1, { maxMessages: READ_AHEAD });
+  }
+
   private async mainLoop(): Promise<void> {
     try {
       while (!this.signal.aborted && this.broken === null) {
+        this.activity = `reading the log after ${this.status.sentSeq}`;
         const first = await this.follower!.next();
-        if (!first) return;
+        if (!first) {
+          if (this.signal.aborted || this.broken !== null) return;
+          // The reader was closed because it stalled: read again from where the node is.
+          this.follower = await this.follow();
+          continue;
+        }
+        this.lastDeliveryAt = this.now();
         const messages = [first];
         while (messages.length < MAX_GATHER && this.follower!.buffered > 0) {
           const m = await this.follower!.next();
@@ -228,7 +251,8 @@ export class NodeWriter {
         await this.handle(messages);
       }
     } catch (err) {
-      if (!(err instanceof WriterStopped)) throw err;
+      if (err instanceof LogGap) this.markBroken(err.message);
+      else if (!(err instanceof WriterStopped)) throw err;
     } finally {
       this.stopping.abort();
     }
@@ -272,12 +296,7 @@ export class NodeWriter {
 
   private async applyCatalog(m: LogMessage): Promise<void> {
     const c = m.header.catalog!;
-    const result = await this.d.store.catalog.apply({
-      seq: m.seq,
-      prevSeq: c.prevSeq,
-      records: c.records,
-      dropped: c.dropped,
-    });
+    const result = await applyCatalogChange(this.d.store, m.seq, c);
     if (result === 'gap') {
       this.d.logger('warn', 'catalog-gap', {
         nodeId: this.d.nodeId,
@@ -328,11 +347,14 @@ export class NodeWriter {
       return;
     }
     const tasks = batch.ops.filter((p) => p.op.kind !== 'none').map((p) => p.taskUid);
+    this.activity = `waiting for room to send ${batch.fromSeq}..${batch.toSeq}`;
     await this.waitForRoom();
+    this.activity = `sending ${batch.fromSeq}..${batch.toSeq}`;
     let delay = 100;
     for (;;) {
       this.ensureRunning();
       if (this.d.leaseLeftMs() < this.d.limits.requestTimeoutMs + 500) {
+        this.activity = `waiting for the lease before sending ${batch.fromSeq}`;
         await sleep(100, this.signal);
         continue;
       }
@@ -346,7 +368,7 @@ export class NodeWriter {
           { timeoutMs: this.d.limits.requestTimeoutMs, signal: this.signal },
         );
         this.reachable();
-        this.adopt(summary.taskUid);
+        this.adopt(summary.taskUid, batch);
         this.track(batch, at, summary.taskUid, false, skipOutcomes(batch), tasks);
         return;
       } catch (err) {
@@ -378,6 +400,7 @@ export class NodeWriter {
             error: String(err),
           });
           await sleep(delay, this.signal);
+          this.activity = `looking for ${batch.fromSeq}..${batch.toSeq} among the node's tasks`;
           const registered = await this.findRegistered(write);
           if (registered !== null) {
             this.track(batch, at, registered, false, skipOutcomes(batch), tasks);
@@ -433,8 +456,14 @@ export class NodeWriter {
         count: put.length,
       });
     }
-    if (remove.length) writes.push({ kind: 'deleteIds', nodeUid: op.nodeUid, ids: remove.map((r) => r.id) });
-    this.d.logger('info', 'repair', { nodeId: this.d.nodeId, seq, put: put.length, removed: remove.length });
+    if (remove.length)
+      writes.push({ kind: 'deleteIds', nodeUid: op.nodeUid, ids: remove.map((r) => r.id) });
+    this.d.logger('info', 'repair', {
+      nodeId: this.d.nodeId,
+      seq,
+      put: put.length,
+      removed: remove.length,
+    });
     if (writes.length === 0) {
       this.track(batch, at, null, true, [
         ...skipOutcomes(batch),
@@ -450,7 +479,11 @@ export class NodeWriter {
   }
 
   /** Versions the node holds for these ids (absent: not held). */
-  private async currentVersions(nodeUid: string, primaryKey: string, ids: string[]): Promise<Map<string, number>> {
+  private async currentVersions(
+    nodeUid: string,
+    primaryKey: string,
+    ids: string[],
+  ): Promise<Map<string, number>> {
     const versions = new Map<string, number>();
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
@@ -527,7 +560,7 @@ export class NodeWriter {
           this.markBroken(`node task ${latest.uid} (${latest.type}) is not the request in flight`);
           throw new WriterStopped('foreign task');
         }
-        for (const t of newer) this.adopt(t.uid);
+        for (const t of newer) this.adopt(t.uid, rangeOf(t));
         return latest.uid;
       } catch (err) {
         if (err instanceof WriterStopped) throw err;
@@ -563,8 +596,7 @@ export class NodeWriter {
         const newer = await this.newerTasks();
         await sleep(this.d.settleMs ?? 1000, this.signal);
         const again = await this.newerTasks();
-        for (const t of [...newer, ...again]) this.adopt(t.uid);
-        for (const t of again) this.own.add(t.uid);
+        for (const t of [...newer, ...again]) this.adopt(t.uid, rangeOf(t));
         this.reachable();
         return;
       } catch (err) {
@@ -575,8 +607,9 @@ export class NodeWriter {
     }
   }
 
-  private adopt(nodeTaskUid: number): void {
-    this.own.add(nodeTaskUid);
+  private adopt(nodeTaskUid: number, range: { fromSeq: number; toSeq: number } | null): void {
+    this.own.set(nodeTaskUid, range);
+    if (this.own.size > 4096) this.own.delete(this.own.keys().next().value!);
     if (this.status.lastNodeTaskUid === null || nodeTaskUid > this.status.lastNodeTaskUid) {
       this.status.lastNodeTaskUid = nodeTaskUid;
       this.dirty = true;
@@ -677,12 +710,32 @@ export class NodeWriter {
     );
   }
 
-  /** A newer write task this writer did not create registered late: order may be lost. */
+  /**
+   * A write task this writer did not create, registered late (a request a dead writer left in a
+   * frozen node's socket): harmless if nothing newer than what it carries was registered before
+   * it (it is a replay in order); otherwise the node applied an older write after a newer one, and
+   * the copy can no longer be trusted.
+   */
   private async checkForeign(): Promise<void> {
-    const newer = await this.newerTasks();
-    const foreign = newer.filter((t) => !this.own.has(t.uid));
-    if (foreign.length > 0) {
-      this.markBroken(`node task ${foreign[0]!.uid} registered out of order`);
+    const page = await this.d.nodes.listTasks(
+      this.d.nodeId,
+      { limit: 50 },
+      { timeoutMs: this.d.limits.requestTimeoutMs },
+    );
+    const floor = Math.min(...this.own.keys());
+    for (const t of [...page.results].sort((a, b) => a.uid - b.uid)) {
+      if (t.uid <= floor || this.own.has(t.uid) || !WRITE_TYPES.has(t.type)) continue;
+      const range = rangeOf(t);
+      const before = [...this.own].filter(([uid]) => uid < t.uid);
+      const overtaken = before.some(
+        ([, r]) => r === null || range === null || r.toSeq > range.toSeq,
+      );
+      if (overtaken) {
+        this.markBroken(`node task ${t.uid} registered out of order`);
+        return;
+      }
+      this.d.logger('warn', 'late-request', { nodeId: this.d.nodeId, nodeTaskUid: t.uid, range });
+      this.adopt(t.uid, range);
     }
   }
 
@@ -740,13 +793,29 @@ export class NodeWriter {
     const reported = await this.d.store.writers.copyBreak(this.d.nodeId);
     if (reported !== null) this.markBroken(reported);
     const now = this.now();
+    if (
+      this.activity.startsWith('reading') &&
+      this.logLastSeq > this.status.sentSeq &&
+      now - this.lastDeliveryAt > STALL_MS
+    ) {
+      this.d.logger('warn', 'log-reader-stalled', {
+        nodeId: this.d.nodeId,
+        at: this.status.sentSeq,
+      });
+      this.lastDeliveryAt = now;
+      this.follower?.close();
+    }
     const others = await this.d.store.writers.list();
     // The most caught-up copy that serves reads and whose writer is alive sets the pace.
     const readable = others.filter(
       (w) =>
         w.nodeId !== this.d.nodeId && w.state === 'caught-up' && now - w.updatedAt < PEER_FRESH_MS,
     );
-    const pendingAt = this.tracked.find((t) => !t.done)?.at ?? null;
+    // Behind the log with nothing in flight (reading, or stuck before sending): pending since then.
+    if (this.logLastSeq <= this.status.appliedSeq || this.tracked.length > 0) {
+      this.behindSince = null;
+    } else this.behindSince ??= now;
+    const pendingAt = this.tracked.find((t) => !t.done)?.at ?? this.behindSince;
     let best: number | null;
     if (readable.length === 0) best = pendingAt;
     else if (readable.some((w) => w.oldestPendingAt === null)) best = null;
@@ -813,6 +882,7 @@ export class NodeWriter {
         combined: t.tasks.length > 1,
       }));
     this.status.updatedAt = this.now();
+    this.status.activity = this.activity;
     this.dirty = false;
     await this.d.store.writers.put(this.status, fence);
   }
@@ -842,4 +912,10 @@ function matchesWrite(task: NodeTask, write: NodeWrite): boolean {
 /** A member's raw JSON text as an id: strings without their quotes, integers as written. */
 function unquote(raw: string): string {
   return raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+}
+
+/** The log positions a node task carries, from the writer's `customMetadata` (document routes). */
+function rangeOf(task: NodeTask): { fromSeq: number; toSeq: number } | null {
+  const m = /^miroir:(\d+)-(\d+)$/.exec(task.customMetadata ?? '');
+  return m ? { fromSeq: Number(m[1]), toSeq: Number(m[2]) } : null;
 }

@@ -1,4 +1,4 @@
-import type { WriteLog } from '#lib/bus';
+import { LogGap, type WriteLog } from '#lib/bus';
 import { documentPartBodies, logSubjects, type LogHeader } from '#lib/contracts';
 import { evaluateFilter, parseFilter } from '#lib/filter';
 import { parseExact, stringifyExact } from '#lib/meili-api';
@@ -78,7 +78,11 @@ export class CopyChecker {
       if (!index) throw new Error(`index \`${record.indexUid}\` not found`);
       const placement = await this.d.store.topology.getPlacement(index.nodeUid);
       if (!placement) throw new Error(`index \`${record.indexUid}\` has no placement`);
-      await save({ status: 'running', startedAt: new Date().toISOString(), progress: { shardsDone: 0, shards: placement.shards } });
+      await save({
+        status: 'running',
+        startedAt: new Date().toISOString(),
+        progress: { shardsDone: 0, shards: placement.shards },
+      });
       const stale = new Set(
         (await this.d.store.writers.list()).filter((w) => w.state === 'stale').map((w) => w.nodeId),
       );
@@ -142,7 +146,9 @@ export class CopyChecker {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     while (Date.now() < deadline) {
       const statuses = await this.d.store.writers.list();
-      const behind = nodes.filter((n) => (statuses.find((w) => w.nodeId === n)?.appliedSeq ?? 0) < seq);
+      const behind = nodes.filter(
+        (n) => (statuses.find((w) => w.nodeId === n)?.appliedSeq ?? 0) < seq,
+      );
       if (behind.length === 0) return;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -156,16 +162,26 @@ export class CopyChecker {
       const page = await this.d.nodes.fetchDocuments(
         nodeId,
         index.nodeUid,
-        { filter: `${SHARD_FIELD} = "${shardTag(shard)}"`, fields: [pk, VERSION_FIELD], offset, limit: PAGE },
+        {
+          filter: `${SHARD_FIELD} = "${shardTag(shard)}"`,
+          fields: [pk, VERSION_FIELD],
+          offset,
+          limit: PAGE,
+        },
         { timeoutMs: this.d.timeoutMs },
       );
-      for (const doc of page.results) docs.set(String(doc[pk]), versionOfTag(doc[VERSION_FIELD]) ?? 0);
+      for (const doc of page.results)
+        docs.set(String(doc[pk]), versionOfTag(doc[VERSION_FIELD]) ?? 0);
       if (page.results.length < PAGE) return { nodeId, docs };
     }
   }
 
   /** Versions of some documents on one copy. */
-  private async versions(nodeId: string, index: CatalogRecord, ids: string[]): Promise<CopyListing> {
+  private async versions(
+    nodeId: string,
+    index: CatalogRecord,
+    ids: string[],
+  ): Promise<CopyListing> {
     const docs = new Map<string, number>();
     const pk = index.primaryKey ?? 'id';
     for (const doc of await this.fetch(nodeId, index, ids, [pk, VERSION_FIELD])) {
@@ -206,8 +222,13 @@ export class CopyChecker {
     const pk = index.primaryKey ?? 'id';
     const newest = await this.newestDocuments(index, differences);
     const fates = await this.fates(index, differences, newest);
-    const actions: RepairAction[] = differences.map((d) => repairFor(d, fates.get(d.id) ?? { kind: 'none' }));
-    const perNode = new Map<string, { lines: string[]; removals: { id: string; version: number }[] }>();
+    const actions: RepairAction[] = differences.map((d) =>
+      repairFor(d, fates.get(d.id) ?? { kind: 'none' }),
+    );
+    const perNode = new Map<
+      string,
+      { lines: string[]; removals: { id: string; version: number }[] }
+    >();
     const entry = (node: string) => {
       let e = perNode.get(node);
       if (!e) perNode.set(node, (e = { lines: [], removals: [] }));
@@ -217,7 +238,8 @@ export class CopyChecker {
     let removed = 0;
     for (const action of actions) {
       if (action.kind === 'remove') {
-        for (const n of action.nodes) entry(n).removals.push({ id: action.id, version: action.version });
+        for (const n of action.nodes)
+          entry(n).removals.push({ id: action.id, version: action.version });
         removed += action.nodes.length;
         continue;
       }
@@ -271,7 +293,10 @@ export class CopyChecker {
       const [node] = held.reduce((a, b) => (b[1] > a[1] ? b : a));
       byNode.set(node, [...(byNode.get(node) ?? []), d.id]);
     }
-    const out = new Map<string, { version: number; text: string; value: Record<string, unknown> }>();
+    const out = new Map<
+      string,
+      { version: number; text: string; value: Record<string, unknown> }
+    >();
     const pk = index.primaryKey ?? 'id';
     for (const [node, ids] of byNode) {
       for (const doc of await this.fetch(node, index, ids)) {
@@ -303,13 +328,18 @@ export class CopyChecker {
     const follower = await this.d.log.follow(from, { maxMessages: 256 });
     try {
       for (;;) {
-        const m = await follower.next();
+        // Past what the log still holds, the fate of a document is not known here.
+        const m = await follower.next().catch((err: unknown) => {
+          if (err instanceof LogGap) return null;
+          throw err;
+        });
         if (!m || m.seq > last) break;
         const op = m.header.op;
         if (!('index' in op) || op.index.nodeUid !== index.nodeUid) continue;
         const touched = (id: string) => (since.get(id) ?? Infinity) < m.seq;
         if (op.kind === 'deleteAll' || op.kind === 'deleteIndex') {
-          for (const id of since.keys()) if (touched(id)) fates.set(id, { kind: 'deleted', seq: m.seq });
+          for (const id of since.keys())
+            if (touched(id)) fates.set(id, { kind: 'deleted', seq: m.seq });
         } else if (op.kind === 'deleteIds') {
           for (const id of op.parts.flatMap((p) => p.ids)) {
             if (touched(id)) fates.set(id, { kind: 'deleted', seq: m.seq });
@@ -355,4 +385,3 @@ export class CopyChecker {
     return fates;
   }
 }
-

@@ -10,7 +10,7 @@ import {
   type CopyView,
   type Observation,
 } from '#lib/reconcile';
-import { targetsOf } from '#lib/replication';
+import { applyCatalogChange, targetsOf } from '#lib/replication';
 import type { Placement } from '#lib/routing';
 import type { Log } from '#lib/service';
 import type { StoredTopology, Store, TaskGate, TaskRecord, TaskStatus } from '#lib/store';
@@ -59,12 +59,7 @@ export class TaskSettler {
   /** Takes in a log message: its task record exists afterwards, its events are announced. */
   async take(seq: number, header: LogHeader): Promise<void> {
     if (header.catalog) {
-      await this.d.store.catalog.apply({
-        seq,
-        prevSeq: header.catalog.prevSeq,
-        records: header.catalog.records,
-        dropped: header.catalog.dropped,
-      });
+      await applyCatalogChange(this.d.store, seq, header.catalog);
       this.placements.clear();
     }
     const fresh = taskRecordOf(seq, header);
@@ -91,10 +86,10 @@ export class TaskSettler {
       const copies = Object.fromEntries(
         (await this.d.store.writers.list()).map((w) => [w.nodeId, w as CopyView]),
       );
-      const gates = await this.d.store.writers.gates(
-        [...this.pending.values()].map((p) => p.task.uid),
-      );
-      for (const p of [...this.pending.values()]) {
+      // Messages keep arriving while a pass runs: it settles the ones it started with.
+      const batch = [...this.pending.values()];
+      const gates = await this.d.store.writers.gates(batch.map((p) => p.task.uid));
+      for (const p of batch) {
         await this.step(p, now, topology, layout, copies, gates.get(p.task.uid)!);
       }
     }

@@ -3,6 +3,7 @@ export {
   LogConflict,
   LogCorrupt,
   LogFollower,
+  LogGap,
   LogUnavailable,
   newMsgId,
   WriteLog,

@@ -77,6 +77,11 @@ export class LogUnavailable extends Error {
   override readonly name = 'LogUnavailable';
 }
 
+/** A message's staged body is gone: the log's limits dropped it (a reader fell too far behind). */
+export class LogGap extends Error {
+  override readonly name = 'LogGap';
+}
+
 /** A message that does not decode: a bug or a foreign writer, never silently skipped. */
 export class LogCorrupt extends Error {
   override readonly name = 'LogCorrupt';
@@ -215,7 +220,7 @@ export class WriteLog {
       const m = await this.jsm.direct.getMessage(this.names.chunkStream, {
         last_by_subj: `${chunks.subject}.${i}`,
       });
-      if (!m) throw new LogCorrupt(`chunk ${i} of ${chunks.subject} is missing`);
+      if (!m) throw new LogGap(`chunk ${i} of ${chunks.subject} is gone (past the log's limits)`);
       parts.push(Buffer.from(m.data));
     }
     const body = Buffer.concat(parts);

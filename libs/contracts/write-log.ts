@@ -156,6 +156,22 @@ export const logHeader = z.object({
       records: z.record(z.string(), catalogRecord.nullable()),
       /** Node-side indexes this change ends (index deleted): messages naming them are dropped. */
       dropped: z.array(uid),
+      /**
+       * Placements of node-side indexes this change creates: the log alone can rebuild them (a
+       * store that came back empty), applied only where the store has none.
+       */
+      placements: z
+        .record(
+          z.string(),
+          z.object({
+            shards: z.number().int().min(1),
+            groups: z.record(
+              z.string(),
+              z.array(z.object({ owners: z.array(z.string()), incoming: z.array(z.string()) })),
+            ),
+          }),
+        )
+        .optional(),
     })
     .optional(),
   /** The body was staged in the chunk stream under this subject. */

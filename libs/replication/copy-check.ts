@@ -37,7 +37,11 @@ export function digestOf(docs: ReadonlyMap<string, number>): string {
 }
 
 export function compareCopies(listings: readonly CopyListing[]): ShardComparison {
-  const copies = listings.map((l) => ({ nodeId: l.nodeId, count: l.docs.size, digest: digestOf(l.docs) }));
+  const copies = listings.map((l) => ({
+    nodeId: l.nodeId,
+    count: l.docs.size,
+    digest: digestOf(l.docs),
+  }));
   const ids = new Set<string>();
   for (const l of listings) for (const id of l.docs.keys()) ids.add(id);
   const differences: Difference[] = [];

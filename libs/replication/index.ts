@@ -30,3 +30,4 @@ export {
   type RepairAction,
   type ShardComparison,
 } from './copy-check.js';
+export { applyCatalogChange } from './catalog-apply.js';

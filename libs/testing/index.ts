@@ -2,3 +2,4 @@ export { builtApp, REPO_ROOT, startProcess, type RunningProcess } from './proces
 export { missingService, testNatsUrl, testRedisUrl, uniquePrefix } from './services.js';
 export { startStack, type Stack, type StackNode, type StackOptions } from './stack.js';
 export { admin, checkCopies, freeze, nodeDocuments, nodeJson, thaw, until } from './copies.js';
+export { startPrivateNats, startPrivateRedis, type PrivateServer } from './servers.js';

@@ -9,8 +9,8 @@ import { connect } from '@nats-io/transport-node';
 import { testNatsUrl, testRedisUrl, uniquePrefix } from './services.js';
 
 /** Removes a stack's write log streams from the shared test NATS. */
-export async function deleteLogStreams(stream: string): Promise<void> {
-  const nc = await connect({ servers: testNatsUrl() });
+export async function deleteLogStreams(stream: string, natsUrl = testNatsUrl()): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
   try {
     const jsm = await jetstreamManager(nc);
     for (const name of [stream, `${stream}_CHUNKS`])
@@ -21,11 +21,11 @@ export async function deleteLogStreams(stream: string): Promise<void> {
 }
 
 /** Leaves the shared test Redis as it was: the stack's state and its queues. */
-async function purgeRedis(keyPrefix: string): Promise<void> {
-  const jobs = new JobQueues({ redisUrl: testRedisUrl(), keyPrefix });
+async function purgeRedis(keyPrefix: string, redisUrl = testRedisUrl()): Promise<void> {
+  const jobs = new JobQueues({ redisUrl, keyPrefix });
   for (const queue of ['checks', 'migrations', 'keys'] as const) await jobs.obliterate(queue);
   await jobs.close();
-  await purgeRedisStoreAt(testRedisUrl(), keyPrefix);
+  await purgeRedisStoreAt(redisUrl, keyPrefix);
 }
 
 export interface StackOptions {
@@ -40,6 +40,9 @@ export interface StackOptions {
   rebalancer?: boolean;
   /** Gateway processes (default 1); `gatewayUrl` is the first one's. */
   gateways?: number;
+  /** Redis and NATS of the test's own (drills that restart them); the shared ones otherwise. */
+  redisUrl?: string;
+  natsUrl?: string;
   masterKey?: string;
   adminApiKey?: string;
   /** Extra MIROIR_* variables for the services. */
@@ -59,7 +62,7 @@ export interface StackNode {
 }
 
 export interface Stack {
-  gatewayUrl: string;
+  readonly gatewayUrl: string;
   masterKey: string;
   adminApiKey: string;
   nodeKey: string;
@@ -91,6 +94,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const adminApiKey = options.adminApiKey ?? 'test-admin-key-0123456789';
   const nodeKey = 'test-node-key-0123456789';
   const keyPrefix = uniquePrefix('stack');
+  const redisUrl = options.redisUrl ?? testRedisUrl();
+  const natsUrl = options.natsUrl ?? testNatsUrl();
   const logStream = `LOG_${keyPrefix.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'miroir-stack-'));
   const emulator = builtApp('meili-emulator');
@@ -132,8 +137,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       MIROIR_MASTER_KEY: masterKey,
       MIROIR_ADMIN_API_KEY: adminApiKey,
       MIROIR_NODE_KEY: nodeKey,
-      MIROIR_REDIS_URL: testRedisUrl(),
-      MIROIR_NATS_URL: testNatsUrl(),
+      MIROIR_REDIS_URL: redisUrl,
+      MIROIR_NATS_URL: natsUrl,
       MIROIR_KEY_PREFIX: keyPrefix,
       MIROIR_SHARDS: String(options.shards ?? 16),
       MIROIR_REPLICATION_FACTOR: String(options.replicationFactor ?? 2),
@@ -183,7 +188,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (let i = 0; i < (options.writers ?? 1); i++) await startWriter();
     if (options.reconciler ?? true) await startReconciler();
     return {
-      gatewayUrl: gateway.listening.url,
+      /** The first running gateway (a killed one is replaced by the next). */
+      get gatewayUrl() {
+        return (gateways[0] ?? gateway).listening.url;
+      },
       masterKey,
       adminApiKey,
       nodeKey,
@@ -206,14 +214,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         );
         await Promise.all(nodes.map((n) => n.process?.stop()));
         rmSync(dataDir, { recursive: true, force: true });
-        await purgeRedis(keyPrefix);
-        await deleteLogStreams(logStream);
+        await purgeRedis(keyPrefix, redisUrl).catch(() => undefined);
+        await deleteLogStreams(logStream, natsUrl).catch(() => undefined);
       },
     };
   } catch (err) {
     await Promise.all(started.map((p) => p.stop('SIGKILL')));
     rmSync(dataDir, { recursive: true, force: true });
-    await deleteLogStreams(logStream).catch(() => undefined);
+    await deleteLogStreams(logStream, natsUrl).catch(() => undefined);
     throw err;
   }
 }

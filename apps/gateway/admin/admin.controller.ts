@@ -47,7 +47,12 @@ export class AdminController {
       epoch: topology.epoch,
       replicationFactor: topology.replicationFactor,
       replicaGroups: topology.replicaGroups,
-      log: { firstSeq: log.firstSeq, lastSeq: log.lastSeq, messages: log.messages, bytes: log.bytes },
+      log: {
+        firstSeq: log.firstSeq,
+        lastSeq: log.lastSeq,
+        messages: log.messages,
+        bytes: log.bytes,
+      },
       nodes: topology.nodes.map((n) => {
         const w = writers.get(n.id);
         return {

@@ -61,7 +61,10 @@ export class MetricsService {
       const node = { node: w.nodeId };
       this.writerApplied.set(node, w.appliedSeq);
       this.writerLag.set(node, w.lagMessages);
-      this.writerLagSeconds.set(node, w.oldestPendingAt === null ? 0 : (now - w.oldestPendingAt) / 1000);
+      this.writerLagSeconds.set(
+        node,
+        w.oldestPendingAt === null ? 0 : (now - w.oldestPendingAt) / 1000,
+      );
       this.writerRetries.set(node, w.retries);
       this.writerRefused.set(node, w.refusedParts);
       for (const state of ['caught-up', 'lagging', 'stale']) {

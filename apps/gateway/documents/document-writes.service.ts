@@ -104,7 +104,13 @@ export class DocumentWritesService {
         created && created.op.kind === 'createIndex' && planned.op.kind === 'documents'
           ? { ...planned.op, create: created.op.settings }
           : planned.op;
-      return { kind: 'change', records: { [uid]: record }, op, body: planned.body };
+      return {
+        kind: 'change',
+        records: { [uid]: record },
+        op,
+        body: planned.body,
+        ...(created?.placements ? { placements: created.placements } : {}),
+      };
     });
     return appended.summary;
   }

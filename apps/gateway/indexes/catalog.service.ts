@@ -4,6 +4,7 @@ import { LogConflict, WriteLog } from '#lib/bus';
 import { logSubjects, type CatalogRecord, type LogHeader, type LogOp } from '#lib/contracts';
 import { MeiliError, type ErrorObject } from '#lib/errors';
 import type { Store } from '#lib/store';
+import { applyCatalogChange } from '#lib/replication';
 import { STORE } from '../infra/tokens.js';
 import { LogAppender, type Appended } from '../writes/log-appender.service.js';
 
@@ -30,6 +31,8 @@ export type CatalogDecision =
       dropped?: string[];
       op: LogOp;
       body?: Buffer;
+      /** Placements of node-side indexes the change creates (committed already). */
+      placements?: NonNullable<LogHeader['catalog']>['placements'];
     }
   /** Refused on the catalog's state: a failed task, as one node's would be. */
   | { kind: 'refuse'; error: MeiliError };
@@ -87,12 +90,7 @@ export class CatalogService {
       const m = await this.log.nextOn(subject, seq);
       if (!m?.header.catalog) return seq;
       const c = m.header.catalog;
-      await this.store.catalog.apply({
-        seq: m.seq,
-        prevSeq: c.prevSeq,
-        records: c.records,
-        dropped: c.dropped,
-      });
+      await applyCatalogChange(this.store, m.seq, c);
       for (const uid of Object.keys(c.records)) this.forget(uid);
       seq = m.seq;
     }
@@ -122,7 +120,12 @@ export class CatalogService {
         v: 1,
         task: { ...task, enqueuedAt },
         op: decision.op,
-        catalog: { prevSeq: base, records: decision.records, dropped: decision.dropped ?? [] },
+        catalog: {
+          prevSeq: base,
+          records: decision.records,
+          dropped: decision.dropped ?? [],
+          ...(decision.placements ? { placements: decision.placements } : {}),
+        },
       };
       const expect = this.expected?.base === base ? this.expected.last : base;
       let appended: Appended;
@@ -140,12 +143,7 @@ export class CatalogService {
         }
         continue;
       }
-      await this.store.catalog.apply({
-        seq: appended.seq,
-        prevSeq: base,
-        records: decision.records,
-        dropped: decision.dropped ?? [],
-      });
+      await applyCatalogChange(this.store, appended.seq, header.catalog!);
       for (const uid of Object.keys(decision.records)) this.forget(uid);
       return appended;
     }

@@ -107,9 +107,11 @@ export class IndexService {
         extra.settings ?? (structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown>),
       settingsVersion: extra.settingsVersion ?? 0,
     };
+    const { epoch: _epoch, ...stored } = placement;
     return {
       kind: 'change',
       records: { [uid]: record },
+      placements: { [nodeUid]: stored },
       op: {
         kind: 'createIndex',
         index: { uid, nodeUid },

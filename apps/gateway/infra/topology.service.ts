@@ -47,6 +47,27 @@ export class TopologyService implements OnModuleDestroy {
 
   /** Seeds the topology from MIROIR_NODES when the store has none, then loads it. */
   async start(): Promise<void> {
+    await this.seed();
+    try {
+      await this.refresh();
+    } catch (err) {
+      // Serve anyway: requests answer miroir_not_ready until nodes are added.
+      this.logger.warn(
+        `no topology yet (${(err as Error).message}); set MIROIR_NODES or add nodes`,
+      );
+    }
+    this.unsubscribe = this.bus.subscribe(subjects.topologyChanged(), () => {
+      this.loadedAt = 0;
+      this.placements.clear();
+    });
+    this.unsubscribeCopies = this.bus.subscribe(subjects.node('*', '*'), () => {
+      this.copies.at = 0;
+    });
+    await this.refreshCopies();
+  }
+
+  /** Writes the configured nodes as the topology when the store has none (first start, or a store that came back empty). */
+  private async seed(): Promise<void> {
     const existing = await this.store.topology.getTopology();
     if (!existing && this.config.nodes.length > 0) {
       const result = await this.store.topology.commit(
@@ -66,22 +87,6 @@ export class TopologyService implements OnModuleDestroy {
       );
       if (result.ok) this.logger.log(`topology seeded from MIROIR_NODES at epoch ${result.epoch}`);
     }
-    try {
-      await this.refresh();
-    } catch (err) {
-      // Serve anyway: requests answer miroir_not_ready until nodes are added.
-      this.logger.warn(
-        `no topology yet (${(err as Error).message}); set MIROIR_NODES or add nodes`,
-      );
-    }
-    this.unsubscribe = this.bus.subscribe(subjects.topologyChanged(), () => {
-      this.loadedAt = 0;
-      this.placements.clear();
-    });
-    this.unsubscribeCopies = this.bus.subscribe(subjects.node('*', '*'), () => {
-      this.copies.at = 0;
-    });
-    await this.refreshCopies();
   }
 
   onModuleDestroy(): void {
@@ -105,7 +110,11 @@ export class TopologyService implements OnModuleDestroy {
   }
 
   private async refresh(): Promise<StoredTopology> {
-    const topology = await this.store.topology.getTopology();
+    let topology = await this.store.topology.getTopology();
+    if (!topology) {
+      await this.seed();
+      topology = await this.store.topology.getTopology();
+    }
     if (!topology) throw new MeiliError('miroir_not_ready', 'The topology is not loaded yet.');
     this.topology = topology;
     this.loadedAt = Date.now();

@@ -42,6 +42,8 @@ export interface WriterStatus {
   retries: number;
   refusedParts: number;
   holder: string | null;
+  /** What the writer is doing now (reading the log, sending a batch, waiting for the node…). */
+  activity?: string;
   updatedAt: number;
   error: string | null;
 }
