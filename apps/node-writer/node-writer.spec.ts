@@ -58,7 +58,7 @@ class FakeLog {
           });
         }
       },
-      get buffered() {
+      get available() {
         return pending().length;
       },
       close: () => {
@@ -343,7 +343,24 @@ describe('NodeWriter', () => {
     docs(r, 'a');
     start(r);
     await until(() => r.node.tasks.length === 1);
-    // A late request the writer never saw an answer for lands after it.
+    // A late request the writer never saw an answer for (an older range) lands after it.
+    r.node.register({
+      op: 'addDocuments',
+      nodeId: NODE,
+      method: 'POST',
+      path: '',
+      options: { query: { customMetadata: 'miroir:0-0' } },
+      line: '',
+    });
+    await until(async () => (await r.store.writers.get(NODE))?.state === 'stale', 8000);
+  });
+
+  it('ignores writes to the node that did not come from Miroir', async () => {
+    const r = await rig();
+    docs(r, 'a');
+    start(r);
+    await until(() => r.node.tasks.length === 1);
+    // Someone writes to the node around Miroir (no Miroir range in its metadata).
     r.node.register({
       op: 'addDocuments',
       nodeId: NODE,
@@ -352,7 +369,11 @@ describe('NodeWriter', () => {
       options: {},
       line: '',
     });
-    await until(async () => (await r.store.writers.get(NODE))?.state === 'stale', 8000);
+    docs(r, 'b');
+    await until(() => r.node.tasks.length === 3);
+    r.node.finishAll();
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === 2, 8000);
+    expect((await r.store.writers.get(NODE))?.state).toBe('caught-up');
   });
 
   it('skips a task canceled before it started, on this copy as on every other', async () => {

@@ -31,6 +31,8 @@ export interface SettlerDeps {
 }
 
 const TOPOLOGY_TTL_MS = 1000;
+/** A pass runs at least this often even when nothing reported (gates, copies leaving reads). */
+const IDLE_PASS_MS = 250;
 
 /**
  * Follows every task from its log message to its final status (replication.md, R4): a task is
@@ -77,9 +79,21 @@ export class TaskSettler {
     this.taken = seq;
   }
 
-  /** One pass over every pending task; returns the position up to which all are settled. */
+  private lastPass = { changes: -1, taken: -1, at: 0 };
+
+  /**
+   * One pass over every pending task, when something could have moved (writers reported, messages
+   * arrived, or a while passed: time alone moves a copy past READ_STATE_PROPAGATION_MS); returns
+   * the position up to which all are settled.
+   */
   async settle(): Promise<number> {
-    if (this.pending.size > 0) {
+    const changes = await this.d.store.writers.changes();
+    const moved =
+      changes !== this.lastPass.changes ||
+      this.taken !== this.lastPass.taken ||
+      this.now() - this.lastPass.at > IDLE_PASS_MS;
+    if (this.pending.size > 0 && moved) {
+      this.lastPass = { changes, taken: this.taken, at: this.now() };
       const now = this.now();
       const topology = await this.currentTopology(now);
       const layout = topology ? copyLayout(topology) : { groupOf: {}, copies: {} };

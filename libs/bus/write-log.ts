@@ -303,8 +303,10 @@ export class WriteLog {
         ? { max_bytes: options.maxBytes }
         : { max_messages: options.maxMessages ?? 256 },
     );
-    return new LogFollower(messages, (seq, subject, time, data) =>
-      this.decode(seq, subject, time, data, options.bodies ?? true),
+    return new LogFollower(
+      messages,
+      (seq, subject, time, data) => this.decode(seq, subject, time, data, options.bodies ?? true),
+      options.maxMessages ?? 256,
     );
   }
 
@@ -317,14 +319,24 @@ export class WriteLog {
   }
 }
 
-/** Messages of an ordered consumer, decoded, one at a time. */
+interface RawMessage {
+  seq: number;
+  subject: string;
+  info: { timestampNanos: number };
+  data: Uint8Array;
+}
+
+/**
+ * Messages of an ordered consumer, decoded, one at a time. A pump moves delivered messages into a
+ * queue (at most `readAhead`), so a reader can take everything already here without waiting for
+ * more (`available`).
+ */
 export class LogFollower {
-  private readonly iterator: AsyncIterator<{
-    seq: number;
-    subject: string;
-    info: { timestampNanos: number };
-    data: Uint8Array;
-  }>;
+  private readonly queue: RawMessage[] = [];
+  private wake: (() => void) | null = null;
+  private resume: (() => void) | null = null;
+  private ended = false;
+  private failure: unknown = null;
 
   constructor(
     private readonly messages: ConsumerMessages,
@@ -334,25 +346,60 @@ export class LogFollower {
       time: number,
       data: Uint8Array,
     ) => Promise<LogMessage>,
+    private readonly readAhead: number,
   ) {
-    this.iterator = messages[Symbol.asyncIterator]();
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      for await (const m of this.messages as AsyncIterable<RawMessage>) {
+        this.queue.push(m);
+        this.signal();
+        while (this.queue.length >= this.readAhead && !this.ended) {
+          await new Promise<void>((r) => (this.resume = r));
+        }
+      }
+    } catch (err) {
+      this.failure = err;
+    } finally {
+      this.ended = true;
+      this.signal();
+    }
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
   }
 
   /** The next message (waits for one to be appended); null once closed. */
   async next(): Promise<LogMessage | null> {
-    const r = await this.iterator.next();
-    if (r.done) return null;
-    const m = r.value;
+    while (this.queue.length === 0) {
+      if (this.ended) {
+        if (this.failure) throw this.failure;
+        return null;
+      }
+      await new Promise<void>((r) => (this.wake = r));
+    }
+    const m = this.queue.shift()!;
+    const resume = this.resume;
+    this.resume = null;
+    resume?.();
     return this.decode(m.seq, m.subject, Math.floor(m.info.timestampNanos / NANOS), m.data);
   }
 
-  /** Messages delivered to this reader but not yet taken, for lag figures. */
-  get buffered(): number {
-    return this.messages.getPending();
+  /** Messages already delivered and not yet taken: `next()` returns them without waiting. */
+  get available(): number {
+    return this.queue.length;
   }
 
   close(): void {
+    this.ended = true;
     this.messages.stop();
+    this.signal();
+    this.resume?.();
   }
 }
 

@@ -22,23 +22,24 @@ export const EVENTS = {
   'documents.written': spec({
     address: 'miroir.documents.{index}.written',
     parameters: index,
-    publisher: 'gateway',
-    summary: 'Documents were added or replaced: task, shards touched, node tasks, missed copies.',
+    publisher: 'task-reconciler',
+    summary:
+      'A write adding or replacing documents is in the log (announced in log order; the task events say when it applied).',
     data: d.documentsWrittenData,
     subjectOf: (x) => subjects.documentsWritten(x.indexUid),
   }),
   'documents.deleted': spec({
     address: 'miroir.documents.{index}.deleted',
     parameters: index,
-    publisher: 'gateway',
-    summary: 'Documents were deleted by ids, by filter, or all of them.',
+    publisher: 'task-reconciler',
+    summary: 'A deletion by ids, by filter, or of all documents is in the log (announced in log order).',
     data: d.documentsDeletedData,
     subjectOf: (x) => subjects.documentsDeleted(x.indexUid),
   }),
   'indexes.created': spec({
     address: 'miroir.indexes.{index}.created',
     parameters: index,
-    publisher: 'gateway',
+    publisher: 'task-reconciler',
     summary: 'An index was created.',
     data: d.indexCreatedData,
     subjectOf: (x) => subjects.indexCreated(x.indexUid),
@@ -46,7 +47,7 @@ export const EVENTS = {
   'indexes.updated': spec({
     address: 'miroir.indexes.{index}.updated',
     parameters: index,
-    publisher: 'gateway',
+    publisher: 'task-reconciler',
     summary: "An index's primary key was changed.",
     data: d.indexUpdatedData,
     subjectOf: (x) => subjects.indexUpdated(x.indexUid),
@@ -54,7 +55,7 @@ export const EVENTS = {
   'indexes.deleted': spec({
     address: 'miroir.indexes.{index}.deleted',
     parameters: index,
-    publisher: 'gateway',
+    publisher: 'task-reconciler',
     summary: 'An index was deleted.',
     data: d.indexDeletedData,
     subjectOf: (x) => subjects.indexDeleted(x.indexUid),
@@ -62,7 +63,7 @@ export const EVENTS = {
   'indexes.settings': spec({
     address: 'miroir.indexes.{index}.settings',
     parameters: index,
-    publisher: 'gateway',
+    publisher: 'task-reconciler',
     summary: "An index's settings were updated or reset.",
     data: d.indexSettingsData,
     subjectOf: (x) => subjects.indexSettings(x.indexUid),

@@ -19,9 +19,16 @@ export class MemoryWriterStore implements WriterStore {
     return [...this.statuses.keys()].sort().map((id) => JSON.parse(this.statuses.get(id)!));
   }
 
+  private changeCount = 0;
+
   async put(status: WriterStatus, fence?: Fence): Promise<void> {
     if (fence && !(await this.leases.isCurrent(fence))) throw new StaleFenceError(fence);
     this.statuses.set(status.nodeId, JSON.stringify(status));
+    this.changeCount++;
+  }
+
+  async changes(): Promise<number> {
+    return this.changeCount;
   }
 
   async remove(nodeId: string): Promise<void> {

@@ -72,6 +72,8 @@ export interface WriterStore {
   /** Fenced by the node's writer lease: a deposed writer's update is refused. */
   put(status: WriterStatus, fence?: { scope: string; token: number }): Promise<void>;
   remove(nodeId: string): Promise<void>;
+  /** Grows on every status change: a reader polls it cheaply and reads statuses when it moved. */
+  changes(): Promise<number>;
   /** Records outcomes of parts on one node (kept until the task is settled and pruned). */
   recordOutcomes(
     nodeId: string,

@@ -129,6 +129,9 @@ export class RedisKeys {
   writers(): string {
     return this.k('writers');
   }
+  writerChanges(): string {
+    return this.k('writers', 'changes');
+  }
   partOutcomes(uid: number): string {
     return this.k('parts', String(uid));
   }

@@ -53,7 +53,7 @@ export async function purgeRedisStore(redis: Redis, prefix: string): Promise<voi
   doomed.push(k.catalogSeq(), k.catalogRecords(), k.catalogNodeIndexes());
   const parts = await redis.zrange(k.partOutcomesIndex(), '0', '-1');
   doomed.push(...parts.map((u) => k.partOutcomes(Number(u))), k.partOutcomesIndex());
-  doomed.push(k.writers(), k.taskGates(), k.copyBreaks());
+  doomed.push(k.writers(), k.writerChanges(), k.taskGates(), k.copyBreaks());
 
   const canaries = await redis.smembers(k.canaryRunsIndex());
   doomed.push(...canaries.map((c) => k.canaryRuns(c)), k.canaryRunsIndex());

@@ -29,10 +29,14 @@ export class RedisWriterStore implements WriterStore {
     const [lease, token] = fenceOf(this.ctx, fence);
     await this.ctx.scripts.run(
       WRITER_PUT,
-      [lease, this.ctx.keys.writers()],
+      [lease, this.ctx.keys.writers(), this.ctx.keys.writerChanges()],
       [token, status.nodeId, JSON.stringify(status)],
       fence,
     );
+  }
+
+  async changes(): Promise<number> {
+    return Number((await this.ctx.redis.get(this.ctx.keys.writerChanges())) ?? 0);
   }
 
   async remove(nodeId: string): Promise<void> {

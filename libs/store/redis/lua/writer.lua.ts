@@ -1,13 +1,14 @@
 import { defineScript, FENCE_CHECK } from '../script-runner.js';
 
 /**
- * A node writer's status, fenced by its lease.
- * KEYS: [1] lease, [2] statuses hash   ARGV: [1] token, [2] node id, [3] status json
+ * A node writer's status, fenced by its lease; counts the change.
+ * KEYS: [1] lease, [2] statuses hash, [3] change counter   ARGV: [1] token, [2] node id, [3] json
  */
 export const WRITER_PUT = defineScript(
   'writer-put',
   `${FENCE_CHECK}
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('INCR', KEYS[3])
 return 1
 `,
 );
