@@ -32,7 +32,8 @@ export const EVENTS = {
     address: 'miroir.documents.{index}.deleted',
     parameters: index,
     publisher: 'task-reconciler',
-    summary: 'A deletion by ids, by filter, or of all documents is in the log (announced in log order).',
+    summary:
+      'A deletion by ids, by filter, or of all documents is in the log (announced in log order).',
     data: d.documentsDeletedData,
     subjectOf: (x) => subjects.documentsDeleted(x.indexUid),
   }),
