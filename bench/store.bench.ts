@@ -181,8 +181,8 @@ export async function run(): Promise<Record<string, unknown>> {
       'idempotency: 1k keys, used_memory delta (bytes)': idem.usedMemoryDelta,
       'idempotency: 1k keys, key bytes': idem.keyBytes,
       'idempotency: bytes per key': perRecord(idem, 1_000),
-      'task write path ops/s (nextUid + create), 1 in flight': await writePath(url, 2_000, 1),
-      'task write path ops/s (nextUid + create), 64 in flight': await writePath(url, 10_000, 64),
+      'task records created per second, 1 in flight': await writePath(url, 2_000, 1),
+      'task records created per second, 64 in flight': await writePath(url, 10_000, 64),
       'GET /tasks filtered page over 10k tasks (ms, median)': await listLatency(url),
     };
   } finally {

@@ -5,8 +5,11 @@ import { isSafeNumber, parse as losslessParse } from 'lossless-json';
  * Plain JSON.parse/stringify when a text or value has none, so the common case costs nothing extra.
  */
 
-/** Runs of 16+ digits are the only way a JSON text can hold an integer JSON.parse would round. */
-const LONG_DIGITS = /\d{16,}/;
+/**
+ * Runs of 16+ digits are the only way a JSON text can hold an integer JSON.parse would round. A run
+ * after a `.` is a fraction (every `_rankingScore` has one): JSON.parse reads it as a node would.
+ */
+const LONG_DIGITS = /(?<![\d.])\d{16,}/;
 
 function parseNumber(text: string): number | bigint {
   if (isSafeNumber(text)) return Number(text);
