@@ -29,6 +29,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 const NOT_OBJECTS = 'expected an object or an array of objects';
 
+/**
+ * serde_json's recursion limit (128 nested arrays or objects, the document itself included). A node
+ * accepts a deeper document at the route and fails it while indexing, after other copies may have
+ * taken the batch it shares; refusing it here keeps every copy's outcome the same (R6).
+ */
+export const MAX_DOCUMENT_DEPTH = 127;
+
+function checkDepth(format: PayloadFormat, docs: IncomingDocument[]): IncomingDocument[] {
+  if (docs.some((d) => d.depth > MAX_DOCUMENT_DEPTH)) {
+    throw malformed(format, "Couldn't serialize document value: recursion limit exceeded");
+  }
+  return docs;
+}
+
 function parse(format: PayloadFormat, text: string): unknown {
   try {
     return JSON.parse(text);
@@ -59,18 +73,21 @@ export function readDocuments(
       if (!isObject(value)) throw malformed(format, NOT_OBJECTS);
       docs.push({ text: trimmed, value, depth: topLevelElements(trimmed)[0]!.depth });
     }
-    return docs;
+    return checkDepth(format, docs);
   }
   const value = parse(format, text);
   if (isObject(value)) {
     const [span] = topLevelElements(text);
-    return [{ text: oneLine(text), value, depth: span!.depth }];
+    return checkDepth(format, [{ text: oneLine(text), value, depth: span!.depth }]);
   }
   if (!Array.isArray(value) || !value.every(isObject)) throw malformed(format, NOT_OBJECTS);
   const spans = topLevelElements(text);
-  return spans.map((span, i) => ({
-    text: oneLine(text.slice(span.start, span.end)),
-    value: value[i] as Record<string, unknown>,
-    depth: span.depth,
-  }));
+  return checkDepth(
+    format,
+    spans.map((span, i) => ({
+      text: oneLine(text.slice(span.start, span.end)),
+      value: value[i] as Record<string, unknown>,
+      depth: span.depth,
+    })),
+  );
 }

@@ -34,6 +34,21 @@ describe('readDocuments', () => {
     expect(docs[0]!.value).toMatchObject({ id: 1, s: 'a\nb' });
   });
 
+  it("refuses a document nested deeper than serde_json's recursion limit (128), as malformed", () => {
+    // serde_json (used by milli to read document values) stops at 128 nested arrays or objects.
+    const nested = (depth: number) =>
+      `{"id":1,"a":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+    expect(readDocuments('json', `[${nested(127)}]`)[0]!.depth).toBe(127);
+    for (const format of ['json', 'ndjson'] as const) {
+      expect(() => readDocuments(format, nested(128))).toThrow(
+        expect.objectContaining({
+          code: 'malformed_payload',
+          message: `The \`${format}\` payload provided is malformed. \`Couldn't serialize document value: recursion limit exceeded\`.`,
+        }),
+      );
+    }
+  });
+
   it('reads a lone object, NDJSON lines and CSV rows', () => {
     expect(readDocuments('json', ' {"id":1} ').map((d) => d.text)).toEqual(['{"id":1}']);
     expect(readDocuments('ndjson', '{"id":1}\n\n{"id":2}\n').map((d) => d.value)).toEqual([
