@@ -87,6 +87,8 @@ const context: SearchContext = {
     maxTotalHits: 1000,
     maxValuesPerFacet: 100,
     sortFacetValuesBy: { '*': 'alpha' },
+    filterableAttributes: [],
+    displayedAttributes: ['*'],
   },
 };
 

@@ -25,6 +25,7 @@ import { KeysController } from './keys/keys.controller.js';
 import { KeysService } from './keys/keys.service.js';
 import { SearchContextService } from './search/search-context.service.js';
 import { SearchController } from './search/search.controller.js';
+import { ScatterExecutor } from './search/scatter.executor.js';
 import { SearchService } from './search/search.service.js';
 import { SettingsController } from './settings/settings.controller.js';
 import { SettingsService } from './settings/settings.service.js';
@@ -102,6 +103,15 @@ export class AppModule {
               health,
               onRequest: (m) => metrics.recordNodeRequest(m),
             }),
+        },
+        {
+          provide: ScatterExecutor,
+          inject: [SearchContextService, MetricsService],
+          useFactory: (contexts: SearchContextService, metrics: MetricsService) =>
+            new ScatterExecutor(
+              (uid, choice) => contexts.contextFor(uid, choice),
+              () => metrics.partialReads.inc(),
+            ),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: MeiliErrorFilter },

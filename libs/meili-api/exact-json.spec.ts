@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { parseExact, stringifyExact, hasBigInt } from './exact-json.js';
 
 describe('exact JSON', () => {

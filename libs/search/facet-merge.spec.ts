@@ -64,29 +64,25 @@ describe('facet search', () => {
         `  meili-2 (group 0) shards=[2,5] filter=["year > 2000",${JSON.stringify(shardFilter([2, 5]))}]`,
       ].join('\n'),
     );
-    const merged = mergeFacetSearch(
-      plan,
-      [
-        {
-          facetHits: [
-            { value: 'drama', count: 2 },
-            { value: 'doc', count: 1 },
-          ],
-          facetQuery: 'd',
-          processingTimeMs: 1,
-        },
-        {
-          facetHits: [
-            { value: 'Drama', count: 1 },
-            { value: 'dark', count: 1 },
-            { value: 'dub', count: 1 },
-          ],
-          facetQuery: 'd',
-          processingTimeMs: 1,
-        },
-      ],
-      4,
-    );
+    const merged = mergeFacetSearch(plan, [
+      {
+        facetHits: [
+          { value: 'drama', count: 2 },
+          { value: 'doc', count: 1 },
+        ],
+        facetQuery: 'd',
+        processingTimeMs: 1,
+      },
+      {
+        facetHits: [
+          { value: 'Drama', count: 1 },
+          { value: 'dark', count: 1 },
+          { value: 'dub', count: 1 },
+        ],
+        facetQuery: 'd',
+        processingTimeMs: 4,
+      },
+    ]);
     expect(merged).toEqual({
       facetHits: [
         { value: 'Drama', count: 3 },

@@ -88,8 +88,9 @@ export function planFacetSearch(clientBody: unknown, ctx: SearchContext): FacetS
 export function mergeFacetSearch(
   plan: Pick<FacetSearchPlan, 'facetName' | 'facetQuery' | 'maxValuesPerFacet' | 'order'>,
   replies: readonly FacetSearchReply[],
-  processingTimeMs = 0,
 ): FacetSearchReply {
+  // The nodes search in parallel: the longest of their times is the facet search's own.
+  const processingTimeMs = Math.max(0, ...replies.map((r) => r.processingTimeMs ?? 0));
   const asDistribution = replies.map((r) => ({
     [plan.facetName]: Object.fromEntries(r.facetHits.map((h) => [h.value, h.count])),
   }));

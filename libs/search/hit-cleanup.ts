@@ -6,6 +6,8 @@ export interface CleanupSpec {
   showRankingScoreDetails: boolean;
   /** Attributes added for merging only (may be dotted paths). */
   addedAttributes: readonly string[];
+  /** The client's displayed attributes when not `*`: sort details on others are redacted. */
+  displayed?: readonly string[] | null;
 }
 
 /**
@@ -20,8 +22,12 @@ export function cleanHit(hit: Hit, spec: CleanupSpec): Hit {
     if (key === '_rankingScore' && !spec.showRankingScore) continue;
     if (key === '_rankingScoreDetails' && !spec.showRankingScoreDetails) continue;
     if (key === '_federation') continue;
-    out[key] =
-      key === '_formatted' ? cleanDocument(hit._formatted!, spec.addedAttributes) : hit[key];
+    if (key === '_formatted') out[key] = cleanDocument(hit._formatted!, spec.addedAttributes);
+    else if (key === '_rankingScoreDetails' && spec.displayed) {
+      out[key] = redactSortDetails(hit._rankingScoreDetails!, spec.displayed);
+    } else if (key === '_matchesPosition' && spec.displayed) {
+      out[key] = onlyDisplayed(hit._matchesPosition as Record<string, unknown>, spec.displayed);
+    } else out[key] = hit[key];
   }
   return spec.addedAttributes.length > 0 ? withoutPaths(out, spec.addedAttributes) : out;
 }
@@ -67,4 +73,42 @@ export function valueAtPath(doc: Record<string, unknown>, path: string): unknown
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
+}
+
+const SORT_RULE = /^(.*):(asc|desc)$/;
+
+/**
+ * Meilisearch hides the value of a sort rule on a field the client does not display (milli
+ * `Sort::must_redact`: `displayedAttributes` is not `*` and does not name the field): the rule shows
+ * as `<hidden-rule-N>` (N its `order`) with the value `<hidden>`. Nodes display every field, so the
+ * merge can read the value; the client gets the redacted form.
+ */
+function redactSortDetails(
+  details: NonNullable<Hit['_rankingScoreDetails']>,
+  displayed: readonly string[],
+): NonNullable<Hit['_rankingScoreDetails']> {
+  const out: NonNullable<Hit['_rankingScoreDetails']> = {};
+  for (const [rule, detail] of Object.entries(details)) {
+    const m = SORT_RULE.exec(rule);
+    if (m && !m[1]!.startsWith('_geoPoint(') && !displayed.includes(m[1]!)) {
+      out[`<hidden-rule-${detail.order}>`] = { order: detail.order, value: '<hidden>' };
+    } else out[rule] = detail;
+  }
+  return out;
+}
+
+/** Whether an attribute path is shown by a displayed list (itself or inside a displayed object). */
+export function isDisplayed(path: string, displayed: readonly string[]): boolean {
+  return displayed.some((d) => d === '*' || path === d || path.startsWith(`${d}.`));
+}
+
+function onlyDisplayed(
+  positions: Record<string, unknown> | undefined,
+  displayed: readonly string[],
+): Record<string, unknown> | undefined {
+  if (!positions) return positions;
+  const out: Record<string, unknown> = {};
+  for (const [path, v] of Object.entries(positions))
+    if (isDisplayed(path, displayed)) out[path] = v;
+  return out;
 }

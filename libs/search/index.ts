@@ -13,8 +13,15 @@ export {
   type NodeFacetSearch,
 } from './facet-search.js';
 export { cleanHit } from './hit-cleanup.js';
+export {
+  compareBySort,
+  normalizeFacetString,
+  parseDocumentSort,
+  type SortCriterion,
+} from './document-sort.js';
 export { compareRanked, compareSortValues, rankHit, type RankedHit } from './hit-order.js';
 export { kWayMerge } from './k-way-merge.js';
+export { filterablePatterns, isReserved, refuseReservedFilter } from './reserved-fields.js';
 export {
   mergeFederatedSearch,
   mergeMultiSearch,

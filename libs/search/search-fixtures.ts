@@ -10,6 +10,8 @@ export const DEFAULT_SETTINGS: SearchSettings = {
   maxTotalHits: 1000,
   maxValuesPerFacet: 100,
   sortFacetValuesBy: { '*': 'alpha' },
+  filterableAttributes: [],
+  displayedAttributes: ['*'],
 };
 
 /** Shards dealt round-robin over `nodes` in group "0"; `uncovered` left out. */

@@ -12,6 +12,10 @@ export interface SearchSettings {
   /** `faceting.maxValuesPerFacet`; nodes are configured with more, so merged counts stay exact. */
   maxValuesPerFacet: number;
   sortFacetValuesBy: Readonly<Record<string, FacetOrder>>;
+  /** The client's filterable rules (for Meilisearch's "not filterable" message). */
+  filterableAttributes: readonly unknown[];
+  /** The client's displayed attributes; nodes display everything, the gateway hides the rest. */
+  displayedAttributes: readonly string[];
 }
 
 /** One node's share of a search. */
@@ -41,6 +45,8 @@ export interface SearchMergeSpec {
   showRankingScoreDetails: boolean;
   /** Attributes the plan added to `attributesToRetrieve` for merging; removed from hits again. */
   addedAttributes: string[];
+  /** The client's displayed attributes, or null for `*` (see `cleanHit`). */
+  displayed: readonly string[] | null;
   maxValuesPerFacet: number;
   sortFacetValuesBy: Readonly<Record<string, FacetOrder>>;
 }
@@ -82,6 +88,8 @@ const SHOWN_PARAMS = [
   'page',
   'hitsPerPage',
   'attributesToRetrieve',
+  'attributesToHighlight',
+  'attributesToCrop',
 ] as const;
 
 /** Readable, stable text of a plan for golden tests and debug logs. */

@@ -41,6 +41,16 @@ const CASES: [title: string, query: unknown, ctx?: SearchContext][] = [
     searchContext({ covering: roundRobinCovering(8, ['meili-0', 'meili-1'], [3, 7]) }),
   ],
   ['frequency strategy is flagged', { q: 'x y', matchingStrategy: 'frequency' }],
+  [
+    'displayed attributes become the nodes retrieval, highlight and crop',
+    {
+      q: 'x',
+      attributesToRetrieve: ['title', 'secret', 'meta'],
+      attributesToHighlight: ['*'],
+      attributesToCrop: ['overview:5', 'secret:3'],
+    },
+    searchContext({ settings: { displayedAttributes: ['title', 'overview', 'meta.lang'] } }),
+  ],
   // Refusals.
   [
     'error policy refuses uncovered shards',
@@ -60,6 +70,13 @@ const CASES: [title: string, query: unknown, ctx?: SearchContext][] = [
   ['fractional page', { q: 'x', page: 1.5 }],
   ['filter of the wrong type', { q: 'x', filter: { a: 1 } }],
   ['filter on a reserved field', { q: 'x', filter: ['a = 1', '_miroir_shard = 3'] }],
+  [
+    'filter on a reserved field names the filterable patterns, sorted',
+    { q: 'x', filter: 'genre = a AND "_miroir_shard" = 3' },
+    searchContext({
+      settings: { filterableAttributes: ['year', { attributePatterns: ['genre', 'a*'] }] },
+    }),
+  ],
   ['facets on a reserved field', { q: 'x', facets: ['genre', '_miroir_shard'] }],
   ['distinct on a reserved field', { q: 'x', distinct: '_miroir_shard' }],
   ['vector search', { q: 'x', hybrid: { embedder: 'default' } }],

@@ -1,8 +1,8 @@
 import { MeiliError } from '#lib/errors';
-import { filterFieldUses, parseFilter } from '#lib/filter';
 import type { Filter, SearchRequest } from '#lib/node-client';
 import type { CoveringSet } from '#lib/routing';
-import { RESERVED_PREFIX } from './facet-merge.js';
+import { isDisplayed } from './hit-cleanup.js';
+import { isReserved, refuseReservedFilter } from './reserved-fields.js';
 import {
   describeSearchPlan,
   withShardFilter,
@@ -42,7 +42,7 @@ export function planSearch(clientQuery: unknown, ctx: SearchContext): SearchPlan
   const q = requireObject(clientQuery);
   const { settings } = ctx;
   refuseUnsupported(q);
-  refuseReservedFields(q);
+  refuseReservedFields(q, ctx);
 
   const max = settings.maxTotalHits;
   const offset = optionalCount(q, 'offset', 'invalid_search_offset');
@@ -86,11 +86,17 @@ export function planSearch(clientQuery: unknown, ctx: SearchContext): SearchPlan
     paging = { mode: 'offset', offset: start, limit: limit ?? DEFAULT_LIMIT };
   }
 
+  // Nodes display every field (so sort details on hidden fields stay readable for the merge): the
+  // client's displayed attributes become the nodes' retrieval, and highlight and crop `*`.
+  const displayed = settings.displayedAttributes.includes('*')
+    ? null
+    : settings.displayedAttributes;
+  const nodeRetrieve = displayed ? visible(retrieve ?? ['*'], displayed) : retrieve;
   // Merging needs the primary key (tie-break) and the distinct value of every hit.
   const addedAttributes: string[] = [];
-  if (retrieve && !retrieve.includes('*')) {
+  if (nodeRetrieve && !nodeRetrieve.includes('*')) {
     for (const attr of [settings.primaryKey, distinct]) {
-      if (attr && !retrieve.includes(attr) && !addedAttributes.includes(attr))
+      if (attr && !nodeRetrieve.includes(attr) && !addedAttributes.includes(attr))
         addedAttributes.push(attr);
     }
   }
@@ -126,7 +132,15 @@ export function planSearch(clientQuery: unknown, ctx: SearchContext): SearchPlan
     }
     body.showRankingScore = true;
     body.showRankingScoreDetails = true;
-    if (addedAttributes.length > 0) body.attributesToRetrieve = [...retrieve!, ...addedAttributes];
+    if (nodeRetrieve && (displayed || addedAttributes.length > 0)) {
+      body.attributesToRetrieve = [...nodeRetrieve, ...addedAttributes];
+    }
+    if (displayed) {
+      for (const key of ['attributesToHighlight', 'attributesToCrop'] as const) {
+        const list = body[key];
+        if (Array.isArray(list)) body[key] = visibleFormatting(list, displayed);
+      }
+    }
     return { nodeId: r.nodeId, group: r.group, shards: [...r.shards], body };
   });
 
@@ -158,6 +172,7 @@ export function planSearch(clientQuery: unknown, ctx: SearchContext): SearchPlan
       showRankingScore: showRankingScore ?? false,
       showRankingScoreDetails: showDetails ?? false,
       addedAttributes,
+      displayed,
       maxValuesPerFacet: settings.maxValuesPerFacet,
       sortFacetValuesBy: settings.sortFacetValuesBy,
     },
@@ -196,32 +211,49 @@ function checkFilterType(filter: unknown): Filter | null | undefined {
  * `_miroir_*` fields exist on nodes only (filterable there, so the shard restriction works). A
  * client naming them gets what one Meilisearch without them would answer, never their content.
  */
-function refuseReservedFields(q: Record<string, unknown>): void {
-  const reserved = (s: unknown) => typeof s === 'string' && s.startsWith(RESERVED_PREFIX);
-  let fields: string[] = [];
-  try {
-    const node = parseFilter(q.filter, 'invalid_search_filter');
-    fields = node ? filterFieldUses(node).map((u) => u.field) : [];
-  } catch {
-    // A filter that does not parse is sent as is: the node's own error reaches the client.
-  }
-  const field = fields.find(reserved);
-  if (field) {
-    throw new MeiliError('invalid_search_filter', `Attribute \`${field}\` is not filterable.`);
-  }
+function refuseReservedFields(q: Record<string, unknown>, ctx: SearchContext): void {
+  refuseReservedFilter(
+    q.filter,
+    'invalid_search_filter',
+    ctx.indexUid,
+    ctx.settings.filterableAttributes,
+  );
   const checks: [string, string, string][] = [
     ['facets', 'invalid_search_facets', 'filterable'],
     ['attributesToSearchOn', 'invalid_search_attributes_to_search_on', 'searchable'],
   ];
   for (const [key, code, what] of checks) {
     const list = q[key];
-    const hit = Array.isArray(list) ? list.find(reserved) : undefined;
+    const hit = Array.isArray(list) ? list.find(isReserved) : undefined;
     if (hit) throw new MeiliError(code, `Attribute \`${hit}\` is not ${what}.`);
   }
-  if (reserved(q.distinct)) {
+  if (isReserved(q.distinct)) {
     throw new MeiliError(
       'invalid_search_distinct',
       `Attribute \`${q.distinct}\` is not filterable.`,
     );
   }
+}
+
+/** What of `wanted` the client may see: `*` is every displayed attribute; paths stay if displayed. */
+function visible(wanted: readonly string[], displayed: readonly string[]): string[] {
+  if (wanted.includes('*')) return [...displayed];
+  const out = wanted.filter((a) => isDisplayed(a, displayed));
+  // A displayed path inside a wanted object (`a` wanted, `a.b` displayed) is retrieved alone.
+  for (const d of displayed) {
+    if (!out.includes(d) && wanted.some((a) => d.startsWith(`${a}.`))) out.push(d);
+  }
+  return out;
+}
+
+/** Highlight and crop lists keep their `:length` suffixes; `*` becomes the displayed attributes. */
+function visibleFormatting(list: unknown[], displayed: readonly string[]): unknown[] {
+  const out: unknown[] = [];
+  for (const item of list) {
+    if (typeof item !== 'string') out.push(item);
+    else if (item === '*') out.push(...displayed);
+    else if (item.startsWith('*:')) out.push(...displayed.map((d) => `${d}${item.slice(1)}`));
+    else if (isDisplayed(item.split(':')[0]!, displayed)) out.push(item);
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { SHARD_FIELD, VERSION_FIELD } from '#lib/routing';
+import { SHARD_FIELD } from '#lib/routing';
 
 /**
  * Settings as nodes get them: the client's, plus what Miroir needs — `_miroir_shard` filterable
@@ -35,12 +35,10 @@ export function toNodeSettingsPatch(
     patch.filterableAttributes = [SHARD_FIELD, ...resulting.filterableAttributes];
   }
   if ('displayedAttributes' in clientPatch) {
-    // Nodes always return the reserved fields (the copy checker and migrations read versions);
-    // the gateway strips them from every answer.
-    const shown = clientPatch.displayedAttributes as string[] | null;
-    if (shown !== null && !shown.includes('*')) {
-      patch.displayedAttributes = [...shown, SHARD_FIELD, VERSION_FIELD];
-    }
+    // Nodes display every field: the copy checker and migrations read the reserved ones, and the
+    // merge reads sort values that Meilisearch hides on fields the client does not display. The
+    // gateway applies the client's displayed attributes to every search answer.
+    patch.displayedAttributes = ['*'];
   }
   if ('faceting' in clientPatch) {
     const faceting = (clientPatch.faceting ?? {}) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestMetric } from '#lib/node-client';
 import type { WriterStatus } from '#lib/store';
 
@@ -19,6 +19,11 @@ export class MetricsService {
     help: 'Requests from the gateway to Meilisearch nodes',
     labelNames: ['node', 'route', 'status'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly partialReads = new Counter({
+    name: 'miroir_partial_reads_total',
+    help: 'Reads answered without some shards (policy partial, X-Miroir-Degraded)',
     registers: [this.registry],
   });
   readonly writerApplied = this.writerGauge('applied_seq', 'Log position applied on the node');

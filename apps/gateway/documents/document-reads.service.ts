@@ -10,9 +10,17 @@ import {
   type Query,
 } from '#lib/meili-api';
 import { HttpNodeClient, NodeApiError, type Page } from '#lib/node-client';
-import { coveringSet, RESERVED_PREFIX, shardFilter, shardOf } from '#lib/routing';
+import { RESERVED_PREFIX, shardOf } from '#lib/routing';
+import {
+  compareBySort,
+  kWayMerge,
+  parseDocumentSort,
+  refuseReservedFilter,
+  withShardFilter,
+} from '#lib/search';
 import { CatalogService } from '../indexes/catalog.service.js';
 import { TopologyService } from '../infra/topology.service.js';
+import { readKey, ScatterExecutor, type ScatterAnswer } from '../search/scatter.executor.js';
 import { andFilters } from '../search/search-context.service.js';
 
 const BROWSE_FIELDS = ['offset', 'limit', 'fields', 'filter', 'ids', 'retrieveVectors', 'sort'];
@@ -34,6 +42,7 @@ export class DocumentReadsService {
     private readonly catalog: CatalogService,
     private readonly topology: TopologyService,
     private readonly nodes: HttpNodeClient,
+    private readonly scatter: ScatterExecutor,
   ) {}
 
   async getOne(uid: string, id: string, query: Query): Promise<Document> {
@@ -63,49 +72,63 @@ export class DocumentReadsService {
     throw lastError;
   }
 
-  async browse(uid: string, params: Record<string, unknown>): Promise<Page<Document>> {
+  async browse(
+    uid: string,
+    params: Record<string, unknown>,
+  ): Promise<ScatterAnswer<Page<Document>>> {
     rejectUnknown(params, BROWSE_FIELDS, 'parameter');
-    const index = await this.catalog.get(uid);
-    const placement = await this.topology.placement(index.nodeUid);
-    if (!placement)
-      throw new MeiliError('miroir_not_ready', `Index \`${uid}\` has no placement yet.`);
     const offset = asCount(params.offset, 'invalid_document_offset') ?? 0;
     const limit = asCount(params.limit, 'invalid_document_limit') ?? 20;
-    const topology = await this.topology.current();
-    // A fixed choice of copies (rotation 0), so paging is stable across requests.
-    const { group } = this.topology.nextRead(topology);
-    const cover = coveringSet({
-      placement,
-      group,
-      rotation: 0,
-      isHealthy: (n) => this.topology.isReadable(topology, n),
+    // Sorts the gateway cannot read (geo points, bad syntax) go to the nodes as they are.
+    const sort = parseDocumentSort(params.sort) ?? [];
+    return this.scatter.run(readKey(`browse ${uid}`, params), async (lookup) => {
+      const ctx = await lookup(uid);
+      refuseReservedFilter(
+        params.filter,
+        'invalid_document_filter',
+        uid,
+        ctx.settings.filterableAttributes,
+      );
+      const pk = ctx.settings.primaryKey;
+      const fields = params.fields as string[] | undefined;
+      // The merge needs each document's sort values; fields the client did not ask for go again.
+      const needed = [pk, ...sort.map((s) => s.field)];
+      const asked = fields && !fields.includes('*') ? fields : undefined;
+      // Nodes in id order, each in its own order: the same copies give the same pages (stable).
+      const requests = [...ctx.covering.requests].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
+      const replies = await Promise.all(
+        requests.map((r) =>
+          this.nodes.fetchDocuments(r.nodeId, ctx.nodeUid, {
+            ...params,
+            offset: 0,
+            limit: offset + limit,
+            ...(asked ? { fields: [...new Set([...asked, ...needed])] } : {}),
+            filter: andFilters(
+              withShardFilter(undefined, r.shards, ctx.shards) ?? null,
+              params.filter,
+            ),
+          }),
+        ),
+      );
+      const lists = replies.map((r) => r.results);
+      const merged =
+        sort.length > 0
+          ? kWayMerge(lists, (a, b) => compareBySort(a, b, sort), offset + limit)
+          : lists.flat();
+      const page = merged.slice(offset, offset + limit).map((doc) => {
+        stripReserved(doc);
+        if (asked) for (const f of needed) if (!asked.includes(f)) delete doc[f];
+        return doc;
+      });
+      return {
+        body: { results: page, offset, limit, total: replies.reduce((n, r) => n + r.total, 0) },
+        uncoveredShards: ctx.covering.uncovered,
+      };
     });
-    const requests = [...cover.requests].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
-    const fields = params.fields as string[] | undefined;
-    const pk = index.primaryKey ?? 'id';
-    const replies = await Promise.all(
-      requests.map((r) =>
-        this.nodes.fetchDocuments(r.nodeId, index.nodeUid, {
-          ...params,
-          offset: 0,
-          limit: offset + limit,
-          fields: fields && !fields.includes('*') ? [...new Set([...fields, pk])] : fields,
-          filter: andFilters(shardFilter(r.shards), params.filter),
-        }),
-      ),
-    );
-    const all = replies.flatMap((r) => r.results);
-    const total = replies.reduce((n, r) => n + r.total, 0);
-    const page = all.slice(offset, offset + limit).map((doc) => {
-      stripReserved(doc);
-      if (fields && !fields.includes('*') && !fields.includes(pk)) delete doc[pk];
-      return doc;
-    });
-    return { results: page, offset, limit, total };
   }
 
   /** GET …/documents: query-string parameters decoded into the fetch body's shape. */
-  browseQuery(uid: string, query: Query): Promise<Page<Document>> {
+  browseQuery(uid: string, query: Query): Promise<ScatterAnswer<Page<Document>>> {
     rejectUnknown(query, BROWSE_FIELDS, 'parameter');
     const params: Record<string, unknown> = {};
     const offset = queryInteger(query, 'offset', 'invalid_document_offset');
@@ -118,10 +141,14 @@ export class DocumentReadsService {
     if (filter !== undefined) params.filter = filter;
     const ids = queryList(query, 'ids');
     if (ids) params.ids = ids;
+    const sort = queryList(query, 'sort');
+    if (sort) params.sort = sort;
+    const retrieveVectors = queryValue(query, 'retrieveVectors');
+    if (retrieveVectors !== undefined) params.retrieveVectors = retrieveVectors === 'true';
     return this.browse(uid, params);
   }
 
-  browseBody(uid: string, body: unknown): Promise<Page<Document>> {
+  browseBody(uid: string, body: unknown): Promise<ScatterAnswer<Page<Document>>> {
     return this.browse(uid, asObject(body));
   }
 }

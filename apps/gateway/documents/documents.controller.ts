@@ -1,9 +1,11 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { PayloadFormat } from '#lib/writes';
 import { RequireAction } from '../auth/auth.guard.js';
 import { DocumentsPayload, JsonBody, JsonText, Query } from '../http/request.js';
 import { DocumentReadsService } from './document-reads.service.js';
 import { DocumentWritesService } from './document-writes.service.js';
+import { sendScattered } from '../search/scatter.executor.js';
 
 @Controller('indexes/:indexUid/documents')
 export class DocumentsController {
@@ -36,15 +38,23 @@ export class DocumentsController {
 
   @Get()
   @RequireAction('documents.get')
-  browse(@Param('indexUid') uid: string, @Query() query: Record<string, string>) {
-    return this.reads.browseQuery(uid, query);
+  async browse(
+    @Param('indexUid') uid: string,
+    @Query() query: Record<string, string>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendScattered(reply, await this.reads.browseQuery(uid, query));
   }
 
   @Post('fetch')
   @HttpCode(200)
   @RequireAction('documents.get')
-  fetch(@Param('indexUid') uid: string, @JsonBody() body: unknown) {
-    return this.reads.browseBody(uid, body);
+  async fetch(
+    @Param('indexUid') uid: string,
+    @JsonBody() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return sendScattered(reply, await this.reads.browseBody(uid, body));
   }
 
   @Post('delete-batch')

@@ -35,7 +35,6 @@ export class TopologyService implements OnModuleDestroy {
   private unsubscribe: (() => void) | null = null;
   private unsubscribeCopies: (() => void) | null = null;
   private copies: { byNode: Map<string, WriterStatus>; at: number } = { byNode: new Map(), at: 0 };
-  private rotation = 0;
 
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
@@ -173,13 +172,6 @@ export class TopologyService implements OnModuleDestroy {
         return;
       }
     }
-  }
-
-  /** Preferred replica group for the next read: round-robin per process. */
-  nextRead(topology: StoredTopology): { group: string; rotation: number } {
-    const groups = [...new Set(topology.nodes.map((n) => n.group))].sort();
-    const rotation = this.rotation++;
-    return { group: groups[rotation % groups.length] ?? '0', rotation };
   }
 
   /** A node's state in the current topology (undefined for an unknown node). */

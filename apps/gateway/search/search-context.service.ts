@@ -7,6 +7,7 @@ import type { SearchContext } from '#lib/search';
 import { CatalogService } from '../indexes/catalog.service.js';
 import { CONFIG } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
+import type { CopyChoice } from './scatter.executor.js';
 
 /** Everything a search plan needs for one index: its client settings and a fresh covering set. */
 @Injectable()
@@ -17,18 +18,19 @@ export class SearchContextService {
     private readonly topology: TopologyService,
   ) {}
 
-  async contextFor(indexUid: string): Promise<SearchContext> {
+  async contextFor(indexUid: string, choice: CopyChoice): Promise<SearchContext> {
     const index = await this.catalog.get(indexUid);
     const placement = await this.topology.placement(index.nodeUid);
     if (!placement)
       throw new MeiliError('miroir_not_ready', `Index \`${indexUid}\` has no placement yet.`);
     const topology = await this.topology.current();
-    const { group, rotation } = this.topology.nextRead(topology);
+    const groups = Object.keys(placement.groups).sort();
     const covering = coveringSet({
       placement,
-      group,
-      rotation,
-      isHealthy: (nodeId) => this.topology.isReadable(topology, nodeId),
+      group: groups[choice.rotation % groups.length] ?? '0',
+      rotation: choice.rotation,
+      isHealthy: (nodeId) =>
+        !choice.exclude.has(nodeId) && this.topology.isReadable(topology, nodeId),
     });
     if (covering.uncovered.length > 0 && this.config.unavailableShardPolicy === 'error') {
       throw new MeiliError(
@@ -50,6 +52,8 @@ export class SearchContextService {
         maxTotalHits: settings.pagination.maxTotalHits,
         maxValuesPerFacet: settings.faceting.maxValuesPerFacet,
         sortFacetValuesBy: settings.faceting.sortFacetValuesBy,
+        filterableAttributes: settings.filterableAttributes,
+        displayedAttributes: settings.displayedAttributes,
       },
     };
   }

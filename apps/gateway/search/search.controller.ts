@@ -4,12 +4,10 @@ import { searchQueryToParams } from '#lib/meili-api';
 import type { Access } from '../auth/access.js';
 import { RequireAction } from '../auth/auth.guard.js';
 import { CurrentAccess, JsonBody, Query } from '../http/request.js';
+import { sendScattered } from './scatter.executor.js';
 import { SearchService, type SearchAnswer } from './search.service.js';
 
-function answer(reply: FastifyReply, result: SearchAnswer) {
-  if (result.degraded) void reply.header('X-Miroir-Degraded', result.degraded);
-  return result.body;
-}
+const answer = (reply: FastifyReply, result: SearchAnswer) => sendScattered(reply, result);
 
 @Controller()
 export class SearchController {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MeiliError } from '#lib/errors';
-import { HttpNodeClient, NodeApiError, type SearchReply } from '#lib/node-client';
+import { HttpNodeClient, type SearchReply } from '#lib/node-client';
 import {
   mergeFacetSearch,
   mergeFederatedSearch,
@@ -14,63 +14,54 @@ import {
   type SearchPlan,
 } from '#lib/search';
 import { canReach, ruleFor, type Access } from '../auth/access.js';
-import { andFilters, SearchContextService } from './search-context.service.js';
+import { andFilters } from './search-context.service.js';
+import { readKey, ScatterExecutor, type ScatterAnswer } from './scatter.executor.js';
 
-export interface SearchAnswer {
-  body: unknown;
-  /** `X-Miroir-Degraded: shards=…` when some shards could not be served. */
-  degraded?: string;
-}
+export type SearchAnswer = ScatterAnswer<unknown>;
 
 const invalidKey = () => new MeiliError('invalid_api_key', 'The provided API key is invalid.');
 
 /**
- * Scatter-gather: plan over the covering set, query the nodes in parallel, merge. A node that fails
- * mid-request is put in back-off by the node client, and the search is planned once more without it.
+ * Scatter-gather through the one read executor: plan over the covering set, query the nodes in
+ * parallel, merge. Node failures fail over inside the executor.
  */
 @Injectable()
 export class SearchService {
   constructor(
-    private readonly contexts: SearchContextService,
+    private readonly scatter: ScatterExecutor,
     private readonly nodes: HttpNodeClient,
   ) {}
 
   async search(indexUid: string, query: unknown, access: Access): Promise<SearchAnswer> {
     const started = performance.now();
     const body = withTenantFilter(query, access, indexUid);
-    return this.withFailover(async () => {
-      const plan = planSearch(body, await this.contexts.contextFor(indexUid));
+    return this.scatter.run(readKey(`search ${indexUid}`, body), async (lookup) => {
+      const plan = planSearch(body, await lookup(indexUid));
       const replies = await this.execute(plan);
       const merged = mergeSearch(plan, replies, Math.round(performance.now() - started));
       // One node answers each search with its own `requestUid` (Meilisearch ≥ 1.23): so does Miroir.
       return {
         body: { ...merged, requestUid: randomUUID() },
-        degraded: degraded(plan.uncoveredShards),
+        uncoveredShards: plan.uncoveredShards,
       };
     });
   }
 
   async facetSearch(indexUid: string, query: unknown, access: Access): Promise<SearchAnswer> {
-    const started = performance.now();
     const body = withTenantFilter(query, access, indexUid);
-    return this.withFailover(async () => {
-      const plan = planFacetSearch(body, await this.contexts.contextFor(indexUid));
+    return this.scatter.run(readKey(`facet ${indexUid}`, body), async (lookup) => {
+      const plan = planFacetSearch(body, await lookup(indexUid));
       const replies = await Promise.all(
         plan.requests.map((r) => this.nodes.facetSearch(r.nodeId, plan.nodeUid, r.body)),
       );
-      return {
-        body: mergeFacetSearch(plan, replies, Math.round(performance.now() - started)),
-        degraded: degraded(plan.uncoveredShards),
-      };
+      return { body: mergeFacetSearch(plan, replies), uncoveredShards: plan.uncoveredShards };
     });
   }
 
   async multiSearch(input: unknown, access: Access): Promise<SearchAnswer> {
     const started = performance.now();
-    const body = input as { queries?: unknown };
+    const body = input as { queries?: unknown; federation?: unknown };
     const queries = Array.isArray(body?.queries) ? (body.queries as Record<string, unknown>[]) : [];
-    // Contexts are loaded up front: the planner looks them up synchronously.
-    const contexts = new Map<string, SearchContext>();
     const tenantQueries = queries.map((q) => {
       if (q && typeof q === 'object' && typeof q.indexUid === 'string') {
         if (!canReach(access, q.indexUid)) throw invalidKey();
@@ -78,30 +69,33 @@ export class SearchService {
       }
       return q;
     });
-    return this.withFailover(async () => {
+    const request = { ...(body as object), queries: tenantQueries };
+    return this.scatter.run(multiSearchKey(request), async (lookup) => {
+      // Contexts are loaded up front: the planner looks them up synchronously.
+      const contexts = new Map<string, SearchContext>();
       for (const q of tenantQueries) {
         const uid = (q as { indexUid?: unknown })?.indexUid;
         if (typeof uid === 'string' && !contexts.has(uid)) {
           try {
-            contexts.set(uid, await this.contexts.contextFor(uid));
-          } catch {
-            /* the planner reports the missing index with its query position */
+            contexts.set(uid, await lookup(uid));
+          } catch (err) {
+            // The planner reports a missing index with its query position.
+            if (!(err instanceof MeiliError && err.code === 'index_not_found')) throw err;
           }
         }
       }
-      const plan = planMultiSearch({ ...(body as object), queries: tenantQueries }, (uid) => {
+      const plan = planMultiSearch(request, (uid) => {
         const ctx = contexts.get(uid);
         if (!ctx) throw new MeiliError('index_not_found', `Index \`${uid}\` not found.`);
         return ctx;
       });
       const replies = await Promise.all(plan.queries.map((q) => this.execute(q.plan)));
       const elapsed = Math.round(performance.now() - started);
-      const uncovered = [...new Set(plan.queries.flatMap((q) => q.plan.uncoveredShards))];
       return {
         body: plan.federated
           ? mergeFederatedSearch(plan, replies, elapsed)
           : mergeMultiSearch(plan, replies, elapsed),
-        degraded: degraded(uncovered),
+        uncoveredShards: plan.queries.flatMap((q) => q.plan.uncoveredShards),
       };
     });
   }
@@ -109,20 +103,19 @@ export class SearchService {
   private execute(plan: SearchPlan): Promise<SearchReply[]> {
     return Promise.all(plan.requests.map((r) => this.nodes.search(r.nodeId, plan.nodeUid, r.body)));
   }
-
-  /** Runs once more when a node failed (not when it answered an error: that is the answer). */
-  private async withFailover<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof MeiliError || err instanceof NodeApiError) throw err;
-      return run();
-    }
-  }
 }
 
-function degraded(shards: number[]): string | undefined {
-  return shards.length ? `shards=${[...shards].sort((a, b) => a - b).join(',')}` : undefined;
+/** A multi-search's read key: its queries and federation without their paging. */
+function multiSearchKey(request: { queries: unknown[]; federation?: unknown }): string {
+  const federation =
+    request.federation && typeof request.federation === 'object'
+      ? { ...(request.federation as object), offset: undefined, limit: undefined }
+      : request.federation;
+  return readKey('multi-search', {
+    ...request,
+    federation,
+    queries: request.queries.map((q) => readKey('', q)),
+  });
 }
 
 /** A tenant token's `searchRules` filter for the index, AND-ed with the query's own filter. */

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { allowsIndex } from '#lib/meili-api';
 import { HttpNodeClient } from '#lib/node-client';
-import { coveringSet, RESERVED_PREFIX, shardFilter } from '#lib/routing';
+import { RESERVED_PREFIX } from '#lib/routing';
+import { withShardFilter } from '#lib/search';
 import type { Access } from '../auth/access.js';
 import { CatalogService } from '../indexes/catalog.service.js';
 import { TopologyService } from '../infra/topology.service.js';
+import { ScatterExecutor } from '../search/scatter.executor.js';
 
 interface NodeIndexStats {
   numberOfDocuments: number;
@@ -25,6 +27,7 @@ export class StatsService {
     private readonly catalog: CatalogService,
     private readonly topology: TopologyService,
     private readonly nodes: HttpNodeClient,
+    private readonly scatter: ScatterExecutor,
   ) {}
 
   async indexStats(uid: string): Promise<Record<string, unknown>> {
@@ -32,21 +35,20 @@ export class StatsService {
     const placement = await this.topology.placement(index.nodeUid);
     const topology = await this.topology.current();
     if (!placement) return emptyStats();
-    const { group } = this.topology.nextRead(topology);
-    const cover = coveringSet({
-      placement,
-      group,
-      rotation: 0,
-      isHealthy: (n) => this.topology.isReadable(topology, n),
+    // Exact counts from one copy of every shard, through the read executor (fails over).
+    const { body: counts } = await this.scatter.run(`stats ${uid}`, async (lookup) => {
+      const ctx = await lookup(uid);
+      const pages = await Promise.all(
+        ctx.covering.requests.map((r) =>
+          this.nodes.fetchDocuments(r.nodeId, ctx.nodeUid, {
+            limit: 0,
+            filter: withShardFilter(undefined, r.shards, ctx.shards) ?? null,
+          }),
+        ),
+      );
+      return { body: pages, uncoveredShards: ctx.covering.uncovered };
     });
-    const counts = await Promise.all(
-      cover.requests.map((r) =>
-        this.nodes.fetchDocuments(r.nodeId, index.nodeUid, {
-          limit: 0,
-          filter: shardFilter(r.shards),
-        }),
-      ),
-    );
+    const group = Object.keys(placement.groups).sort()[0]!;
     const groupNodes = [...new Set((placement.groups[group] ?? []).flatMap((c) => c.owners))];
     const perNode = await Promise.all(
       groupNodes

@@ -1,0 +1,72 @@
+import { MeiliError } from '#lib/errors';
+import { filterFieldUses, parseFilter } from '#lib/filter';
+import { RESERVED_PREFIX } from './facet-merge.js';
+
+/** Whether a name is one of Miroir's reserved `_miroir_*` fields (never a client's). */
+export function isReserved(name: unknown): boolean {
+  return typeof name === 'string' && name.startsWith(RESERVED_PREFIX);
+}
+
+/**
+ * A filter naming a reserved field answers what one Meilisearch node without that field would:
+ * the field is not filterable (milli `FilterError::AttributeNotFilterable`, with the ``Index `uid`: ``
+ * prefix of `MeilisearchHttpError::Milli` and the `{start}:{end} {filter}` position line of
+ * `filter-parser/src/error.rs`). Nodes do filter on it (the shard restriction), so the gateway
+ * must refuse it first. A filter that does not parse is left to the node's own error.
+ */
+export function refuseReservedFilter(
+  filter: unknown,
+  code: 'invalid_search_filter' | 'invalid_document_filter',
+  indexUid: string,
+  filterable: readonly unknown[],
+): void {
+  const parts = Array.isArray(filter)
+    ? filter.flatMap((f) => (Array.isArray(f) ? f : [f]))
+    : [filter];
+  for (const part of parts) {
+    if (typeof part !== 'string') continue;
+    let fields: string[];
+    try {
+      const node = parseFilter(part, code);
+      fields = node ? filterFieldUses(node).map((u) => u.field) : [];
+    } catch {
+      continue;
+    }
+    const field = fields.find(isReserved);
+    if (field === undefined) continue;
+    const patterns = filterablePatterns(filterable);
+    const available = patterns.length
+      ? `Available filterable attribute patterns are: ${patterns.map((p) => `\`${p}\``).join(', ')}.`
+      : 'This index does not have configured filterable attributes.';
+    const at = columnOf(part, field);
+    throw new MeiliError(
+      code,
+      `Index \`${indexUid}\`: Attribute \`${field}\` is not filterable. ${available}\n` +
+        `${at}:${at + [...field].length} ${part}`,
+    );
+  }
+}
+
+/** The client's filterable attribute patterns, sorted (strings and `attributePatterns` rules). */
+export function filterablePatterns(rules: readonly unknown[]): string[] {
+  const out = new Set<string>();
+  for (const rule of rules) {
+    if (typeof rule === 'string') out.add(rule);
+    else if (rule && typeof rule === 'object') {
+      const patterns = (rule as { attributePatterns?: unknown }).attributePatterns;
+      if (Array.isArray(patterns)) for (const p of patterns) if (typeof p === 'string') out.add(p);
+    }
+  }
+  return [...out].sort();
+}
+
+/** 1-based column (in characters) of the first use of `field` in the filter text. */
+function columnOf(text: string, field: string): number {
+  const quoted = [field, `"${field}"`, `'${field}'`];
+  let best = -1;
+  for (const q of quoted) {
+    const i = text.indexOf(q);
+    if (i >= 0 && (best < 0 || i < best)) best = q === field ? i : i + 1;
+  }
+  return best < 0 ? 1 : [...text.slice(0, best)].length + 1;
+}
