@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { MiroirConfig } from '#lib/config';
+import { MASTER_KEY_MIN_BYTES, type MiroirConfig } from '#lib/config';
 import { readBody, stringifyExact } from '#lib/meili-api';
 import { MetricsService } from './admin/metrics.service.js';
 import { AppModule } from './app.module.js';
@@ -61,9 +61,14 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
   app.enableShutdownHooks();
   await app.get(TopologyService).start();
   await app.get(KeyCacheService).ensureDefaultKeys();
+  // Meilisearch's development warnings (main.rs); production refuses both at configuration.
   if (!config.masterKey) {
     new Logger('Gateway').warn(
       'No master key (MIROIR_MASTER_KEY): the API is open to anyone who can reach it. Never run like this in production.',
+    );
+  } else if (Buffer.byteLength(config.masterKey) < MASTER_KEY_MIN_BYTES) {
+    new Logger('Gateway').warn(
+      `The master key is shorter than ${MASTER_KEY_MIN_BYTES} bytes: unsafe for production, where MIROIR_ENV=production refuses it.`,
     );
   }
   return app;

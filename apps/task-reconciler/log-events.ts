@@ -66,10 +66,13 @@ export function eventsOf(seq: number, header: LogHeader): LogEvent[] {
       return event('indexes.deleted', { taskUid, indexUid: op.index.uid });
     case 'none':
       if (header.task.type === 'indexUpdate' && indexUid) {
+        // A rename moves the record to its new uid.
+        const renamed = (header.task.details as { newIndexUid?: unknown } | undefined)?.newIndexUid;
+        const record = header.catalog?.records[typeof renamed === 'string' ? renamed : indexUid];
         return event('indexes.updated', {
           taskUid,
           indexUid,
-          primaryKey: header.catalog?.records[indexUid]?.primaryKey ?? null,
+          primaryKey: record?.primaryKey ?? null,
         });
       }
       return [];

@@ -13,7 +13,14 @@ export interface ConfigDoc {
 // Typed by the schema's keys, so a key added to the schema without documentation fails to compile.
 const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   http_addr: ['0.0.0.0:7700', 'address the client API listens on (host:port)'],
-  master_key: ['(none: API open)', 'master key for the client API; at least 16 characters'],
+  env: [
+    'development',
+    'development or production, as Meilisearch: production requires a master key of at least 16 bytes',
+  ],
+  master_key: [
+    '(none: API open)',
+    'master key for the client API; at least 16 bytes in production (shorter: a warning in development)',
+  ],
   admin_api_key: ['(none)', 'key for the /_miroir admin API (the master key works too)'],
   node_key: ['(none)', 'key Miroir sends to Meilisearch nodes; clients never see it'],
   redis_url: ['redis://127.0.0.1:6379', 'Redis for shared state and job queues'],

@@ -55,6 +55,9 @@ const nodeSchema = z.object(
   { error: 'each node must be an object {id, url, group?}' },
 );
 
+/** meilisearch-auth `MASTER_KEY_MIN_SIZE`. */
+export const MASTER_KEY_MIN_BYTES = 16;
+
 /** Host and port, `0.0.0.0:7700` or `[::]:7700`. */
 const HTTP_ADDR = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;
 
@@ -70,8 +73,9 @@ export const configSchema = z
         error: 'port must be ≤ 65535',
       })
       .default('0.0.0.0:7700'),
-    // Meilisearch refuses master keys shorter than 16 bytes outside development.
-    master_key: secret(16).optional(),
+    env: oneOf(['development', 'production']).default('development'),
+    // Meilisearch refuses master keys shorter than 16 bytes in production (checked below).
+    master_key: secret(1).optional(),
     admin_api_key: secret(16).optional(),
     node_key: secret(1).optional(),
     redis_url: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -119,6 +123,21 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // Meilisearch's rule (meilisearch main.rs): production needs a master key of 16 bytes or more;
+    // development accepts a shorter one, with a warning at start.
+    if (c.env === 'production') {
+      const bytes = c.master_key === undefined ? 0 : Buffer.byteLength(c.master_key);
+      if (bytes < MASTER_KEY_MIN_BYTES) {
+        ctx.addIssue({
+          ...CROSS_FIELD,
+          path: ['master_key'],
+          message:
+            c.master_key === undefined
+              ? 'You must provide a master key to secure your instance in a production environment (MIROIR_ENV=production).'
+              : `The master key must be at least ${MASTER_KEY_MIN_BYTES} bytes in a production environment. The provided key is only ${bytes} bytes.`,
+        });
+      }
+    }
     const seen = new Set<string>();
     c.nodes.forEach((n, i) => {
       if (seen.has(n.id)) {

@@ -5,7 +5,7 @@ export {
   formatConfigMarkdown,
   type ConfigDoc,
 } from './config-docs.js';
-export { envName, type LogLevel } from './config.schema.js';
+export { envName, MASTER_KEY_MIN_BYTES, type LogLevel } from './config.schema.js';
 export {
   loadConfig,
   type ConfigNode,

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(c).toEqual({
       httpAddr: '0.0.0.0:7700',
       http: { host: '0.0.0.0', port: 7700 },
+      env: 'development',
       masterKey: undefined,
       adminApiKey: undefined,
       nodeKey: undefined,
@@ -110,12 +111,26 @@ describe('loadConfig', () => {
     });
     expect(found).toEqual([
       'MIROIR_HTTP_ADDR: must be host:port, e.g. 0.0.0.0:7700, got "localhost"',
-      'MIROIR_MASTER_KEY: must be at least 16 characters long',
       'MIROIR_REDIS_URL: must be a URL starting with redis:// or rediss://, got "http://localhost"',
       'MIROIR_UNAVAILABLE_SHARD_POLICY: must be one of partial, error, got "some"',
       'MIROIR_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, got "loud"',
     ]);
     expect(found.join('\n')).not.toContain('short-secret');
+  });
+
+  it("applies Meilisearch's master key rule: 16 bytes in production, anything in development", () => {
+    // meilisearch main.rs and meilisearch-auth MASTER_KEY_MIN_SIZE (16, counted in bytes).
+    expect(load({ MIROIR_MASTER_KEY: 'short-secret' }).masterKey).toBe('short-secret');
+    const production = problems({ MIROIR_ENV: 'production', MIROIR_MASTER_KEY: 'short-secrét' });
+    expect(production).toEqual([
+      'MIROIR_MASTER_KEY: The master key must be at least 16 bytes in a production environment. The provided key is only 13 bytes.',
+    ]);
+    expect(problems({ MIROIR_ENV: 'production' })).toEqual([
+      'MIROIR_MASTER_KEY: You must provide a master key to secure your instance in a production environment (MIROIR_ENV=production).',
+    ]);
+    expect(load({ MIROIR_ENV: 'production', MIROIR_MASTER_KEY: 'sixteen-bytes-ok' }).env).toBe(
+      'production',
+    );
   });
 
   it('validates the node list: JSON, urls, unique ids, groups matching MIROIR_REPLICA_GROUPS', () => {

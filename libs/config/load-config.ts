@@ -16,6 +16,7 @@ export interface ConfigNode {
 export interface MiroirConfig {
   httpAddr: string;
   http: { host: string; port: number };
+  env: 'development' | 'production';
   masterKey: string | undefined;
   adminApiKey: string | undefined;
   nodeKey: string | undefined;
@@ -75,6 +76,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
   return deepFreeze({
     httpAddr: c.http_addr,
     http: { host: addr[1] ?? addr[2]!, port: Number(addr[3]) },
+    env: c.env,
     masterKey: c.master_key,
     adminApiKey: c.admin_api_key,
     nodeKey: c.node_key,
@@ -150,7 +152,11 @@ function describeIssue(
   }
   const [top, ...rest] = issue.path.map(String);
   const name =
-    top === undefined ? 'config' : fromEnv.has(top) ? envName(top) : `${top} (in ${file})`;
+    top === undefined
+      ? 'config'
+      : fromEnv.has(top) || file === null
+        ? envName(top)
+        : `${top} (in ${file})`;
   const suffix = rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('');
   let message = issue.message;
   // Echo the offending value, except secrets and cross-field checks (their message says it all).

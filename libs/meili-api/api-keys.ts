@@ -91,10 +91,13 @@ function parseExpiresAt(value: unknown, now: number): string | null {
   if (rfc3339.test(value)) ms = Date.parse(value);
   else if (spaced.test(value)) ms = Date.parse(`${value.replace(' ', 'T')}Z`);
   else if (dateOnly.test(value)) ms = Date.parse(`${value}T00:00:00Z`);
-  if (Number.isNaN(ms)) {
-    throw invalid(`\`${value}\` is not a valid date. It should follow the RFC 3339 format`);
+  // One message for a malformed and a past date (meilisearch error.rs `ParseOffsetDateTimeError`,
+  // trailing newline included).
+  if (Number.isNaN(ms) || ms <= now) {
+    throw invalid(
+      `\`${value}\` is not a valid date. It should follow the RFC 3339 format to represents a date or datetime in the future or specified as a null value. e.g. 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS'.\n`,
+    );
   }
-  if (ms <= now) throw invalid(`\`${value}\` is not in the future.`);
   return new Date(ms).toISOString();
 }
 
@@ -182,8 +185,26 @@ export function parseKeyPatch(input: unknown): {
 
 /** A key as the API shows it, with its derived value. */
 export function renderKey(key: ApiKeyFields, value: string): Record<string, unknown> {
-  const { name, description, uid, actions, indexes, expiresAt, createdAt, updatedAt } = key;
-  return { name, description, key: value, uid, actions, indexes, expiresAt, createdAt, updatedAt };
+  const { name, description, uid, actions, indexes } = key;
+  return {
+    name,
+    description,
+    key: value,
+    uid,
+    actions,
+    indexes,
+    expiresAt: key.expiresAt === null ? null : rfc3339(key.expiresAt),
+    createdAt: rfc3339(key.createdAt),
+    updatedAt: rfc3339(key.updatedAt),
+  };
+}
+
+/**
+ * A date as Meilisearch prints it (the `time` crate's RFC 3339 formatter): UTC with `Z`, and a
+ * fraction of a second only when it is not zero, without trailing zeros.
+ */
+export function rfc3339(iso: string): string {
+  return iso.replace(/\.(\d*?)0*Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : 'Z'));
 }
 
 export function isExpired(key: Pick<ApiKeyFields, 'expiresAt'>, now: number): boolean {

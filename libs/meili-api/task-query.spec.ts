@@ -39,7 +39,8 @@ describe('task query parameters', () => {
   });
 
   it('treats * as no filter and defaults paging', () => {
-    expect(parseTaskQuery({ statuses: '*' })).toEqual({
+    // meilisearch routes/tasks.rs: every list and date filter is `OptionStarOr` (star_or.rs).
+    expect(parseTaskQuery({ statuses: '*', afterEnqueuedAt: '*', beforeFinishedAt: '*' })).toEqual({
       limit: 20,
       from: undefined,
       reverse: false,

@@ -153,7 +153,8 @@ export function parseTaskFilter(query: Query, allowPaging = false): TaskFilterPa
   };
   for (const d of DATE_PARAMS) {
     const raw = queryValue(query, d.name);
-    if (raw !== undefined) filter[d.name] = parseDate(raw, d.side, d.code, d.name);
+    // `*` means no filter, for dates as for lists (meilisearch `star_or.rs`, `OptionStarOr`).
+    if (raw !== undefined && raw !== '*') filter[d.name] = parseDate(raw, d.side, d.code, d.name);
   }
   for (const key of Object.keys(filter) as Array<keyof TaskFilterParams>) {
     if (filter[key] === undefined) delete filter[key];

@@ -60,6 +60,16 @@ export class NodeApiError extends NodeError {
     );
   }
 
+  /**
+   * The same error naming the client's index where the node named its own (node-side indexes have
+   * per-incarnation names: ``Index `movies-2`: …`` must read ``Index `movies`: …``).
+   */
+  forIndex(nodeUid: string, uid: string): NodeApiError {
+    if (nodeUid === uid || !this.body.message.includes(`\`${nodeUid}\``)) return this;
+    const message = this.body.message.split(`\`${nodeUid}\``).join(`\`${uid}\``);
+    return new NodeApiError(this.nodeId, this.route, this.status, { ...this.body, message });
+  }
+
   /** The same error as the client-facing MeiliError (same code, type, status). */
   toMeiliError(): MeiliError {
     return MeiliError.fromObject(this.body, this.status);

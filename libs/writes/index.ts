@@ -15,4 +15,5 @@ export {
   nodeFacetValues,
   toNodeSettingsPatch,
   withoutReservedSettings,
+  refuseReservedSettings,
 } from './node-settings.js';

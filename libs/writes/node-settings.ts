@@ -1,4 +1,5 @@
-import { SHARD_FIELD } from '#lib/routing';
+import { MeiliError } from '#lib/errors';
+import { RESERVED_PREFIX, SHARD_FIELD } from '#lib/routing';
 
 /**
  * Settings as nodes get them: the client's, plus what Miroir needs — `_miroir_shard` filterable
@@ -59,4 +60,46 @@ export function withoutReservedSettings(
     out.filterableAttributes = out.filterableAttributes.filter((f) => f !== SHARD_FIELD);
   }
   return out;
+}
+
+/**
+ * Refuses settings that name a reserved `_miroir_*` field (searchable, displayed, filterable,
+ * sortable, distinct, typo exceptions, facet orders, localized attributes): nodes hold those fields,
+ * so a client naming them would see or rank by Miroir's own data. Meilisearch has no such rule;
+ * `miroir_reserved_field` says why.
+ */
+export function refuseReservedSettings(patch: Record<string, unknown>): void {
+  const names: [string, unknown][] = [];
+  const add = (setting: string, value: unknown) => {
+    if (Array.isArray(value)) for (const v of value) names.push([setting, v]);
+    else names.push([setting, value]);
+  };
+  for (const key of ['searchableAttributes', 'displayedAttributes', 'sortableAttributes']) {
+    add(key, patch[key]);
+  }
+  add('distinctAttribute', patch.distinctAttribute);
+  for (const rule of asArray(patch.filterableAttributes)) {
+    if (typeof rule === 'string') add('filterableAttributes', rule);
+    else add('filterableAttributes', (rule as { attributePatterns?: unknown })?.attributePatterns);
+  }
+  for (const rule of asArray(patch.localizedAttributes)) {
+    add('localizedAttributes', (rule as { attributePatterns?: unknown })?.attributePatterns);
+  }
+  const typo = patch.typoTolerance as { disableOnAttributes?: unknown } | null | undefined;
+  add('typoTolerance.disableOnAttributes', typo?.disableOnAttributes);
+  const faceting = patch.faceting as { sortFacetValuesBy?: unknown } | null | undefined;
+  const orders = faceting?.sortFacetValuesBy;
+  if (orders && typeof orders === 'object') add('faceting.sortFacetValuesBy', Object.keys(orders));
+  for (const [setting, name] of names) {
+    if (typeof name === 'string' && name.startsWith(RESERVED_PREFIX)) {
+      throw new MeiliError(
+        'miroir_reserved_field',
+        `Invalid value at \`.${setting}\`: \`${name}\` is reserved: attributes starting with \`${RESERVED_PREFIX}\` are used by Miroir.`,
+      );
+    }
+  }
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }

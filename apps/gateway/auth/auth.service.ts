@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeJwt, jwtVerify } from 'jose';
+import { compactVerify, decodeJwt } from 'jose';
 import type { MiroirConfig } from '#lib/config';
 import { MeiliError } from '#lib/errors';
 import { allows, allowsIndex, isExpired } from '#lib/meili-api';
@@ -56,44 +56,82 @@ export class AuthService {
     const token = bearer(authorization);
     if (token === masterKey) return FULL_ACCESS;
 
-    const key = await this.keys.find(token);
-    if (key) {
-      if (isExpired(key, Date.now()) || !allows(key.actions, action)) throw invalidKey();
-      if (indexUid !== undefined && !allowsIndex(key.indexes, indexUid)) throw invalidKey();
-      return { kind: 'key', indexes: key.indexes };
-    }
+    // A tenant token first (search only), as Meilisearch does; a token that is not one (or names
+    // no key) is then tried as an API key (extractors/authentication/mod.rs, `authenticate`).
     if (action === 'search' && JWT_SHAPE.test(token)) {
-      return this.tenantToken(token, indexUid);
+      const access = await this.tenantToken(token, indexUid);
+      if (access) return access;
     }
-    throw invalidKey();
+    const key = await this.keys.find(token);
+    if (!key) throw invalidKey();
+    if (indexUid !== undefined && !allowsIndex(key.indexes, indexUid)) {
+      throw new MeiliError(
+        'invalid_api_key',
+        `The API key cannot acces the index \`${indexUid}\`, authorized indexes are ${rustList(key.indexes)}.`,
+      );
+    }
+    if (isExpired(key, Date.now()) || !allows(key.actions, action)) throw invalidKey();
+    return { kind: 'key', indexes: key.indexes };
   }
 
-  private async tenantToken(token: string, indexUid: string | undefined): Promise<Access> {
+  /**
+   * A tenant token's access, or null when the token is not one (not a JWT of Meilisearch's claims,
+   * or its key is unknown): the caller then tries it as an API key. Messages are Meilisearch's
+   * `AuthError`s: a bad signature, an expired `exp`, an index outside the rules or the key.
+   */
+  private async tenantToken(token: string, indexUid: string | undefined): Promise<Access | null> {
     let claims: Record<string, unknown>;
     try {
       claims = decodeJwt(token);
     } catch {
-      throw invalidKey();
+      return null;
     }
     const uid = claims.apiKeyUid;
-    if (typeof uid !== 'string') throw invalidKey();
+    if (typeof uid !== 'string') return null;
     const key = await this.keys.byUid(uid.toLowerCase());
-    if (!key || isExpired(key, Date.now()) || !allows(key.actions, 'search')) throw invalidKey();
+    if (!key) return null;
     try {
-      await jwtVerify(token, new TextEncoder().encode(this.keys.valueOf(key.uid)), {
+      // Signature only: Meilisearch checks `exp` itself and no other claim (tenant_token_validation).
+      await compactVerify(token, new TextEncoder().encode(this.keys.valueOf(key.uid)), {
         algorithms: ['HS256', 'HS384', 'HS512'],
       });
     } catch {
-      throw invalidKey(); // bad signature or expired `exp`
+      throw new MeiliError('invalid_api_key', 'Could not decode tenant token, InvalidSignature.');
+    }
+    if (typeof claims.exp === 'number') {
+      const now = Math.floor(Date.now() / 1000);
+      if (now > claims.exp) {
+        throw new MeiliError(
+          'invalid_api_key',
+          `Tenant token expired. Was valid up to \`${claims.exp}\` and we're now \`${now}\`.`,
+        );
+      }
     }
     const searchRules = normaliseRules(claims.searchRules);
-    const access: Access = { kind: 'tenant', indexes: key.indexes, searchRules };
     if (indexUid !== undefined) {
-      const ruled = Object.keys(searchRules).some((p) => allowsIndex([p], indexUid));
-      if (!ruled || !allowsIndex(key.indexes, indexUid)) throw invalidKey();
+      const ruled = Object.keys(searchRules);
+      if (!ruled.some((p) => allowsIndex([p], indexUid))) {
+        throw new MeiliError(
+          'invalid_api_key',
+          `The provided tenant token cannot acces the index \`${indexUid}\`, allowed indexes are ${rustList(ruled)}.`,
+        );
+      }
+      if (!allowsIndex(key.indexes, indexUid)) {
+        // The key's own indexes are not public: the message does not list them.
+        throw new MeiliError(
+          'invalid_api_key',
+          `The API key used to generate this tenant token cannot acces the index \`${indexUid}\`.`,
+        );
+      }
     }
-    return access;
+    if (isExpired(key, Date.now()) || !allows(key.actions, 'search')) throw invalidKey();
+    return { kind: 'tenant', indexes: key.indexes, searchRules };
   }
+}
+
+/** Rust's `{:?}` of a list of strings: `["a", "b"]`. */
+function rustList(items: readonly string[]): string {
+  return `[${items.map((i) => JSON.stringify(i)).join(', ')}]`;
 }
 
 function bearer(authorization: string | undefined): string {

@@ -21,6 +21,7 @@ import {
 import { CatalogService } from '../indexes/catalog.service.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { readKey, ScatterExecutor, type ScatterAnswer } from '../search/scatter.executor.js';
+import { clientNamed } from '../search/search.service.js';
 import { andFilters } from '../search/search-context.service.js';
 
 const BROWSE_FIELDS = ['offset', 'limit', 'fields', 'filter', 'ids', 'retrieveVectors', 'sort'];
@@ -109,7 +110,7 @@ export class DocumentReadsService {
             ),
           }),
         ),
-      );
+      ).catch(clientNamed({ nodeUid: ctx.nodeUid, indexUid: uid }));
       const lists = replies.map((r) => r.results);
       const merged =
         sort.length > 0

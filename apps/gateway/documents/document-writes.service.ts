@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CatalogRecord, LogHeader, LogOp } from '#lib/contracts';
+import { refuseReservedFilter } from '#lib/search';
 import { MeiliError } from '#lib/errors';
 import { parseFilter } from '#lib/filter';
 import { asObject, checkIndexUid, rejectUnknown, type Query } from '#lib/meili-api';
@@ -183,6 +184,19 @@ export class DocumentWritesService {
     };
     const index = await this.catalog.find(uid);
     if (!index) return (await this.catalog.refuse(task, indexNotFound(uid))).summary;
+    // Nodes can filter on the reserved fields; one Meilisearch without them fails the task.
+    try {
+      const settings = index.settings as { filterableAttributes?: unknown[] };
+      refuseReservedFilter(
+        body.filter,
+        'invalid_document_filter',
+        uid,
+        settings.filterableAttributes ?? [],
+      );
+    } catch (err) {
+      if (err instanceof MeiliError) return (await this.catalog.refuse(task, err)).summary;
+      throw err;
+    }
     return this.appendFor(index, task, {
       kind: 'deleteFilter',
       index: { uid, nodeUid: index.nodeUid },

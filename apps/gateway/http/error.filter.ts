@@ -73,8 +73,16 @@ export class MeiliErrorFilter implements ExceptionFilter {
  */
 export function hideReserved(message: string): string {
   if (!message.includes('_miroir_')) return message;
-  return message
-    .replace(/`_miroir_\w*`(, )?/g, '')
-    .replace(/, \./g, '.')
-    .replace(/: \./g, ': none.');
+  // Only the diagnostic line: the position line quotes the client's own filter.
+  const cut = message.indexOf('\n');
+  const head = cut < 0 ? message : message.slice(0, cut);
+  const tail = cut < 0 ? '' : message.slice(cut);
+  const cleaned = head
+    .replace(
+      /Available filterable attribute patterns are: `_miroir_\w*`\./,
+      'This index does not have configured filterable attributes.',
+    )
+    .replace(/`_miroir_\w*`, /g, '')
+    .replace(/, `_miroir_\w*`/g, '');
+  return cleaned + tail;
 }

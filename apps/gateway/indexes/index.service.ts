@@ -120,12 +120,21 @@ export class IndexService {
     };
   }
 
+  /**
+   * `PATCH /indexes/{uid}`: primary key and rename (`uid`, Meilisearch ≥ 1.18). A rename moves the
+   * catalog record only: node-side indexes have their own per-incarnation names.
+   */
   async update(uid: string, input: unknown): Promise<TaskSummary> {
     const body = asObject(input);
-    if ('uid' in body) {
-      throw new MeiliError('miroir_unsupported', 'Renaming an index is not supported by Miroir.');
+    for (const field of ['createdAt', 'updatedAt'] as const) {
+      if (field in body) {
+        throw new MeiliError(
+          field === 'createdAt' ? 'immutable_index_created_at' : 'immutable_index_updated_at',
+          `Immutable field \`${field}\`: expected one of \`primaryKey\`, \`uid\``,
+        );
+      }
     }
-    rejectUnknown(body, ['primaryKey'], 'field');
+    rejectUnknown(body, ['primaryKey', 'uid'], 'field');
     const primaryKey = body.primaryKey ?? null;
     if (primaryKey !== null && typeof primaryKey !== 'string') {
       throw new MeiliError(
@@ -133,26 +142,43 @@ export class IndexService {
         'Invalid value type at `.primaryKey`: expected a string',
       );
     }
-    const task = { type: 'indexUpdate', indexUid: uid, details: { primaryKey } };
+    let newUid: string | null = null;
+    if (body.uid !== undefined && body.uid !== null) {
+      if (typeof body.uid !== 'string') {
+        throw new MeiliError(
+          'invalid_index_uid',
+          `Invalid value type at \`.uid\`: expected a string, but found ${JSON.stringify(body.uid)}`,
+        );
+      }
+      newUid = checkIndexUid(body.uid);
+    }
+    const details: Record<string, unknown> = { primaryKey };
+    if (newUid !== null) Object.assign(details, { oldIndexUid: uid, newIndexUid: newUid });
+    const task = { type: 'indexUpdate', indexUid: uid, details };
     const appended = await this.catalog.change(task, async (view) => {
       const record = await view.get(uid);
       if (!record) return { kind: 'refuse', error: indexNotFound(uid) };
-      if (primaryKey === null || primaryKey === record.primaryKey) {
-        return { kind: 'change', records: { [uid]: touched(record) }, op: { kind: 'none' } };
+      let next = touched(record);
+      if (primaryKey !== null && primaryKey !== record.primaryKey) {
+        if (record.primaryKeyFixed) {
+          return {
+            kind: 'refuse',
+            error: new MeiliError(
+              'index_primary_key_already_exists',
+              `Index \`${uid}\`: Index already has a primary key: \`${record.primaryKey}\`.`,
+            ),
+          };
+        }
+        // No document was written yet: nodes learn the key with the first one.
+        next = { ...next, primaryKey };
       }
-      if (record.primaryKeyFixed) {
-        return {
-          kind: 'refuse',
-          error: new MeiliError(
-            'index_primary_key_already_exists',
-            `Index \`${uid}\`: Index already has a primary key: \`${record.primaryKey}\`.`,
-          ),
-        };
+      if (newUid === null || newUid === uid) {
+        return { kind: 'change', records: { [uid]: next }, op: { kind: 'none' } };
       }
-      // No document was written yet: nodes learn the key with the first one, so only the catalog moves.
+      if (await view.get(newUid)) return { kind: 'refuse', error: alreadyExists(newUid) };
       return {
         kind: 'change',
-        records: { [uid]: { ...touched(record), primaryKey } },
+        records: { [uid]: null, [newUid]: { ...next, uid: newUid } },
         op: { kind: 'none' },
       };
     });

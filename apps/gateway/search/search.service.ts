@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MeiliError } from '#lib/errors';
-import { HttpNodeClient, type SearchReply } from '#lib/node-client';
+import { HttpNodeClient, NodeApiError, type SearchReply } from '#lib/node-client';
 import {
   mergeFacetSearch,
   mergeFederatedSearch,
@@ -53,7 +53,7 @@ export class SearchService {
       const plan = planFacetSearch(body, await lookup(indexUid));
       const replies = await Promise.all(
         plan.requests.map((r) => this.nodes.facetSearch(r.nodeId, plan.nodeUid, r.body)),
-      );
+      ).catch(clientNamed(plan));
       return { body: mergeFacetSearch(plan, replies), uncoveredShards: plan.uncoveredShards };
     });
   }
@@ -101,8 +101,17 @@ export class SearchService {
   }
 
   private execute(plan: SearchPlan): Promise<SearchReply[]> {
-    return Promise.all(plan.requests.map((r) => this.nodes.search(r.nodeId, plan.nodeUid, r.body)));
+    return Promise.all(
+      plan.requests.map((r) => this.nodes.search(r.nodeId, plan.nodeUid, r.body)),
+    ).catch(clientNamed(plan));
   }
+}
+
+/** Rethrows a node's error with the client's index name in its message. */
+export function clientNamed(plan: { nodeUid: string; indexUid: string }) {
+  return (err: unknown): never => {
+    throw err instanceof NodeApiError ? err.forIndex(plan.nodeUid, plan.indexUid) : err;
+  };
 }
 
 /** A multi-search's read key: its queries and federation without their paging. */

@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { MeiliError } from '#lib/errors';
 import { RequireAction } from '../auth/auth.guard.js';
 import { JsonBody } from '../http/request.js';
@@ -31,8 +32,15 @@ export class SettingsController {
 
   @Get(':route')
   @RequireAction('settings.get')
-  getOne(@Param('indexUid') uid: string, @Param('route') route: string) {
-    return this.settings.get(uid, route);
+  async getOne(
+    @Param('indexUid') uid: string,
+    @Param('route') route: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // Always JSON, as Meilisearch answers (`"byWord"`, `null`, `true`): Fastify would send a bare
+    // string as text/plain, and SDKs parse every answer as JSON.
+    void reply.type('application/json');
+    return JSON.stringify(await this.settings.get(uid, route));
   }
 
   @Put(':route')

@@ -9,7 +9,7 @@ import {
   type Settings,
   type SettingsPatch,
 } from '#lib/meili-api';
-import { toNodeSettingsPatch } from '#lib/writes';
+import { refuseReservedSettings, toNodeSettingsPatch } from '#lib/writes';
 import { CatalogService } from '../indexes/catalog.service.js';
 import { IndexService, touched } from '../indexes/index.service.js';
 import type { TaskSummary } from '../tasks/task-view.js';
@@ -51,6 +51,7 @@ export class SettingsService {
 
   private async apply(uid: string, patch: SettingsPatch): Promise<TaskSummary> {
     const details = patch as Record<string, unknown>;
+    refuseReservedSettings(details);
     const task = { type: 'settingsUpdate', indexUid: uid, details };
     const appended = await this.catalog.change(task, async (view) => {
       const record = await view.get(uid);

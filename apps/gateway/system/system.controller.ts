@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { MeiliError } from '#lib/errors';
 import { HttpNodeClient } from '#lib/node-client';
 import { Public, RequireAction } from '../auth/auth.guard.js';
-import { JsonBody } from '../http/request.js';
+import type { Access } from '../auth/access.js';
+import { CurrentAccess, JsonBody } from '../http/request.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { SwapService } from './swap.service.js';
 import { MIROIR_VERSION } from './version.js';
@@ -44,8 +45,8 @@ export class SystemController {
   @Post('swap-indexes')
   @HttpCode(202)
   @RequireAction('indexes.swap')
-  swap(@JsonBody() body: unknown) {
-    return this.swaps.swap(body);
+  swap(@JsonBody() body: unknown, @CurrentAccess() access: Access) {
+    return this.swaps.swap(body, access);
   }
 
   /** Meilisearch features Miroir does not route: a clear refusal, never a silent wrong answer. */
