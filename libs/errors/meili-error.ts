@@ -25,7 +25,6 @@ const STATUS_BY_CODE: Record<string, number> = {
   missing_content_type: 415,
   invalid_content_type: 415,
   internal: 500,
-  emulator_unsupported: 501,
   // Miroir's own situations (api.md).
   miroir_primary_key_required: 400,
   miroir_reserved_field: 400,

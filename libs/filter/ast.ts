@@ -11,7 +11,13 @@ export type FilterNode =
   | { kind: 'in'; field: string; values: string[]; negated: boolean }
   | { kind: 'exists'; field: string; negated: boolean }
   | { kind: 'isNull'; field: string; negated: boolean }
-  | { kind: 'isEmpty'; field: string; negated: boolean };
+  | { kind: 'isEmpty'; field: string; negated: boolean }
+  /** `_geoRadius(lat, lng, meters)`: documents whose `_geo` is within the distance. */
+  | { kind: 'geoRadius'; lat: number; lng: number; meters: number }
+  /** `_geoBoundingBox([lat, lng], [lat, lng])`: top-right corner, then bottom-left. */
+  | { kind: 'geoBoundingBox'; topRight: [number, number]; bottomLeft: [number, number] }
+  /** `_geoPolygon([lat, lng], …)`: at least three points. */
+  | { kind: 'geoPolygon'; points: [number, number][] };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 

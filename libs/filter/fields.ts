@@ -38,6 +38,11 @@ export function filterFieldUses(node: FilterNode): FieldUse[] {
       case 'in':
         add(n.field, 'equality');
         return;
+      case 'geoRadius':
+      case 'geoBoundingBox':
+      case 'geoPolygon':
+        add('_geo', 'any');
+        return;
       default:
         add(n.field, 'any');
     }

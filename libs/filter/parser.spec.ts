@@ -4,6 +4,7 @@ import { MeiliError } from '#lib/errors';
 import {
   andFilters,
   filterFieldUses,
+  evaluateFilter,
   parseFilter,
   printFilter,
   type FilterNode,
@@ -118,10 +119,53 @@ describe('parseFilter', () => {
     ['a IS SOMETHING', CODE],
     ['a CONTAINS b', 'feature_not_enabled'],
     ['a STARTS WITH b', 'feature_not_enabled'],
-    ['_geoRadius(1, 2, 3)', 'emulator_unsupported'],
-    ['_geo = 1', 'emulator_unsupported'],
+    ['_geo = 1', CODE],
+    ['_geoRadius(1, 2)', CODE],
+    ['_geoBoundingBox([1, 2])', CODE],
   ])('rejects %j with %s', (input, code) => {
     expect(codeOf(() => parse(input))).toBe(code);
+  });
+
+  // Shapes and messages of crates/filter-parser (lib.rs `parse_geo_radius`, `parse_geo_bounding_box`;
+  // error.rs `GeoRadius`, `GeoBoundingBox`, `ReservedGeo`).
+  it('parses geo filters and refuses wrong shapes with Meilisearch messages', () => {
+    expect(parse('_geoRadius(48.85, 2.35, 2000) AND a = 1')).toEqual({
+      kind: 'and',
+      children: [
+        { kind: 'geoRadius', lat: 48.85, lng: 2.35, meters: 2000 },
+        { kind: 'compare', field: 'a', op: '=', value: '1' },
+      ],
+    });
+    expect(parse('_geoBoundingBox([45.5, 1.5], [44.5, 0.5])')).toEqual({
+      kind: 'geoBoundingBox',
+      topRight: [45.5, 1.5],
+      bottomLeft: [44.5, 0.5],
+    });
+    expect(parse('_geoPolygon([0, 0], [0, 1], [1, 1])')).toEqual({
+      kind: 'geoPolygon',
+      points: [
+        [0, 0],
+        [0, 1],
+        [1, 1],
+      ],
+    });
+    const message = (input: string) => {
+      try {
+        parse(input);
+      } catch (e) {
+        return (e as MeiliError).message.split('\n')[0];
+      }
+      return undefined;
+    };
+    expect(message('_geoRadius(1, 2)')).toBe(
+      'The `_geoRadius` filter expects three arguments: `_geoRadius(latitude, longitude, radius)`.',
+    );
+    expect(message('_geoBoundingBox([1, 2])')).toBe(
+      'The `_geoBoundingBox` filter expects two pairs of arguments: `_geoBoundingBox([latitude, longitude], [latitude, longitude])`.',
+    );
+    expect(message('_geo = 1')).toBe(
+      "`_geo` is a reserved keyword and thus can't be used as a filter expression. Use the `_geoRadius(latitude, longitude, distance)` or `_geoBoundingBox([latitude, longitude], [latitude, longitude])` built-in rules to filter on `_geo` coordinates.",
+    );
   });
 
   it('rejects deeper or non-string array forms and other types', () => {
@@ -213,5 +257,29 @@ describe('printFilter', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('geo filters', () => {
+  // Meilisearch measures with the haversine formula on a 6,371 km sphere (milli `distance_between_two_points`).
+  const paris = { _geo: { lat: 48.8566, lng: 2.3522 } };
+  const london = { _geo: { lat: '51.5074', lng: '-0.1278' } };
+  const nowhere = { title: 'no _geo' };
+  it('keeps documents inside the radius, box or polygon', () => {
+    const radius = parseFilter('_geoRadius(48.8566, 2.3522, 344000)', 'invalid_search_filter')!;
+    expect([paris, london, nowhere].map((d) => evaluateFilter(radius, d))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    const tight = parseFilter('_geoRadius(48.8566, 2.3522, 343000)', 'invalid_search_filter')!;
+    expect(evaluateFilter(tight, london)).toBe(false);
+    const box = parseFilter('_geoBoundingBox([50, 3], [48, 2])', 'invalid_search_filter')!;
+    expect([paris, london].map((d) => evaluateFilter(box, d))).toEqual([true, false]);
+    const polygon = parseFilter(
+      '_geoPolygon([52, -1], [52, 1], [50, 1], [50, -1])',
+      'invalid_search_filter',
+    )!;
+    expect([paris, london].map((d) => evaluateFilter(polygon, d))).toEqual([false, true]);
   });
 });

@@ -1,5 +1,5 @@
 import { MeiliError } from '#lib/errors';
-import type { CompareOp, FilterNode } from './ast.js';
+import { parseNumber, type CompareOp, type FilterNode } from './ast.js';
 import { lex, syntax, type FilterToken } from './lexer.js';
 
 /** Deepest nesting of parentheses and NOT accepted (a real node's limit). */
@@ -120,14 +120,13 @@ class Parser {
 
   private condition(): FilterNode {
     const fieldToken = this.peek();
-    if (fieldToken.kind === 'word' && GEO_FUNCTIONS.has(fieldToken.text)) {
-      throw new MeiliError('emulator_unsupported', 'The emulator does not support geo filters.');
-    }
+    if (fieldToken.kind === 'word' && GEO_FUNCTIONS.has(fieldToken.text)) return this.geo();
     const field = this.operand('Was expecting a value');
-    if (field === '_geo' || field === '_vectors' || field.startsWith('_vectors.')) {
-      throw new MeiliError(
-        'emulator_unsupported',
-        `The emulator does not support filtering on \`${field}\`.`,
+    if (field === '_geo' || field === '_geoDistance' || field === '_geoPoint') {
+      // filter-parser error.rs `ReservedGeo`.
+      this.i--;
+      this.fail(
+        `\`${field}\` is a reserved keyword and thus can't be used as a filter expression. Use the \`_geoRadius(latitude, longitude, distance)\` or \`_geoBoundingBox([latitude, longitude], [latitude, longitude])\` built-in rules to filter on \`_geo\` coordinates`,
       );
     }
     const next = this.peek();
@@ -186,6 +185,71 @@ class Parser {
     return this.fail(
       'Was expecting an operation `=`, `!=`, `>=`, `>`, `<=`, `<`, `IN`, `NOT IN`, `TO`, `EXISTS`, `NOT EXISTS`, `IS NULL`, `IS NOT NULL`, `IS EMPTY`, `IS NOT EMPTY`',
     );
+  }
+
+  /**
+   * `_geoRadius(lat, lng, meters)`, `_geoBoundingBox([lat, lng], [lat, lng])` or
+   * `_geoPolygon([lat, lng], …)`, with filter-parser error.rs's messages for a wrong shape.
+   */
+  private geo(): FilterNode {
+    const name = this.peek().text;
+    const start = this.i;
+    this.i++;
+    const shape: Record<string, string> = {
+      _geoRadius:
+        'The `_geoRadius` filter expects three arguments: `_geoRadius(latitude, longitude, radius)`',
+      _geoBoundingBox:
+        'The `_geoBoundingBox` filter expects two pairs of arguments: `_geoBoundingBox([latitude, longitude], [latitude, longitude])`',
+      _geoPolygon:
+        'The `_geoPolygon` filter expects at least three points: `_geoPolygon([latitude, longitude], [latitude, longitude], [latitude, longitude])`',
+      _geoDistance:
+        "`_geoDistance` is a reserved keyword and thus can't be used as a filter expression. Use the `_geoRadius(latitude, longitude, distance)` or `_geoBoundingBox([latitude, longitude], [latitude, longitude])` built-in rules to filter on `_geo` coordinates",
+    };
+    const wrong = (): never => {
+      this.i = start;
+      return this.fail(shape[name]!);
+    };
+    if (name === '_geoDistance' || this.peek().kind !== '(') return wrong();
+    this.i++;
+    const numbers: number[] = [];
+    const pairs: [number, number][] = [];
+    while (this.peek().kind !== ')') {
+      if (this.peek().kind === '[') {
+        this.i++;
+        const lat = this.geoNumber(wrong);
+        if (this.peek().kind !== ',') return wrong();
+        this.i++;
+        const lng = this.geoNumber(wrong);
+        if (this.peek().kind !== ']') return wrong();
+        this.i++;
+        pairs.push([lat, lng]);
+      } else {
+        numbers.push(this.geoNumber(wrong));
+      }
+      if (this.peek().kind === ',') this.i++;
+      else if (this.peek().kind !== ')') return wrong();
+    }
+    this.i++;
+    if (name === '_geoRadius') {
+      if (numbers.length !== 3 || pairs.length > 0) return wrong();
+      return { kind: 'geoRadius', lat: numbers[0]!, lng: numbers[1]!, meters: numbers[2]! };
+    }
+    if (numbers.length > 0) return wrong();
+    if (name === '_geoBoundingBox') {
+      if (pairs.length !== 2) return wrong();
+      return { kind: 'geoBoundingBox', topRight: pairs[0]!, bottomLeft: pairs[1]! };
+    }
+    if (pairs.length < 3) return wrong();
+    return { kind: 'geoPolygon', points: pairs };
+  }
+
+  private geoNumber(wrong: () => never): number {
+    const token = this.peek();
+    const n =
+      token.kind === 'word' || token.kind === 'quoted' ? parseNumber(token.text) : undefined;
+    if (n === undefined) return wrong();
+    this.i++;
+    return n;
   }
 
   /** `CONTAINS` and `STARTS WITH` exist only behind an experimental flag on a real node. */

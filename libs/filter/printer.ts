@@ -42,6 +42,12 @@ export function printFilter(node: FilterNode): string {
       return `${quote(node.field)} ${node.negated ? 'IS NOT NULL' : 'IS NULL'}`;
     case 'isEmpty':
       return `${quote(node.field)} ${node.negated ? 'IS NOT EMPTY' : 'IS EMPTY'}`;
+    case 'geoRadius':
+      return `_geoRadius(${node.lat}, ${node.lng}, ${node.meters})`;
+    case 'geoBoundingBox':
+      return `_geoBoundingBox([${node.topRight.join(', ')}], [${node.bottomLeft.join(', ')}])`;
+    case 'geoPolygon':
+      return `_geoPolygon(${node.points.map((p) => `[${p.join(', ')}]`).join(', ')})`;
   }
 }
 

@@ -116,7 +116,6 @@ describe('settings model', () => {
     [{ filterableAttributes: [{ features: {} }] }, 'invalid_settings_filterable_attributes'],
     [{ searchCutoffMs: 1.5 }, 'invalid_settings_search_cutoff_ms'],
     [{ facetSearch: 'yes' }, 'invalid_settings_facet_search'],
-    [{ embedders: { default: { source: 'openAi' } } }, 'emulator_unsupported'],
     [{ chat: {} }, 'feature_not_enabled'],
     ['nope', 'bad_request'],
   ])('rejects %j with %s', (body, code) => {

@@ -52,6 +52,13 @@ export class SettingsService {
   private async apply(uid: string, patch: SettingsPatch): Promise<TaskSummary> {
     const details = patch as Record<string, unknown>;
     refuseReservedSettings(details);
+    const embedders = details.embedders;
+    if (embedders && typeof embedders === 'object' && Object.keys(embedders).length > 0) {
+      throw new MeiliError(
+        'miroir_unsupported',
+        'Miroir does not route embedders or vector search.',
+      );
+    }
     const task = { type: 'settingsUpdate', indexUid: uid, details };
     const appended = await this.catalog.change(task, async (view) => {
       const record = await view.get(uid);

@@ -4,6 +4,7 @@ import type { IndexEngine } from './index-engine.js';
 import { renderHits } from './hits.js';
 import { executeSearch } from './search.js';
 import { parseSearchParams } from './search-params.js';
+import { emulatorUnsupported } from '../http/unsupported.js';
 
 /** One query of a multi-search, split from its index and federation options. */
 export interface IndexQuery {
@@ -155,11 +156,7 @@ export function parseFederationOptions(options: unknown): number {
       `Unknown field \`${Object.keys(rest)[0]}\` inside \`.federationOptions\``,
     );
   }
-  if (remote != null)
-    throw new MeiliError(
-      'emulator_unsupported',
-      'The emulator does not support remote federation.',
-    );
+  if (remote != null) throw emulatorUnsupported('The emulator does not support remote federation.');
   if (
     queryPosition != null &&
     (typeof queryPosition !== 'number' || !Number.isInteger(queryPosition) || queryPosition < 0)

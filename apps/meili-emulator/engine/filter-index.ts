@@ -1,4 +1,5 @@
 import {
+  evaluateFilter,
   isEmptyValue,
   leafCompares,
   leafInRange,
@@ -48,7 +49,11 @@ export class FilterIndex {
   private readonly fields = new Map<string, FieldIndex>();
   private readonly filterableCache = new Map<string, boolean>();
 
-  constructor(private readonly isFilterable: (path: string) => boolean) {}
+  constructor(
+    private readonly isFilterable: (path: string) => boolean,
+    /** Documents by internal id, for geo filters (tested on each live document's `_geo`). */
+    private readonly docAt: (internal: number) => Document | undefined = () => undefined,
+  ) {}
 
   /** Indexed filterable paths, sorted. */
   fieldNames(): string[] {
@@ -157,6 +162,13 @@ export class FilterIndex {
       case 'isEmpty':
         mark(this.fields.get(node.field)?.empties, out);
         return node.negated ? complement(out, all) : out;
+      case 'geoRadius':
+      case 'geoBoundingBox':
+      case 'geoPolygon':
+        for (let i = 0; i < all.length; i++) {
+          if (all[i] && evaluateFilter(node, this.docAt(i))) out[i] = 1;
+        }
+        return out;
     }
   }
 

@@ -157,7 +157,10 @@ export class IndexEngine implements EngineView {
 
   private rebuildFilters(): void {
     const rules = this.current.filterableAttributes;
-    this.filters = new FilterIndex((path) => isFilterable(rules, path));
+    this.filters = new FilterIndex(
+      (path) => isFilterable(rules, path),
+      (internal) => this.store.doc(internal),
+    );
     for (const [internal, , doc] of this.store.entries()) this.filters.add(internal, doc);
   }
 }

@@ -3,6 +3,7 @@ import { andFilters, parseFilter, type FilterNode } from '#lib/filter';
 import { checkFilterable, isFilterable, isUnder } from './filterable.js';
 import type { EngineView } from './engine-view.js';
 import type { SearchRequest } from './search-params.js';
+import { emulatorUnsupported } from '../http/unsupported.js';
 
 /** The checks a search makes against the index settings, in a real node's order; returns the
  *  parsed filter (with `extraFilter` AND-ed) and sort criteria. */
@@ -62,7 +63,7 @@ function parseSort(
   const settings = view.settings;
   const out = sort.map((s) => {
     if (s.startsWith('_geoPoint('))
-      throw new MeiliError('emulator_unsupported', 'The emulator does not support geo sorting.');
+      throw emulatorUnsupported('The emulator does not support geo sorting.');
     const m = /^(.+):(asc|desc)$/.exec(s);
     if (!m) {
       throw new MeiliError(

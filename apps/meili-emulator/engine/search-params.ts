@@ -1,4 +1,5 @@
 import { MeiliError } from '#lib/errors';
+import { emulatorUnsupported } from '../http/unsupported.js';
 
 /** A search request after the index-independent checks (types, ranges, unknown fields). */
 export interface SearchRequest {
@@ -97,8 +98,7 @@ export function parseSearchParams(
     }
     if (value === null || value === undefined) continue;
     if (kind === 'unsupported') {
-      throw new MeiliError(
-        'emulator_unsupported',
+      throw emulatorUnsupported(
         `The emulator does not support \`${name}\` (vector and AI search).`,
       );
     }

@@ -12,6 +12,7 @@ import { checkAction } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
 import { jsonBody } from '#lib/meili-api';
 import { accepted, indexParam, route } from '../http/route-helpers.js';
+import { refuseEmbedders } from '../http/unsupported.js';
 
 export function registerSettingsRoutes(app: FastifyInstance, node: Emulator): void {
   const update = (
@@ -19,6 +20,7 @@ export function registerSettingsRoutes(app: FastifyInstance, node: Emulator): vo
     reply: Parameters<typeof accepted>[0],
     patch: SettingsPatch,
   ) => {
+    refuseEmbedders(patch);
     const uid = indexParam(request);
     if (!node.state.indexes.has(uid)) checkAction(request.principal, 'indexes.create');
     const details = patch as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { canAccessIndex } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
 import { route } from '../http/route-helpers.js';
 import { indexStats } from './indexes.routes.js';
+import { emulatorUnsupported } from '../http/unsupported.js';
 
 const EXPERIMENTAL_FEATURES = [
   'metrics',
@@ -92,11 +93,7 @@ export function registerSystemRoutes(app: FastifyInstance, node: Emulator): void
   for (const [methods, url, action, feature] of UNSUPPORTED) {
     for (const method of methods) {
       route(app, method, url, action, () => {
-        throw new MeiliError(
-          'emulator_unsupported',
-          `The Meilisearch emulator does not support ${feature}.`,
-          { type: 'invalid_request' },
-        );
+        throw emulatorUnsupported(`The Meilisearch emulator does not support ${feature}.`);
       });
     }
   }
