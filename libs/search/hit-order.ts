@@ -47,7 +47,7 @@ export function rankHit(hit: Hit, primaryKey: string, template?: RuleTemplate): 
     const detail = details?.[t.rules[i]!];
     if (!detail || detail.order !== i)
       return template ? rankHit(hit, primaryKey) : fallback(hit, primaryKey);
-    values[i] = t.kinds[i] === 0 ? (detail.score ?? 0) : detail.value;
+    values[i] = t.kinds[i] === 0 ? (detail.score ?? 0) : sortValueOf(t.rules[i]!, detail);
   }
   return { hit, values, kinds: t.kinds, pk: hit[primaryKey] };
 }
@@ -61,9 +61,20 @@ function fallback(hit: Hit, primaryKey: string): RankedHit {
   const values = entries.map(([rule, detail], i) => {
     const sort = SORT_RULE.exec(rule);
     kinds[i] = sort ? (sort[1] === 'asc' ? 1 : -1) : 0;
-    return sort ? detail.value : (detail.score ?? 0);
+    return sort ? sortValueOf(rule, detail) : (detail.score ?? 0);
   });
   return { hit, values, kinds, pk: hit[primaryKey] };
+}
+
+/**
+ * What a sort rule compares: its `value`, or for a geo sort (`_geoPoint(lat, lng):asc`, details
+ * `{value: {lat, lng}, distance}`) the distance in meters, missing last in both directions (milli
+ * `GeoSort`). Nodes bucket distances within 1 m; the merge compares them exactly.
+ */
+function sortValueOf(rule: string, detail: { value?: unknown; distance?: unknown }): unknown {
+  if (rule.startsWith('_geoPoint('))
+    return typeof detail.distance === 'number' ? detail.distance : null;
+  return detail.value;
 }
 
 /** Negative when `a` ranks before `b`. */

@@ -42,6 +42,53 @@ describe('mergeSearch', () => {
     expect(mergedDesc.hits.map((h) => h.id)).toEqual([1, 4, 2, 5, 3]);
   });
 
+  // milli search/new/geo_sort.rs: details `{value: {lat, lng}, distance}`; nearest first for asc,
+  // documents without `_geo` (distance null) last in both directions.
+  it('merges a geo sort by distance, missing last, both directions', () => {
+    const geo = (id: number, distance: number | null, dir = 'asc'): Hit => ({
+      id,
+      _rankingScoreDetails: {
+        [`_geoPoint(48.8, 2):${dir}`]: {
+          order: 0,
+          value: distance === null ? null : { lat: 48.8, lng: 2 },
+          distance,
+        },
+      },
+    });
+    const asc = planSearch({ q: '', sort: ['_geoPoint(48.8, 2):asc'] }, searchContext());
+    const near = mergeSearch(asc, [
+      reply([geo(1, 10), geo(2, 5000), geo(3, null)]),
+      reply([geo(4, 20), geo(5, 4000)]),
+    ]);
+    expect(near.hits.map((h) => h.id)).toEqual([1, 4, 5, 2, 3]);
+    const desc = planSearch({ q: '', sort: ['_geoPoint(48.8, 2):desc'] }, searchContext());
+    const far = mergeSearch(desc, [
+      reply([geo(2, 5000, 'desc'), geo(1, 10, 'desc'), geo(3, null, 'desc')]),
+      reply([geo(5, 4000, 'desc'), geo(4, 20, 'desc')]),
+    ]);
+    expect(far.hits.map((h) => h.id)).toEqual([2, 5, 4, 1, 3]);
+  });
+
+  // milli search/new/distinct.rs `distinct_single_docid` and lib.rs `normalize_facet`: values are
+  // compared normalised (trim, NFKD, lowercase), numbers apart from strings, array items one hop.
+  it('keeps the best hit per normalised distinct value, one hop for arrays', () => {
+    const hit = (id: number, brand: unknown, score: number): Hit => ({
+      id,
+      brand,
+      _rankingScore: score,
+      _rankingScoreDetails: { words: { order: 0, score } },
+    });
+    const plan = planSearch({ q: 'x', distinct: 'brand' }, searchContext());
+    const merged = mergeSearch(plan, [
+      reply([hit(1, 'Red', 0.9), hit(2, 1, 0.7), hit(3, ['x', 'y'], 0.5)]),
+      reply([hit(4, ' red', 0.8), hit(5, '1', 0.6), hit(6, ['y', 'z'], 0.4), hit(7, ['z'], 0.3)]),
+      reply([hit(8, 'RÉD', 0.2), hit(9, undefined, 0.1), hit(10, null, 0.05)]),
+    ]);
+    // " red" is "red" (dropped); "RÉD" normalises to "re\u0301d" (kept); 1 and "1" differ;
+    // ["y","z"] shares "y" with a kept hit (dropped), so ["z"] is kept.
+    expect(merged.hits.map((h) => h.id)).toEqual([1, 2, 5, 3, 7, 8, 9, 10]);
+  });
+
   it('compares rules in detail order: an earlier rule outranks a later one', () => {
     const hit = (id: number, words: number, typo: number): Hit => ({
       id,

@@ -8,6 +8,7 @@ import {
   type RankedHit,
   type RuleTemplate,
 } from './hit-order.js';
+import { normalizeFacetString } from './document-sort.js';
 import { kWayMerge } from './k-way-merge.js';
 import type { SearchMergeSpec, SearchPlan } from './search-plan.js';
 
@@ -59,15 +60,32 @@ export function mergeHits(m: SearchMergeSpec, replies: readonly SearchReply[]): 
     const seen = new Set<string>();
     const attr = m.distinct;
     accept = (r) => {
-      const value = valueAtPath(r.hit, attr);
-      if (value === undefined) return true; // documents without the attribute are all kept
-      const key = JSON.stringify(value);
-      if (seen.has(key)) return false;
-      seen.add(key);
+      const keys = distinctKeys(valueAtPath(r.hit, attr));
+      // milli distinct.rs: a hit sharing any value with a kept one is dropped; a kept hit adds all
+      // its values (one hop, not transitive); a hit without values is always kept.
+      if (keys.some((k) => seen.has(k))) return false;
+      for (const k of keys) seen.add(k);
       return true;
     };
   }
   return kWayMerge(lists, compareRanked, m.end, accept);
+}
+
+/**
+ * The facet keys milli compares for distinct (`distinct_single_docid`): numbers by value, strings
+ * (and booleans as `"true"`/`"false"`) normalised (trim, NFKD, lowercase), array items one by one;
+ * the number `1` and the string `"1"` differ. Null, objects and missing values give none.
+ */
+export function distinctKeys(value: unknown): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown) => {
+    if (typeof v === 'number') out.push(`n${v}`);
+    else if (typeof v === 'string') out.push(`s${normalizeFacetString(v)}`);
+    else if (typeof v === 'boolean') out.push(`s${v}`);
+    else if (Array.isArray(v)) v.forEach(visit);
+  };
+  visit(value);
+  return out;
 }
 
 /**
