@@ -19,6 +19,9 @@ describe('orderFacetValues', () => {
     { value: 'é', count: 9 },
   ];
 
+  // crates/milli/src/search/facet/facet_distribution.rs: numbers are inserted before strings;
+  // `alpha` with ≤ 3000 candidates scans documents into a BTreeMap keyed by the number's text,
+  // above that walks the facet tree in numeric order; `count` orders each block on its own.
   it('alpha: numbers first by decimal text (as nodes truncate), then strings by normalised text', () => {
     expect(orderFacetValues(values, 'alpha', 10).map((v) => v.value)).toEqual([
       '-1.5',
@@ -30,8 +33,24 @@ describe('orderFacetValues', () => {
     ]);
   });
 
-  it('count: by count descending, ties in alpha order; truncated', () => {
-    expect(orderFacetValues(values, 'count', 4).map((v) => v.value)).toEqual(['é', '10', 'A', '9']);
+  it('alpha above 3000 candidates: numbers by value', () => {
+    expect(orderFacetValues(values, 'alpha', 10, 3001).map((v) => v.value)).toEqual([
+      '-1.5',
+      '9',
+      '10',
+      'A',
+      'b',
+      'é',
+    ]);
+  });
+
+  it('count: numbers first, each block by count descending, ties in alpha order; truncated', () => {
+    expect(orderFacetValues(values, 'count', 4).map((v) => v.value)).toEqual([
+      '10',
+      '9',
+      '-1.5',
+      'é',
+    ]);
     expect(orderFacetValues(values, 'count', 0)).toEqual([]);
   });
 });

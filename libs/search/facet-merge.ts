@@ -42,29 +42,39 @@ export function sumFacetDistributions(
 }
 
 /**
- * Orders and truncates one attribute's values as one node would (emulator.md §4.10): `alpha` puts
- * numbers first, by their decimal text (`10` before `9`), then strings by normalised text in byte
- * order; `count` by count descending, ties in alpha order. Nodes truncate in this same order, so
- * any other order here would pick values from lists nodes already cut differently.
+ * Orders and truncates one attribute's values as one node would (milli facet_distribution.rs):
+ * numbers always before strings, `maxValuesPerFacet` over both. `alpha`: strings by normalised text
+ * in byte order; numbers by their text (`10` before `9`) when the search had 3,000 candidates or
+ * fewer (the linear scan's `BTreeMap<String>`), by value above (the facet tree walk). `count`: each
+ * block by count descending on its own, ties in alpha order. Facet search (strings only) uses the
+ * same string order.
  */
 export function orderFacetValues(
   values: FacetCount[],
   order: FacetOrder,
   max: number,
+  candidates = 0,
 ): FacetCount[] {
   const keyed = values.map((v) => ({
     v,
     isNumber: isNumericKey(v.value),
+    num: Number(v.value),
     text: normalizeValue(v.value),
   }));
+  const numeric = candidates > LINEAR_SCAN_CANDIDATES;
   const alpha = (a: (typeof keyed)[number], b: (typeof keyed)[number]) => {
     if (a.isNumber !== b.isNumber) return a.isNumber ? -1 : 1;
-    if (a.isNumber) return compareUtf8(a.v.value, b.v.value);
+    if (a.isNumber) return numeric ? a.num - b.num : compareUtf8(a.v.value, b.v.value);
     return compareUtf8(a.text, b.text) || compareUtf8(a.v.value, b.v.value);
   };
-  keyed.sort(order === 'count' ? (a, b) => b.v.count - a.v.count || alpha(a, b) : alpha);
+  const byCount = (a: (typeof keyed)[number], b: (typeof keyed)[number]) =>
+    a.isNumber !== b.isNumber ? (a.isNumber ? -1 : 1) : b.v.count - a.v.count || alpha(a, b);
+  keyed.sort(order === 'count' ? byCount : alpha);
   return keyed.slice(0, Math.max(0, max)).map((k) => k.v);
 }
+
+/** milli `LINEAR_SCAN_CANDIDATES_THRESHOLD`: above it, facet values come from the facet tree. */
+const LINEAR_SCAN_CANDIDATES = 3000;
 
 export function facetOrderFor(
   attr: string,
@@ -78,6 +88,7 @@ export function mergeFacetDistributions(
   distributions: readonly (FacetDistribution | undefined)[],
   maxValuesPerFacet: number,
   sortFacetValuesBy: Record<string, FacetOrder>,
+  candidates = 0,
 ): FacetDistribution {
   const out: FacetDistribution = {};
   for (const [attr, values] of sumFacetDistributions(distributions)) {
@@ -85,6 +96,7 @@ export function mergeFacetDistributions(
       values,
       facetOrderFor(attr, sortFacetValuesBy),
       maxValuesPerFacet,
+      candidates,
     );
     out[attr] = Object.fromEntries(ordered.map((v) => [v.value, v.count]));
   }

@@ -122,10 +122,14 @@ export function mergeTotals(
 function mergeFacets(m: SearchMergeSpec, replies: readonly SearchReply[]): Partial<MergedSearch> {
   const out: Partial<MergedSearch> = {};
   if (replies.some((r) => r.facetDistribution !== undefined)) {
+    // The search's candidates across shards (a node's total may be capped at maxTotalHits: then
+    // the count is a lower bound, which only matters between 3,000 and that cap times the nodes).
+    const candidates = replies.reduce((n, r) => n + (r.estimatedTotalHits ?? r.totalHits ?? 0), 0);
     out.facetDistribution = mergeFacetDistributions(
       replies.map((r) => r.facetDistribution),
       m.maxValuesPerFacet,
       m.sortFacetValuesBy,
+      candidates,
     );
   }
   if (replies.some((r) => r.facetStats !== undefined)) {
