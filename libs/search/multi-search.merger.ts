@@ -1,6 +1,7 @@
 import type { FacetDistribution, FacetStats, Hit, SearchReply } from '#lib/node-client';
 import { mergeFacetDistributions, mergeFacetStats } from './facet-merge.js';
 import { cleanHit } from './hit-cleanup.js';
+import { compareSortValues } from './hit-order.js';
 import { kWayMerge } from './k-way-merge.js';
 import type { FederatedSearchPlan, PlainMultiSearchPlan } from './multi-search.planner.js';
 import { mergeHits, mergeSearch, mergeTotals, type MergedSearch } from './search.merger.js';
@@ -33,14 +34,80 @@ export interface FederatedResult {
 interface Candidate {
   hit: Hit;
   weighted: number;
+  groups: Group[];
+  /** Index and primary key: the same document from two queries on one index is shown once. */
+  key: string;
 }
 
 /**
- * Federated multi-search (emulator.md §2.8): each query's hits are first merged across its nodes,
- * then the queries are merged by `_rankingScore × weight`, ties to the earlier query, each query's
- * own order kept. Totals sum the queries' totals. Facets of an index come from its first query:
- * when several queries target one index, Meilisearch counts the union of their matches, which
- * per-query counts cannot rebuild without double counting.
+ * A hit's ranking as Meilisearch's federation compares it (score_details.rs
+ * `weighted_score_values`): each run of relevancy rules is a weighted score, each sort rule its
+ * value and direction, each geo sort its distance. Runs use the hit's global score × weight (the
+ * per-run scores are not in the details).
+ */
+type Group =
+  | { kind: 'score'; value: number }
+  | { kind: 'sort'; asc: boolean; value: unknown }
+  | { kind: 'geo'; asc: boolean; distance: number | null };
+
+const SORT = /:(asc|desc)$/;
+
+function groupsOf(hit: Hit, weighted: number): Group[] {
+  const entries = Object.entries(hit._rankingScoreDetails ?? {}).sort(
+    (a, b) => a[1].order - b[1].order,
+  );
+  const groups: Group[] = [];
+  for (const [rule, detail] of entries) {
+    const dir = SORT.exec(rule);
+    if (!dir) {
+      if (groups[groups.length - 1]?.kind !== 'score')
+        groups.push({ kind: 'score', value: weighted });
+      continue;
+    }
+    const asc = dir[1] === 'asc';
+    if (rule.startsWith('_geoPoint(')) {
+      const d = (detail as { distance?: unknown }).distance;
+      groups.push({ kind: 'geo', asc, distance: typeof d === 'number' ? d : null });
+    } else groups.push({ kind: 'sort', asc, value: detail.value });
+  }
+  return groups;
+}
+
+/** Negative when `a` comes first (federated/weighted_scores.rs, ties to the earlier query). */
+function compareCandidates(a: Candidate, b: Candidate): number {
+  const n = Math.min(a.groups.length, b.groups.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.groups[i]!;
+    const y = b.groups[i]!;
+    let c = 0;
+    if (x.kind === 'score' && y.kind === 'score') {
+      c = Math.abs(x.value - y.value) <= Number.EPSILON ? 0 : y.value - x.value;
+    } else if (x.kind === 'sort' && y.kind === 'sort') {
+      c =
+        x.asc === y.asc
+          ? compareSortValues(x.value, y.value, x.asc ? 1 : -1)
+          : b.weighted - a.weighted;
+    } else if (x.kind === 'geo' && y.kind === 'geo') {
+      if (x.distance === null || y.distance === null) {
+        c = x.distance === y.distance ? 0 : x.distance === null ? 1 : -1;
+      } else if (x.asc === y.asc) c = (x.distance - y.distance) * (x.asc ? 1 : -1);
+      else c = b.weighted - a.weighted;
+    } else {
+      // Kinds that do not compare: more groups left wins, then the weighted score.
+      c = b.groups.length - i - (a.groups.length - i) || b.weighted - a.weighted;
+    }
+    if (c !== 0) return c;
+  }
+  return b.groups.length - a.groups.length;
+}
+
+/**
+ * Federated multi-search (federated/perform.rs): each query's hits are first merged across its
+ * nodes, then the queries are merged by their weighted ranking (relevancy runs × weight, sort and
+ * geo values compared directly), ties to the earlier query, and a document two queries on one index
+ * both found is kept once, from its best query. Totals sum the queries' totals (Meilisearch counts
+ * the union of candidates per index, which per-query counts cannot rebuild). Facets of an index
+ * come from its first query, for the same reason.
  */
 export function mergeFederatedSearch(
   plan: FederatedSearchPlan,
@@ -53,18 +120,23 @@ export function mergeFederatedSearch(
     estimatedTotalHits += mergeTotals(q.plan.merge, nodeReplies).estimatedTotalHits ?? 0;
     return mergeHits(q.plan.merge, nodeReplies).map((r) => {
       const weighted = (r.hit._rankingScore ?? 0) * q.weight;
+      const key = `${q.indexUid}\u0000${JSON.stringify(r.hit[q.plan.merge.primaryKey])}`;
+      const groups = groupsOf(r.hit, weighted);
       const hit = cleanHit(r.hit, q.plan.merge);
       hit._federation = {
         indexUid: q.indexUid,
         queriesPosition: q.queriesPosition,
         weightedRankingScore: weighted,
       };
-      return { hit, weighted };
+      return { hit, weighted, groups, key };
     });
   });
-  const page = kWayMerge(lists, (a, b) => b.weighted - a.weighted, plan.offset + plan.limit).slice(
-    plan.offset,
-  );
+  const seen = new Set<string>();
+  const page = kWayMerge(lists, compareCandidates, plan.offset + plan.limit, (c) => {
+    if (seen.has(c.key)) return false;
+    seen.add(c.key);
+    return true;
+  }).slice(plan.offset);
 
   const result: FederatedResult = {
     hits: page.map((c) => c.hit),

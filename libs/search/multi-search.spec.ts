@@ -149,6 +149,60 @@ describe('federated multi-search', () => {
     });
   });
 
+  // federated/perform.rs: a document found by two queries on one index is kept once, from its
+  // best-ranked query (`documents_seen`); no dedup across indexes.
+  it('keeps a document two queries on one index found once, from its best query', () => {
+    const plan = planMultiSearch(
+      {
+        federation: {},
+        queries: [
+          { indexUid: 'movies', q: 'a' },
+          { indexUid: 'movies', q: 'b' },
+          { indexUid: 'books', q: 'a' },
+        ],
+      },
+      lookup,
+    ) as FederatedSearchPlan;
+    const merged = mergeFederatedSearch(plan, [
+      [reply([hit(1, 0.5), hit(2, 0.4)])],
+      [reply([hit(2, 0.9), hit(3, 0.3)])],
+      [reply([hit(2, 0.8)])],
+    ]);
+    expect(
+      merged.hits.map((h) => [h._federation!.indexUid, h.id, h._federation!.queriesPosition]),
+    ).toEqual([
+      ['movies', 2, 1],
+      ['books', 2, 2],
+      ['movies', 1, 0],
+      ['movies', 3, 1],
+    ]);
+  });
+
+  // score_details.rs `weighted_score_values` + federated comparator: sort values of the same
+  // direction are compared directly, before any later relevancy group.
+  it('compares sort values across queries', () => {
+    const plan = planMultiSearch(
+      {
+        federation: {},
+        queries: [
+          { indexUid: 'movies', q: '', sort: ['year:asc'] },
+          { indexUid: 'books', q: '', sort: ['year:asc'] },
+        ],
+      },
+      lookup,
+    ) as FederatedSearchPlan;
+    const byYear = (id: number, year: number): Hit => ({
+      id,
+      _rankingScore: 1,
+      _rankingScoreDetails: { 'year:asc': { order: 0, value: year } },
+    });
+    const merged = mergeFederatedSearch(plan, [
+      [reply([byYear(1, 1990), byYear(2, 2010)])],
+      [reply([byYear(10, 1980), byYear(11, 2000)])],
+    ]);
+    expect(merged.hits.map((h) => h.id)).toEqual([10, 1, 11, 2]);
+  });
+
   it('merges facets across indexes with mergeFacets', () => {
     const plan = planMultiSearch(
       {
