@@ -131,6 +131,7 @@ export class TaskSettler {
       outcomes: {},
       gate,
       indexDeletedAt: null,
+      nodeIndexUid: nodeUid,
       layout,
     };
     // Outcomes are recorded before positions move: read them once the positions say it is done.

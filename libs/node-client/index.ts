@@ -20,6 +20,7 @@ export {
   NodeError,
   NodeTimeoutError,
   NodeUnavailableError,
+  clientFacingMessage,
 } from './node-errors.js';
 export { NodeHealth, type NodeHealthOptions, type NodeHealthState } from './node-health.js';
 export {

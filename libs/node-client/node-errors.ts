@@ -65,8 +65,8 @@ export class NodeApiError extends NodeError {
    * per-incarnation names: ``Index `movies-2`: …`` must read ``Index `movies`: …``).
    */
   forIndex(nodeUid: string, uid: string): NodeApiError {
-    if (nodeUid === uid || !this.body.message.includes(`\`${nodeUid}\``)) return this;
-    const message = this.body.message.split(`\`${nodeUid}\``).join(`\`${uid}\``);
+    const message = clientFacingMessage(this.body.message, { nodeUid, uid });
+    if (message === this.body.message) return this;
     return new NodeApiError(this.nodeId, this.route, this.status, { ...this.body, message });
   }
 
@@ -91,4 +91,34 @@ export function isErrorObject(value: unknown): value is ErrorObject {
     typeof v.type === 'string' &&
     typeof v.link === 'string'
   );
+}
+
+/**
+ * A node's error message as a client of one Meilisearch would read it: Miroir's reserved `_miroir_*`
+ * names taken out of the diagnostic line (nodes list `_miroir_shard` among filterable attributes;
+ * the position line quotes the client's own filter), and the node-side index name (per incarnation)
+ * replaced by the client's.
+ */
+export function clientFacingMessage(
+  message: string,
+  index?: { nodeUid: string; uid: string },
+): string {
+  let out = message;
+  if (out.includes('_miroir_')) {
+    const cut = out.indexOf('\n');
+    const head = cut < 0 ? out : out.slice(0, cut);
+    const tail = cut < 0 ? '' : out.slice(cut);
+    out =
+      head
+        .replace(
+          /Available filterable attribute patterns are: `_miroir_\w*`\./,
+          'This index does not have configured filterable attributes.',
+        )
+        .replace(/`_miroir_\w*`, /g, '')
+        .replace(/, `_miroir_\w*`/g, '') + tail;
+  }
+  if (index && index.nodeUid !== index.uid) {
+    out = out.split(`\`${index.nodeUid}\``).join(`\`${index.uid}\``);
+  }
+  return out;
 }

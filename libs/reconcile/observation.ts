@@ -35,6 +35,8 @@ export interface Observation {
   outcomes: Record<string, PartOutcome>;
   /** The start/cancel gate of the task. */
   gate: { started: boolean; canceledBy: number | null };
+  /** The task's node-side index (its name in node errors), null for work on no index. */
+  nodeIndexUid?: string | null;
   /** Log position at which the task's node-side index was deleted (null: it lives). */
   indexDeletedAt: number | null;
   layout: CopyLayout;

@@ -93,21 +93,31 @@ describe('next: status (R4)', () => {
     expect(done.actions).toEqual([{ type: 'publish', status: 'succeeded' }]);
   });
 
-  it('fails with the node error (naming the nodes) when a part failed, counts zeroed', () => {
+  it("fails with the node's error as one Meilisearch words it, counts zeroed", () => {
+    // Nodes list Miroir's reserved filterable rule and name their own index incarnation.
     const error = {
-      message: 'The `_geo` field is invalid.',
-      code: 'invalid_document_geo_field',
+      message:
+        'Index `movies-2`: Attribute `doggo` is not filterable. Available filterable attribute patterns are: `_miroir_shard`.\n1:6 doggo = bernese',
+      code: 'invalid_document_filter',
       type: 'invalid_request',
-      link: 'https://docs.meilisearch.com/errors#invalid_document_geo_field',
+      link: 'https://docs.meilisearch.com/errors#invalid_document_filter',
     };
     const outcomes: Record<string, PartOutcome> = {
       a: { status: 'failed', nodeTaskUid: 2, error },
       b: { status: 'failed', nodeTaskUid: 5, error },
     };
-    const done = next(record(), obs({ a: copy(SEQ), b: copy(SEQ) }, { outcomes }));
+    const done = next(
+      record(),
+      obs({ a: copy(SEQ), b: copy(SEQ) }, { outcomes, nodeIndexUid: 'movies-2' }),
+    );
     expect(done.task).toMatchObject({
       status: 'failed',
-      error: { ...error, message: `${error.message} (failed on nodes \`a\`, \`b\`)` },
+      error: {
+        ...error,
+        // milli filter.rs `AttributeNotFilterable`, as one node without the reserved rule says it.
+        message:
+          'Index `movies`: Attribute `doggo` is not filterable. This index does not have configured filterable attributes.\n1:6 doggo = bernese',
+      },
       details: { receivedDocuments: 10, indexedDocuments: 0 },
     });
   });

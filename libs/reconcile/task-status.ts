@@ -1,4 +1,5 @@
 import { formatDuration } from '#lib/meili-api';
+import { clientFacingMessage } from '#lib/node-client';
 import type { NodeTask, TaskError, TaskRecord, TaskStatus } from '#lib/store';
 import type { CopyView, NodeTaskView, Observation } from './observation.js';
 import { settledDetails } from './task-details.js';
@@ -61,17 +62,23 @@ const indexNotFound = (uid: string | null): TaskError => ({
   link: 'https://docs.meilisearch.com/errors#index_not_found',
 });
 
-/** The first failing node's error (by node id), its message naming the node(s). */
-function failure(nodeTasks: [string, NodeTask][]): TaskError | null {
-  const failed = nodeTasks.filter(([, n]) => n.status === 'failed' && n.error);
-  const first = failed[0];
+/**
+ * The first failing node's error (by node id), as one Meilisearch would word it: every copy fails
+ * a part the same way, so the error is the node's, with Miroir's own names taken out.
+ */
+function failure(
+  nodeTasks: [string, NodeTask][],
+  task: TaskRecord,
+  obs: Observation,
+): TaskError | null {
+  const first = nodeTasks.find(([, n]) => n.status === 'failed' && n.error);
   if (!first) return null;
   const error = first[1].error!;
-  const names = failed.map(([id]) => `\`${id}\``).join(', ');
-  return {
-    ...error,
-    message: `${error.message} (failed on node${failed.length > 1 ? 's' : ''} ${names})`,
-  };
+  const index =
+    obs.nodeIndexUid && task.indexUid
+      ? { nodeUid: obs.nodeIndexUid, uid: task.indexUid }
+      : undefined;
+  return { ...error, message: clientFacingMessage(error.message, index) };
 }
 
 function sortedEntries<T>(record: Record<string, T>): [string, T][] {
@@ -161,7 +168,7 @@ export function next(task: TaskRecord, obs: Observation): ReconcileStep {
   // Copies that refused what their siblings applied disagree with them: the task counts as done
   // where it was applied, and the refusing copies leave the read path to be rebuilt.
   const mixed = failedOn.length > 0 && failedOn.length < entries.length;
-  const error = mixed ? null : failure(entries);
+  const error = mixed ? null : failure(entries, task, obs);
   const status: TaskStatus = error ? 'failed' : 'succeeded';
   const breaks: ReconcileAction[] = mixed
     ? [

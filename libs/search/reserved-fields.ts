@@ -10,7 +10,9 @@ export function isReserved(name: unknown): boolean {
 /**
  * A filter naming a reserved field answers what one Meilisearch node without that field would:
  * the field is not filterable (milli `FilterError::AttributeNotFilterable`, with the ``Index `uid`: ``
- * prefix of `MeilisearchHttpError::Milli` and the `{start}:{end} {filter}` position line of
+ * prefix of `MeilisearchHttpError::Milli` on search and tasks — tests/search/errors.rs,
+ * tests/documents/delete_documents.rs — but not on the documents fetch route,
+ * tests/documents/get_documents.rs — and the `{start}:{end} {filter}` position line of
  * `filter-parser/src/error.rs`). Nodes do filter on it (the shard restriction), so the gateway
  * must refuse it first. A filter that does not parse is left to the node's own error.
  */
@@ -19,6 +21,8 @@ export function refuseReservedFilter(
   code: 'invalid_search_filter' | 'invalid_document_filter',
   indexUid: string,
   filterable: readonly unknown[],
+  /** Search and task errors carry the prefix; the documents fetch route's error does not. */
+  withIndexPrefix = true,
 ): void {
   const parts = Array.isArray(filter)
     ? filter.flatMap((f) => (Array.isArray(f) ? f : [f]))
@@ -41,7 +45,7 @@ export function refuseReservedFilter(
     const at = columnOf(part, field);
     throw new MeiliError(
       code,
-      `Index \`${indexUid}\`: Attribute \`${field}\` is not filterable. ${available}\n` +
+      `${withIndexPrefix ? `Index \`${indexUid}\`: ` : ''}Attribute \`${field}\` is not filterable. ${available}\n` +
         `${at}:${at + [...field].length} ${part}`,
     );
   }

@@ -89,6 +89,7 @@ export class DocumentReadsService {
         'invalid_document_filter',
         uid,
         ctx.settings.filterableAttributes,
+        false,
       );
       const pk = ctx.settings.primaryKey;
       const fields = params.fields as string[] | undefined;

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { MeiliError } from '#lib/errors';
-import { NodeApiError, NodeError } from '#lib/node-client';
+import { clientFacingMessage, NodeApiError, NodeError } from '#lib/node-client';
 
 const logger = new Logger('Errors');
 
@@ -67,22 +67,7 @@ export class MeiliErrorFilter implements ExceptionFilter {
   }
 }
 
-/**
- * Removes reserved `_miroir_*` names from a node's message (e.g. the list of filterable
- * attributes in `invalid_search_filter`), so clients never learn Miroir's own fields.
- */
+/** Removes reserved `_miroir_*` names from a node's message (see `clientFacingMessage`). */
 export function hideReserved(message: string): string {
-  if (!message.includes('_miroir_')) return message;
-  // Only the diagnostic line: the position line quotes the client's own filter.
-  const cut = message.indexOf('\n');
-  const head = cut < 0 ? message : message.slice(0, cut);
-  const tail = cut < 0 ? '' : message.slice(cut);
-  const cleaned = head
-    .replace(
-      /Available filterable attribute patterns are: `_miroir_\w*`\./,
-      'This index does not have configured filterable attributes.',
-    )
-    .replace(/`_miroir_\w*`, /g, '')
-    .replace(/, `_miroir_\w*`/g, '');
-  return cleaned + tail;
+  return clientFacingMessage(message);
 }
