@@ -53,6 +53,10 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     'partial',
     'search with unreachable shards: partial (answer the rest) or error (503)',
   ],
+  two_phase_search_above: [
+    '100',
+    'searches asking a node for more hits than this (offset + limit) run in two phases: keys first, then the page (0: never)',
+  ],
   node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],
   task_retention_days: ['7', 'days finished task records are kept'],
   log_level: ['info', 'fatal, error, warn, info, debug or trace'],

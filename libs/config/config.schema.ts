@@ -113,6 +113,7 @@ export const configSchema = z
     writer_batch_bytes: integer(64 * 1024, 90 * 1024 * 1024).default(8 * 1024 * 1024),
     writer_lease_ttl_ms: integer(1000, 600_000).default(10_000),
     unavailable_shard_policy: oneOf(['partial', 'error']).default('partial'),
+    two_phase_search_above: integer(0, 1_000_000).default(100),
     node_timeout_ms: integer(1, 600_000).default(5000),
     task_retention_days: integer(1, 3650).default(7),
     log_level: oneOf(LOG_LEVELS).default('info'),

@@ -30,6 +30,8 @@ export interface MiroirConfig {
   log: { stream: string; maxAgeMs: number; maxBytes: number; replicas: number };
   writer: { maxReadLagMs: number; batchBytes: number; leaseTtlMs: number };
   unavailableShardPolicy: 'partial' | 'error';
+  /** Windows above this many hits per node are searched in two phases (0: never). */
+  twoPhaseSearchAbove: number;
   nodeTimeoutMs: number;
   taskRetentionDays: number;
   logLevel: LogLevel;
@@ -99,6 +101,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
       leaseTtlMs: c.writer_lease_ttl_ms,
     },
     unavailableShardPolicy: c.unavailable_shard_policy,
+    twoPhaseSearchAbove: c.two_phase_search_above,
     nodeTimeoutMs: c.node_timeout_ms,
     taskRetentionDays: c.task_retention_days,
     logLevel: c.log_level,

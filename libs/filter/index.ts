@@ -10,6 +10,7 @@ export { parseExpression, parseFilter, MAX_FILTER_DEPTH } from './parser.js';
 export { printFilter, quote } from './printer.js';
 export { evaluateFilter } from './evaluator.js';
 export { filterFieldUses, type FieldUse, type FilterFeature } from './fields.js';
+export { atFilterPosition, filterParts, notFilterableText } from './errors.js';
 export { normalizeText, normalizeValue } from './normalize.js';
 export {
   compareBytes,

@@ -10,7 +10,9 @@ export {
 } from './api-keys.js';
 export { parseCsv } from './csv.js';
 export { hasBigInt, parseExact, stringifyExact } from './exact-json.js';
+export { parseDeleteByFilter } from './delete-filter.js';
 export { checkIndexUid, isValidIndexUid } from './index-uid.js';
+export { parseIndexUpdate, type IndexUpdate } from './index-update.js';
 export { deriveKey } from './key-derivation.js';
 export {
   asObject,
@@ -43,6 +45,15 @@ export {
   type TaskFilterParams,
   type TaskQueryParams,
 } from './task-query.js';
+export {
+  invalidApiKey,
+  keyCannotAccess,
+  tenantFilter,
+  tenantTokenAccess,
+  type TenantAccess,
+  type TokenKey,
+} from './tenant-token.js';
+export { parseSwaps, refuseSwapDuplicates, renameConflict, type Swap } from './swaps.js';
 export { parseSettingsPatch, parseSettingValue } from './settings-parse.js';
 export {
   applySettingsPatch,

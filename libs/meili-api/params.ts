@@ -5,9 +5,18 @@ export type Query = Record<string, string | string[] | undefined>;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array: \`${JSON.stringify(value)}\``;
-  if (typeof value === 'object') return `an object: \`${JSON.stringify(value)}\``;
-  return `a ${typeof value}: \`${JSON.stringify(value)}\``;
+  const text = `\`${JSON.stringify(value)}\``;
+  if (Array.isArray(value)) return `an array: ${text}`;
+  if (typeof value === 'object') return `an object: ${text}`;
+  if (typeof value === 'number') {
+    const kind = !Number.isInteger(value)
+      ? 'a float'
+      : value < 0
+        ? 'a negative integer'
+        : 'a positive integer';
+    return `${kind}: ${text}`;
+  }
+  return `a ${typeof value}: ${text}`;
 }
 
 /** 400 bad_request naming the first field or parameter not in `allowed`. */

@@ -83,10 +83,11 @@ const SORT_RULE = /^(.*):(asc|desc)$/;
  * as `<hidden-rule-N>` (N its `order`) with the value `<hidden>`. Nodes display every field, so the
  * merge can read the value; the client gets the redacted form.
  */
-function redactSortDetails(
+export function redactSortDetails(
   details: NonNullable<Hit['_rankingScoreDetails']>,
   displayed: readonly string[],
 ): NonNullable<Hit['_rankingScoreDetails']> {
+  if (displayed.includes('*')) return details;
   const out: NonNullable<Hit['_rankingScoreDetails']> = {};
   for (const [rule, detail] of Object.entries(details)) {
     const m = SORT_RULE.exec(rule);

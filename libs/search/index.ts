@@ -12,7 +12,7 @@ export {
   type FacetSearchPlan,
   type NodeFacetSearch,
 } from './facet-search.js';
-export { cleanHit } from './hit-cleanup.js';
+export { cleanHit, redactSortDetails } from './hit-cleanup.js';
 export {
   compareBySort,
   normalizeFacetString,
@@ -47,3 +47,10 @@ export {
 export { mergeHits, mergeSearch, type MergedSearch } from './search.merger.js';
 export { planSearch, type SearchContext } from './search.planner.js';
 export { compareUtf8, comparePrimaryKeys } from './text-order.js';
+export {
+  planSecondPhase,
+  planTwoPhase,
+  secondPhaseHits,
+  type SecondPhase,
+  type TwoPhasePlan,
+} from './two-phase.js';

@@ -1,5 +1,11 @@
 import { MeiliError } from '#lib/errors';
-import { filterFieldUses, parseFilter } from '#lib/filter';
+import {
+  atFilterPosition,
+  filterFieldUses,
+  filterParts,
+  notFilterableText,
+  parseFilter,
+} from '#lib/filter';
 import { RESERVED_PREFIX } from './facet-merge.js';
 
 /** Whether a name is one of Miroir's reserved `_miroir_*` fields (never a client's). */
@@ -24,11 +30,7 @@ export function refuseReservedFilter(
   /** Search and task errors carry the prefix; the documents fetch route's error does not. */
   withIndexPrefix = true,
 ): void {
-  const parts = Array.isArray(filter)
-    ? filter.flatMap((f) => (Array.isArray(f) ? f : [f]))
-    : [filter];
-  for (const part of parts) {
-    if (typeof part !== 'string') continue;
+  for (const part of filterParts(filter)) {
     let fields: string[];
     try {
       const node = parseFilter(part, code);
@@ -38,16 +40,9 @@ export function refuseReservedFilter(
     }
     const field = fields.find(isReserved);
     if (field === undefined) continue;
-    const patterns = filterablePatterns(filterable);
-    const available = patterns.length
-      ? `Available filterable attribute patterns are: ${patterns.map((p) => `\`${p}\``).join(', ')}.`
-      : 'This index does not have configured filterable attributes.';
-    const at = columnOf(part, field);
-    throw new MeiliError(
-      code,
-      `${withIndexPrefix ? `Index \`${indexUid}\`: ` : ''}Attribute \`${field}\` is not filterable. ${available}\n` +
-        `${at}:${at + [...field].length} ${part}`,
-    );
+    const text = notFilterableText(field, filterablePatterns(filterable));
+    const prefix = withIndexPrefix ? `Index \`${indexUid}\`: ` : '';
+    throw new MeiliError(code, atFilterPosition(`${prefix}${text}`, part, field));
   }
 }
 
@@ -62,15 +57,4 @@ export function filterablePatterns(rules: readonly unknown[]): string[] {
     }
   }
   return [...out].sort();
-}
-
-/** 1-based column (in characters) of the first use of `field` in the filter text. */
-function columnOf(text: string, field: string): number {
-  const quoted = [field, `"${field}"`, `'${field}'`];
-  let best = -1;
-  for (const q of quoted) {
-    const i = text.indexOf(q);
-    if (i >= 0 && (best < 0 || i < best)) best = q === field ? i : i + 1;
-  }
-  return best < 0 ? 1 : [...text.slice(0, best)].length + 1;
 }

@@ -36,10 +36,16 @@ export function mergeSearch(
   plan: Pick<SearchPlan, 'merge'>,
   replies: readonly SearchReply[],
   processingTimeMs = 0,
+  /** The page's hits when a second phase fetched them (two-phase search). */
+  pageHits?: readonly Hit[],
 ): MergedSearch {
   const m = plan.merge;
-  const ordered = mergeHits(m, replies);
-  const hits = ordered.slice(m.start).map((r) => cleanHit(r.hit, m));
+  const page =
+    pageHits ??
+    mergeHits(m, replies)
+      .slice(m.start)
+      .map((r) => r.hit);
+  const hits = page.map((hit) => cleanHit(hit, m));
   return {
     hits,
     query: m.query,

@@ -7,7 +7,7 @@ export {
   type DocumentRulesContext,
 } from './document-rules.js';
 export { readDocuments, type IncomingDocument, type PayloadFormat } from './incoming-documents.js';
-export { inferPrimaryKey } from './primary-key-inference.js';
+export { guessPrimaryKey, inferPrimaryKey } from './primary-key-inference.js';
 export { memberText, oneLine, topLevelElements, valueSpan } from './raw-json.js';
 export {
   initialNodeSettings,

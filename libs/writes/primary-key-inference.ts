@@ -7,7 +7,12 @@ import type { IncomingDocument } from './incoming-documents.js';
  * `guess_primary_key.rs`; the error names the first two candidates in sorted order).
  */
 export function inferPrimaryKey(documents: readonly IncomingDocument[]): string {
-  const candidates = Object.keys(documents[0]?.value ?? {})
+  return guessPrimaryKey(documents[0]?.value ?? {});
+}
+
+/** The inference over one (the first) document's fields. */
+export function guessPrimaryKey(first: Record<string, unknown>): string {
+  const candidates = Object.keys(first)
     .filter((f) => f.toLowerCase().endsWith('id'))
     .sort();
   if (candidates.length === 1) return candidates[0]!;

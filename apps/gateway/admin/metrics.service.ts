@@ -26,6 +26,12 @@ export class MetricsService {
     help: 'Reads answered without some shards (policy partial, X-Miroir-Degraded)',
     registers: [this.registry],
   });
+  readonly twoPhaseSearches = new Counter({
+    name: 'miroir_two_phase_searches_total',
+    help: 'Deep searches run in two phases; outcome retried: a copy changed between them',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly writerApplied = this.writerGauge('applied_seq', 'Log position applied on the node');
   readonly writerLag = this.writerGauge('lag_messages', 'Log messages not yet applied on the node');
   readonly writerLagSeconds = this.writerGauge(

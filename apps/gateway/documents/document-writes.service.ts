@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CatalogRecord, LogHeader, LogOp } from '#lib/contracts';
 import { refuseReservedFilter } from '#lib/search';
 import { MeiliError } from '#lib/errors';
-import { parseFilter } from '#lib/filter';
-import { asObject, checkIndexUid, rejectUnknown, type Query } from '#lib/meili-api';
+import { checkIndexUid, parseDeleteByFilter, rejectUnknown, type Query } from '#lib/meili-api';
 import {
   documentParts,
   geoChecked,
@@ -164,22 +163,14 @@ export class DocumentWritesService {
   }
 
   async deleteByFilter(uid: string, input: unknown): Promise<TaskSummary> {
-    const body = asObject(input);
-    rejectUnknown(body, ['filter'], 'field');
-    if (body.filter === undefined || body.filter === null) {
-      throw new MeiliError('missing_document_filter', 'Missing field `filter`');
-    }
-    // Syntax is checked when the request arrives, as on Meilisearch; filterability when applied.
-    if (parseFilter(body.filter, 'invalid_document_filter') === null) {
-      throw new MeiliError('invalid_document_filter', 'Sending an empty filter is forbidden.');
-    }
+    const filter = parseDeleteByFilter(input);
     const task: TaskHead = {
       type: 'documentDeletion',
       indexUid: uid,
       details: {
         providedIds: 0,
         deletedDocuments: null,
-        originalFilter: JSON.stringify(body.filter),
+        originalFilter: JSON.stringify(filter),
       },
     };
     const index = await this.catalog.find(uid);
@@ -188,7 +179,7 @@ export class DocumentWritesService {
     try {
       const settings = index.settings as { filterableAttributes?: unknown[] };
       refuseReservedFilter(
-        body.filter,
+        filter,
         'invalid_document_filter',
         uid,
         settings.filterableAttributes ?? [],
@@ -200,7 +191,7 @@ export class DocumentWritesService {
     return this.appendFor(index, task, {
       kind: 'deleteFilter',
       index: { uid, nodeUid: index.nodeUid },
-      filter: body.filter,
+      filter,
     });
   }
 

@@ -8,6 +8,7 @@ import {
   checkIndexUid,
   DEFAULT_SETTINGS,
   queryInteger,
+  parseIndexUpdate,
   rejectUnknown,
   type Query,
 } from '#lib/meili-api';
@@ -125,33 +126,7 @@ export class IndexService {
    * catalog record only: node-side indexes have their own per-incarnation names.
    */
   async update(uid: string, input: unknown): Promise<TaskSummary> {
-    const body = asObject(input);
-    for (const field of ['createdAt', 'updatedAt'] as const) {
-      if (field in body) {
-        throw new MeiliError(
-          field === 'createdAt' ? 'immutable_index_created_at' : 'immutable_index_updated_at',
-          `Immutable field \`${field}\`: expected one of \`primaryKey\`, \`uid\``,
-        );
-      }
-    }
-    rejectUnknown(body, ['primaryKey', 'uid'], 'field');
-    const primaryKey = body.primaryKey ?? null;
-    if (primaryKey !== null && typeof primaryKey !== 'string') {
-      throw new MeiliError(
-        'invalid_index_primary_key',
-        'Invalid value type at `.primaryKey`: expected a string',
-      );
-    }
-    let newUid: string | null = null;
-    if (body.uid !== undefined && body.uid !== null) {
-      if (typeof body.uid !== 'string') {
-        throw new MeiliError(
-          'invalid_index_uid',
-          `Invalid value type at \`.uid\`: expected a string, but found ${JSON.stringify(body.uid)}`,
-        );
-      }
-      newUid = checkIndexUid(body.uid);
-    }
+    const { primaryKey, uid: newUid } = parseIndexUpdate(input);
     const details: Record<string, unknown> = { primaryKey };
     if (newUid !== null) Object.assign(details, { oldIndexUid: uid, newIndexUid: newUid });
     const task = { type: 'indexUpdate', indexUid: uid, details };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { MiroirConfig } from '#lib/config';
 import { MeiliError } from '#lib/errors';
-import { HttpNodeClient, NodeApiError, type SearchReply } from '#lib/node-client';
+import { HttpNodeClient, NodeApiError, type Hit, type SearchReply } from '#lib/node-client';
 import {
   mergeFacetSearch,
   mergeFederatedSearch,
@@ -10,10 +11,15 @@ import {
   planFacetSearch,
   planMultiSearch,
   planSearch,
+  planSecondPhase,
+  planTwoPhase,
+  secondPhaseHits,
   type SearchContext,
   type SearchPlan,
 } from '#lib/search';
 import { canReach, ruleFor, type Access } from '../auth/access.js';
+import { CONFIG } from '../infra/tokens.js';
+import { MetricsService } from '../admin/metrics.service.js';
 import { andFilters } from './search-context.service.js';
 import { readKey, ScatterExecutor, type ScatterAnswer } from './scatter.executor.js';
 
@@ -30,6 +36,8 @@ export class SearchService {
   constructor(
     private readonly scatter: ScatterExecutor,
     private readonly nodes: HttpNodeClient,
+    @Inject(CONFIG) private readonly config: MiroirConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async search(indexUid: string, query: unknown, access: Access): Promise<SearchAnswer> {
@@ -37,8 +45,23 @@ export class SearchService {
     const body = withTenantFilter(query, access, indexUid);
     return this.scatter.run(readKey(`search ${indexUid}`, body), async (lookup) => {
       const plan = planSearch(body, await lookup(indexUid));
-      const replies = await this.execute(plan);
-      const merged = mergeSearch(plan, replies, Math.round(performance.now() - started));
+      const two = planTwoPhase(plan, this.config.twoPhaseSearchAbove);
+      let replies: SearchReply[];
+      let pageHits: Hit[] | undefined;
+      if (two) {
+        replies = await this.execute(two.first);
+        const second = planSecondPhase(two, replies);
+        const fetched = await Promise.all(
+          second.requests.map(({ node }) =>
+            this.nodes.search(node.nodeId, plan.nodeUid, node.body),
+          ),
+        ).catch(clientNamed(plan));
+        pageHits = secondPhaseHits(two, second, fetched) ?? undefined;
+        this.metrics.twoPhaseSearches.inc({ outcome: pageHits ? 'paged' : 'retried' });
+        // A write reached a copy between the phases: one phase answers from one state.
+        if (!pageHits) replies = await this.execute(plan);
+      } else replies = await this.execute(plan);
+      const merged = mergeSearch(plan, replies, Math.round(performance.now() - started), pageHits);
       // One node answers each search with its own `requestUid` (Meilisearch ≥ 1.23): so does Miroir.
       return {
         body: { ...merged, requestUid: randomUUID() },

@@ -34,7 +34,7 @@ export function browseDocuments(
     );
   }
   const filter = parseFilter(params.filter ?? null, 'invalid_document_filter');
-  if (filter) checkFilterable(view.settings, filter, 'invalid_document_filter');
+  checkFilterable(view.settings, params.filter ?? null, 'invalid_document_filter');
 
   let docs: number[] = [];
   const mask = filter ? view.filters.evaluate(filter, view.liveMask()) : view.liveMask();

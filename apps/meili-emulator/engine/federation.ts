@@ -1,3 +1,4 @@
+import { inIndex } from './index-error.js';
 import { MeiliError } from '#lib/errors';
 import { federatedFacets } from './federated-facets.js';
 import type { IndexEngine } from './index-engine.js';
@@ -31,6 +32,7 @@ export function federate(
   inside: <T>(i: number, run: () => T) => T,
   resolve: (uid: string) => IndexEngine,
   checkIndex?: (uid: string) => void,
+  extraFilterOf: (uid: string) => unknown = () => null,
 ): Record<string, unknown> {
   const merged: Array<{
     hit: Record<string, unknown>;
@@ -44,9 +46,12 @@ export function federate(
     inside(position, () => {
       checkIndex?.(indexUid);
       const engine = resolve(indexUid);
-      const run = executeSearch(
-        engine,
-        parseSearchParams({ ...params, offset: 0, limit: options.offset + options.limit }),
+      const run = inIndex(indexUid, () =>
+        executeSearch(
+          engine,
+          parseSearchParams({ ...params, offset: 0, limit: options.offset + options.limit }),
+          extraFilterOf(indexUid),
+        ),
       );
       total += run.total;
       const seen = matchesByIndex.get(indexUid);

@@ -1,5 +1,12 @@
-import { MeiliError } from '#lib/errors';
-import { filterFieldUses, type FilterFeature, type FilterNode } from '#lib/filter';
+import {
+  atFilterPosition,
+  filterFieldUses,
+  filterParts,
+  notFilterableText,
+  parseFilter,
+  type FilterFeature,
+} from '#lib/filter';
+import { IndexError } from './index-error.js';
 import type { FilterableRule, Settings } from '#lib/meili-api';
 
 export interface FieldFeatures {
@@ -47,27 +54,37 @@ export function isFilterable(rules: FilterableRule[], field: string): boolean {
   return f.equality || f.comparison;
 }
 
-/** Throws MeiliError(code) when the filter uses a field without the feature it needs. */
-export function checkFilterable(settings: Settings, node: FilterNode, code: string): void {
+/**
+ * Throws the milli error a real node gives (an `IndexError`, so the route names the index) when a
+ * filter part uses a field without the feature it needs: milli `FilterError::AttributeNotFilterable`
+ * with the sorted patterns of the rules that enable filtering, and the part's position line.
+ */
+export function checkFilterable(settings: Settings, filter: unknown, code: string): void {
   const rules = settings.filterableAttributes;
-  for (const { field, feature } of filterFieldUses(node)) {
-    const features = fieldFeatures(rules, field);
-    if (!allows(features, feature)) {
-      const available = rules
-        .flatMap((r) => (typeof r === 'string' ? [r] : r.attributePatterns))
-        .map((p) => `\`${p}\``)
-        .join(', ');
+  for (const part of filterParts(filter)) {
+    const node = parseFilter(part, code);
+    if (!node) continue;
+    for (const { field, feature } of filterFieldUses(node)) {
+      const features = fieldFeatures(rules, field);
+      if (allows(features, feature)) continue;
       const detail =
         features.equality || features.comparison
           ? `Attribute \`${field}\` is filterable but does not support the ${feature} operators.`
-          : `Attribute \`${field}\` is not filterable. ${
-              available
-                ? `Available filterable attribute patterns are: ${available}.`
-                : 'This index does not have configured filterable attributes.'
-            }`;
-      throw new MeiliError(code, detail);
+          : notFilterableText(field, filteringPatterns(rules));
+      throw new IndexError(code, atFilterPosition(detail, part, field));
     }
   }
+}
+
+/** The sorted patterns of the rules that enable filtering (as milli lists them). */
+export function filteringPatterns(rules: FilterableRule[]): string[] {
+  const out = new Set<string>();
+  for (const rule of rules) {
+    if (typeof rule === 'string') out.add(rule);
+    else if (rule.features.filter.equality || rule.features.filter.comparison)
+      for (const p of rule.attributePatterns) out.add(p);
+  }
+  return [...out].sort();
 }
 
 function allows(f: FieldFeatures, feature: FilterFeature): boolean {

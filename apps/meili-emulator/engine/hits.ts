@@ -1,3 +1,4 @@
+import { redactSortDetails } from '#lib/search';
 import type { EngineView } from './engine-view.js';
 import { formatHit, matchesPosition, selectFields } from './format.js';
 import type { QueryMatcher } from './matcher.js';
@@ -50,7 +51,12 @@ export function renderHits(view: EngineView, run: RankedPage): Record<string, un
     if (req.showRankingScore || req.showRankingScoreDetails) {
       const scored = run.ranker.score(doc);
       if (req.showRankingScore) hit._rankingScore = scored.score;
-      if (req.showRankingScoreDetails) hit._rankingScoreDetails = scored.details;
+      if (req.showRankingScoreDetails) {
+        hit._rankingScoreDetails = redactSortDetails(
+          scored.details as Parameters<typeof redactSortDetails>[0],
+          displayed,
+        );
+      }
     }
     return hit;
   });

@@ -88,7 +88,7 @@ export class IndexEngine implements EngineView {
     const node = parseFilter(filter, 'invalid_document_filter');
     if (!node)
       throw new MeiliError('missing_document_filter', 'Missing filter to delete documents.');
-    checkFilterable(this.current, node, 'invalid_document_filter');
+    checkFilterable(this.current, filter, 'invalid_document_filter');
     const mask = this.filters.evaluate(node, this.liveMask());
     const ids: string[] = [];
     for (let i = 0; i < mask.length; i++) if (mask[i]) ids.push(this.store.externalId(i)!);

@@ -1,3 +1,4 @@
+import { inIndex } from './index-error.js';
 import { MeiliError } from '#lib/errors';
 import {
   federate,
@@ -15,6 +16,8 @@ export function multiSearch(
   body: unknown,
   resolve: (uid: string) => IndexEngine,
   checkIndex?: (uid: string) => void,
+  /** The filter a tenant token adds to searches on an index. */
+  extraFilterOf: (uid: string) => unknown = () => null,
 ): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new MeiliError('bad_request', 'Invalid value type: expected an object');
@@ -39,12 +42,16 @@ export function multiSearch(
       results: parsed.map(({ indexUid, params }, i) =>
         inside(i, () => {
           checkIndex?.(indexUid);
-          return { indexUid, ...runSearch(resolve(indexUid), params) };
+          const extraFilter = extraFilterOf(indexUid);
+          return {
+            indexUid,
+            ...inIndex(indexUid, () => runSearch(resolve(indexUid), params, { extraFilter })),
+          };
         }),
       ),
     };
   }
-  return federate(parsed, options, (i, run) => inside(i, run), resolve, checkIndex);
+  return federate(parsed, options, (i, run) => inside(i, run), resolve, checkIndex, extraFilterOf);
 }
 
 function splitQuery(query: unknown, federated: boolean): IndexQuery {

@@ -1,6 +1,7 @@
 import { MeiliError } from '#lib/errors';
 import { andFilters, parseFilter, type FilterNode } from '#lib/filter';
-import { checkFilterable, isFilterable, isUnder } from './filterable.js';
+import { checkFilterable, filteringPatterns, isFilterable, isUnder } from './filterable.js';
+import { IndexError } from './index-error.js';
 import type { EngineView } from './engine-view.js';
 import type { SearchRequest } from './search-params.js';
 import { emulatorUnsupported } from '../http/unsupported.js';
@@ -18,16 +19,21 @@ export function checkSearch(
   checkSearchable(view, req.attributesToSearchOn);
   for (const facet of req.facets ?? []) {
     if (facet !== '*' && !isFilterable(settings.filterableAttributes, facet)) {
-      throw new MeiliError(
+      throw new IndexError(
         'invalid_search_facets',
         `Invalid facet distribution: Attribute \`${facet}\` is not filterable.`,
       );
     }
   }
   if (req.distinct !== null && !isFilterable(settings.filterableAttributes, req.distinct)) {
-    throw new MeiliError(
+    const patterns = filteringPatterns(settings.filterableAttributes);
+    throw new IndexError(
       'invalid_search_distinct',
-      `Attribute \`${req.distinct}\` is not filterable and thus, cannot be used as distinct attribute.`,
+      `Attribute \`${req.distinct}\` is not filterable and thus, cannot be used as distinct attribute. ${
+        patterns.length
+          ? `Available filterable attributes patterns are: \`${patterns.join(', ')}\`.`
+          : 'This index does not have configured filterable attributes.'
+      }`,
     );
   }
   return { filter, sort };
@@ -38,7 +44,8 @@ function searchFilter(view: EngineView, filter: unknown, extraFilter?: unknown):
     parseFilter(filter, 'invalid_search_filter'),
     parseFilter(extraFilter, 'invalid_search_filter'),
   );
-  if (node) checkFilterable(view.settings, node, 'invalid_search_filter');
+  checkFilterable(view.settings, filter, 'invalid_search_filter');
+  checkFilterable(view.settings, extraFilter, 'invalid_search_filter');
   return node;
 }
 
@@ -47,9 +54,9 @@ function checkSearchable(view: EngineView, attributes: string[] | null): void {
   if (!attributes || searchable.includes('*')) return;
   for (const a of attributes) {
     if (a !== '*' && !searchable.some((s) => isUnder(a, s))) {
-      throw new MeiliError(
+      throw new IndexError(
         'invalid_search_attributes_to_search_on',
-        `Attribute \`${a}\` is not searchable. Available searchable attributes are: ${searchable.map((s) => `\`${s}\``).join(', ')}.`,
+        `Attribute \`${a}\` is not searchable. Available searchable attributes are: \`${[...searchable].sort().join(', ')}\`.`,
       );
     }
   }
@@ -73,15 +80,20 @@ function parseSort(
     }
     const field = m[1]!;
     if (!settings.sortableAttributes.some((a) => isUnder(field, a))) {
-      throw new MeiliError(
+      const sortable = [...settings.sortableAttributes].sort();
+      throw new IndexError(
         'invalid_search_sort',
-        `Attribute \`${field}\` is not sortable. Available sortable attributes are: ${settings.sortableAttributes.map((a) => `\`${a}\``).join(', ')}.`,
+        `Attribute \`${field}\` is not sortable. ${
+          sortable.length
+            ? `Available sortable attributes are: \`${sortable.join(', ')}\`.`
+            : 'This index does not have configured sortable attributes.'
+        }`,
       );
     }
     return { field, asc: m[2] === 'asc' };
   });
   if (!settings.rankingRules.includes('sort')) {
-    throw new MeiliError(
+    throw new IndexError(
       'invalid_search_sort',
       'You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.',
     );

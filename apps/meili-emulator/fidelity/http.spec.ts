@@ -168,10 +168,12 @@ describe('HTTP rules', () => {
       400,
       'missing_swap_indexes',
     );
+    // A bad uid inside `indexes` takes the field's code (routes/swap_indexes.rs: `indexes` is
+    // `#[deserr(error = DeserrJsonError<InvalidSwapIndexes>)]`).
     expectError(
       await api.request('POST', '/swap-indexes', [{ indexes: [uid, 'bad uid'] }]),
       400,
-      'invalid_index_uid',
+      'invalid_swap_indexes',
     );
     expectError(
       await api.request('POST', '/swap-indexes', { indexes: [uid, uid] }),

@@ -139,14 +139,15 @@ export function buildApiServer(node: Emulator): FastifyInstance {
     if (decision.terminal && sendTerminal(decision.terminal, request, reply)) return reply;
     const action = request.routeOptions.config.action;
     if (action === undefined) return; // unknown path: the 404 handler answers
-    request.principal = authenticate(
+    const uid = (request.params as { indexUid?: string }).indexUid;
+    request.principal = await authenticate(
       request.headers.authorization,
       action,
       node.options.masterKey,
       node.keys,
       Date.now(),
+      uid,
     );
-    const uid = (request.params as { indexUid?: string }).indexUid;
     if (uid !== undefined) checkIndexAccess(request.principal, uid);
   });
   app.addHook('onSend', async (request, _reply, payload) => {

@@ -1,7 +1,6 @@
 /** /indexes/{uid}/documents… (emulator.md §1.1): additions, browse, fetch, get one, deletions. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MeiliError } from '#lib/errors';
-import { parseFilter } from '#lib/filter';
 import { checkAction } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
 import {
@@ -14,7 +13,7 @@ import {
   rejectUnknown,
   type Query,
 } from '#lib/meili-api';
-import { documentsBody, hasBigInt, jsonBody } from '#lib/meili-api';
+import { documentsBody, hasBigInt, jsonBody, parseDeleteByFilter } from '#lib/meili-api';
 import { accepted, indexParam, param, queryOf, route } from '../http/route-helpers.js';
 import { requestedId } from '../state/document-ids.js';
 
@@ -184,12 +183,7 @@ export function registerDocumentRoutes(app: FastifyInstance, node: Emulator): vo
     'documents.delete',
     (request, reply) => {
       const uid = indexParam(request);
-      const body = asObject(jsonBody(request.headers, request.body));
-      rejectUnknown(body, ['filter'], 'field');
-      const filter = body.filter;
-      if (filter === undefined || filter === null)
-        throw new MeiliError('missing_document_filter', 'Missing field `filter`');
-      parseFilter(filter, 'invalid_document_filter'); // syntax now; filterability when the task runs
+      const filter = parseDeleteByFilter(jsonBody(request.headers, request.body));
       const details = {
         providedIds: 0,
         deletedDocuments: null,

@@ -3,18 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '#lib/errors';
 import { canAccessIndex, checkIndexAccess } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
-import { checkIndexUid } from '#lib/meili-api';
 import {
   asObject,
-  describeValue,
+  checkIndexUid,
+  jsonBody,
   optionalString,
+  parseIndexUpdate,
+  parseSwaps,
   queryInteger,
+  refuseSwapDuplicates,
   rejectUnknown,
 } from '#lib/meili-api';
-import { jsonBody } from '#lib/meili-api';
 import { accepted, indexParam, queryOf, route } from '../http/route-helpers.js';
 import type { IndexRecord } from '../state/node-state.js';
-import type { Swap } from '../tasks/task.js';
 
 export function renderIndex(index: IndexRecord): Record<string, unknown> {
   return {
@@ -49,42 +50,6 @@ export function indexStats(node: Emulator, index: IndexRecord): Record<string, u
 
 function primaryKeyField(body: Record<string, unknown>): string | null {
   return optionalString(body, 'primaryKey', 'invalid_index_primary_key') ?? null;
-}
-
-function parseSwaps(input: unknown): Swap[] {
-  if (!Array.isArray(input))
-    throw new MeiliError(
-      'bad_request',
-      `Invalid value type: expected an array, but found ${describeValue(input)}`,
-    );
-  const seen = new Set<string>();
-  return input.map((item, i) => {
-    const swap = asObject(item);
-    rejectUnknown(swap, ['indexes', 'rename'], 'field');
-    if (swap.indexes === undefined)
-      throw new MeiliError('missing_swap_indexes', `Missing field \`indexes\` at \`[${i}]\``);
-    if (!Array.isArray(swap.indexes) || swap.indexes.length !== 2) {
-      throw new MeiliError(
-        'invalid_swap_indexes',
-        `Invalid value at \`[${i}].indexes\`: expected an array of two index uids`,
-      );
-    }
-    const [a, b] = swap.indexes.map((uid) => checkIndexUid(uid)) as [string, string];
-    if (swap.rename !== undefined && typeof swap.rename !== 'boolean')
-      throw new MeiliError(
-        'invalid_swap_rename',
-        `Invalid value type at \`[${i}].rename\`: expected a boolean`,
-      );
-    for (const uid of [a, b]) {
-      if (seen.has(uid))
-        throw new MeiliError(
-          'invalid_swap_duplicate_index_found',
-          `Indexes must be declared only once during a swap. \`${uid}\` was specified several times.`,
-        );
-      seen.add(uid);
-    }
-    return { indexes: [a, b], rename: swap.rename === true };
-  });
 }
 
 export function registerIndexRoutes(app: FastifyInstance, node: Emulator): void {
@@ -123,12 +88,12 @@ export function registerIndexRoutes(app: FastifyInstance, node: Emulator): void 
 
   route(app, 'PATCH', '/indexes/:indexUid', 'indexes.update', (request, reply) => {
     const uid = indexParam(request);
-    const body = asObject(jsonBody(request.headers, request.body));
-    rejectUnknown(body, ['primaryKey'], 'field');
-    const primaryKey = primaryKeyField(body);
+    const { primaryKey, uid: newUid } = parseIndexUpdate(jsonBody(request.headers, request.body));
+    const rename = newUid !== null && newUid !== uid ? newUid : null;
+    const details = rename ? { primaryKey, oldIndexUid: uid, newIndexUid: rename } : { primaryKey };
     return accepted(
       reply,
-      node.enqueue('indexUpdate', uid, { primaryKey }, { kind: 'indexUpdate', primaryKey }),
+      node.enqueue('indexUpdate', uid, details, { kind: 'indexUpdate', primaryKey, rename }),
     );
   });
 
@@ -148,6 +113,7 @@ export function registerIndexRoutes(app: FastifyInstance, node: Emulator): void 
     const swaps = parseSwaps(jsonBody(request.headers, request.body));
     for (const { indexes } of swaps)
       indexes.forEach((uid) => checkIndexAccess(request.principal, uid));
+    refuseSwapDuplicates(swaps.flatMap((s) => s.indexes));
     return accepted(
       reply,
       node.enqueue('indexSwap', null, { swaps }, { kind: 'indexSwap', swaps }),

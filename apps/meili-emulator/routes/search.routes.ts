@@ -1,13 +1,18 @@
 /** Search, facet search and multi-search (emulator.md §2.5–2.8): decode, time, delegate to the engine. */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { multiSearch } from '../engine/index.js';
-import { checkIndexAccess } from '../auth/auth.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  asObject,
+  checkSearchTypes,
+  invalidApiKey,
+  jsonBody,
+  searchQueryToParams,
+} from '#lib/meili-api';
+import { canSearchIndex, tenantSearchFilter } from '../auth/auth.js';
 import type { Emulator } from '../emulator.js';
-import { asObject } from '#lib/meili-api';
-import { jsonBody } from '#lib/meili-api';
+import { inIndex } from '../engine/index-error.js';
+import { multiSearch } from '../engine/index.js';
 import { indexParam, queryOf, route } from '../http/route-helpers.js';
-import { checkSearchTypes, searchQueryToParams } from '#lib/meili-api';
 
 function timed(
   started: number,
@@ -26,21 +31,27 @@ function timed(
 }
 
 export function registerSearchRoutes(app: FastifyInstance, node: Emulator): void {
-  const search = (uid: string, params: Record<string, unknown>) => {
+  const search = (request: FastifyRequest, uid: string, params: Record<string, unknown>) => {
     const started = performance.now();
-    return timed(started, node.state.get(uid).engine.search(params), true);
+    const engine = node.state.get(uid).engine;
+    const extraFilter = tenantSearchFilter(request.principal, uid);
+    return timed(
+      started,
+      inIndex(uid, () => engine.search(params, { extraFilter })),
+      true,
+    );
   };
 
   route(app, 'GET', '/indexes/:indexUid/search', 'search', (request) => {
     const uid = indexParam(request);
-    return search(uid, searchQueryToParams(queryOf(request)));
+    return search(request, uid, searchQueryToParams(queryOf(request)));
   });
 
   route(app, 'POST', '/indexes/:indexUid/search', 'search', (request) => {
     const uid = indexParam(request);
     const params = asObject(jsonBody(request.headers, request.body));
     checkSearchTypes(params);
-    return search(uid, params);
+    return search(request, uid, params);
   });
 
   route(app, 'POST', '/indexes/:indexUid/facet-search', 'search', (request) => {
@@ -56,7 +67,10 @@ export function registerSearchRoutes(app: FastifyInstance, node: Emulator): void
     const result = multiSearch(
       body,
       (uid: string) => node.state.get(uid).engine,
-      (uid: string) => checkIndexAccess(request.principal, uid),
+      (uid: string) => {
+        if (!canSearchIndex(request.principal, uid)) throw invalidApiKey();
+      },
+      (uid: string) => tenantSearchFilter(request.principal, uid),
     );
     if (Array.isArray(result.results)) {
       result.results = (result.results as Array<Record<string, unknown>>).map((r) => ({

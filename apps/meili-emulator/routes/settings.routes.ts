@@ -56,7 +56,15 @@ export function registerSettingsRoutes(app: FastifyInstance, node: Emulator): vo
       'GET',
       url,
       'settings.get',
-      (request) => node.state.get(indexParam(request)).engine.settings[key as keyof Settings],
+      // Every value is JSON, strings and null too (routes/indexes/settings.rs: `.json(...)`).
+      (request, reply) =>
+        reply
+          .type('application/json; charset=utf-8')
+          .send(
+            JSON.stringify(
+              node.state.get(indexParam(request)).engine.settings[key as keyof Settings] ?? null,
+            ),
+          ),
     );
     route(app, method, url, 'settings.update', (request, reply) => {
       indexParam(request);

@@ -5,23 +5,8 @@ import type { Document } from '../engine/index.js';
 
 const STRING_ID = /^[A-Za-z0-9_-]+$/;
 
-/** The first document's top-level fields ending in `id` (any case): exactly one becomes the key. */
-export function inferPrimaryKey(first: Document): string {
-  const candidates = Object.keys(first).filter((field) => field.toLowerCase().endsWith('id'));
-  if (candidates.length === 0) {
-    throw new MeiliError(
-      'index_primary_key_no_candidate_found',
-      'The primary key inference failed as the engine did not find any field ending with `id` in its name. Please specify the primary key manually using the `primaryKey` query parameter.',
-    );
-  }
-  if (candidates.length > 1) {
-    throw new MeiliError(
-      'index_primary_key_multiple_candidates_found',
-      `The primary key inference failed as the engine found ${candidates.length} fields ending with \`id\` in their names: '${candidates.join("' and '")}'. Please specify the primary key manually using the \`primaryKey\` query parameter.`,
-    );
-  }
-  return candidates[0]!;
-}
+/** Primary-key inference is Meilisearch's rule, shared with the gateway. */
+export { guessPrimaryKey as inferPrimaryKey } from '#lib/writes';
 
 /** An id value as the engine keys it: integers and valid strings, so `1` and `"1"` are one document. */
 const MIN_ID = -(2n ** 63n);

@@ -2,7 +2,9 @@
  * Applies one task to the node (emulator.md §5): validates everything first, so a failure applies
  * nothing, then mutates. Deterministic given the state and `at`, so the journal can replay it.
  */
+import { inIndex } from '../engine/index-error.js';
 import { MeiliError } from '#lib/errors';
+import { renameConflict } from '#lib/meili-api';
 import { applySettingsPatch } from '../engine/index.js';
 import { inferPrimaryKey, requireDocumentId } from '../state/document-ids.js';
 import type { IndexRecord, NodeState } from '../state/node-state.js';
@@ -24,10 +26,12 @@ function orCreate(ctx: ExecutionContext, uid: string): IndexRecord {
   return ctx.state.indexes.get(uid) ?? ctx.state.create(uid, null, ctx.at);
 }
 
-function alreadyHasKey(uid: string): MeiliError {
+/** milli's `PrimaryKeyCannotBeChanged`; an index update's task names the index, a document
+ *  addition's does not (meilisearch tests/index/update_index.rs; the gateway's door check). */
+function alreadyHasKey(primaryKey: string, uid?: string): MeiliError {
   return new MeiliError(
     'index_primary_key_already_exists',
-    `Index \`${uid}\`: Index already has a primary key.`,
+    `${uid ? `Index \`${uid}\`: ` : ''}Index already has a primary key: \`${primaryKey}\`.`,
   );
 }
 
@@ -39,7 +43,7 @@ function addDocuments(
 ): Details {
   let primaryKey = index.primaryKey;
   if (p.primaryKey !== null) {
-    if (primaryKey !== null && primaryKey !== p.primaryKey) throw alreadyHasKey(index.uid);
+    if (primaryKey !== null && primaryKey !== p.primaryKey) throw alreadyHasKey(primaryKey);
     primaryKey = p.primaryKey;
   }
   if (primaryKey === null && p.documents.length > 0) primaryKey = inferPrimaryKey(p.documents[0]!);
@@ -54,22 +58,31 @@ function addDocuments(
 }
 
 function swapIndexes(ctx: ExecutionContext, swaps: Swap[]): void {
-  const missing = swaps
-    .flatMap((s) => (s.rename ? [s.indexes[0]] : s.indexes))
-    .filter((uid) => !ctx.state.indexes.has(uid));
+  // Sorted and once each (a BTreeSet in index-scheduler process_batch.rs `IndexSwap`).
+  const missing = [
+    ...new Set(
+      swaps
+        .flatMap((s) => (s.rename ? [s.indexes[0]] : s.indexes))
+        .filter((uid) => !ctx.state.indexes.has(uid)),
+    ),
+  ].sort();
+  if (missing.length === 1)
+    throw new MeiliError('index_not_found', `Index \`${missing[0]}\` not found.`);
   if (missing.length > 0)
     throw new MeiliError(
       'index_not_found',
       `Indexes ${missing.map((m) => `\`${m}\``).join(', ')} not found.`,
     );
+  const taken = swaps
+    .filter((s) => s.rename && ctx.state.indexes.has(s.indexes[1]))
+    .map((s) => s.indexes);
+  if (taken.length > 0) throw renameConflict(taken);
   for (const {
     indexes: [a, b],
     rename,
   } of swaps) {
     const first = ctx.state.get(a);
     if (rename) {
-      if (ctx.state.indexes.has(b))
-        throw new MeiliError('index_already_exists', `Index \`${b}\` already exists.`);
       ctx.state.indexes.delete(a);
       ctx.state.indexes.set(b, { ...first, uid: b, updatedAt: ctx.at });
       continue;
@@ -95,10 +108,16 @@ export function executeTask(task: Task, ctx: ExecutionContext): Details | null {
     case 'indexUpdate': {
       const index = ctx.state.get(uid);
       if (p.primaryKey !== null && p.primaryKey !== index.primaryKey) {
-        if (index.engine.size > 0) throw alreadyHasKey(uid);
+        if (index.engine.size > 0) throw alreadyHasKey(index.primaryKey!, uid);
         index.primaryKey = p.primaryKey;
       }
       index.updatedAt = ctx.at;
+      if (p.rename) {
+        if (ctx.state.indexes.has(p.rename))
+          throw new MeiliError('index_already_exists', `Index \`${p.rename}\` already exists.`);
+        ctx.state.indexes.delete(uid);
+        ctx.state.indexes.set(p.rename, { ...index, uid: p.rename });
+      }
       return details;
     }
     case 'indexDeletion': {
@@ -119,7 +138,7 @@ export function executeTask(task: Task, ctx: ExecutionContext): Details | null {
         p.kind === 'deleteIds'
           ? index.engine.deleteIds(p.ids)
           : p.kind === 'deleteFilter'
-            ? index.engine.deleteByFilter(p.filter)
+            ? inIndex(uid, () => index.engine.deleteByFilter(p.filter))
             : index.engine.clear();
       index.updatedAt = ctx.at;
       return { ...details, deletedDocuments: deleted };

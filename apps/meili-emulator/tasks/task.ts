@@ -9,12 +9,13 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 /** Every v1.30 task type (valid filter values); the emulator produces the first nine. */
 export type TaskType = (typeof TASK_TYPES)[number];
 
-export type Swap = { indexes: [string, string]; rename: boolean };
+export type { Swap } from '#lib/meili-api';
+import type { Swap } from '#lib/meili-api';
 
 /** What the worker needs to run a task; kept until the task finishes (and in the journal). */
 export type TaskPayload =
   | { kind: 'indexCreation'; primaryKey: string | null }
-  | { kind: 'indexUpdate'; primaryKey: string | null }
+  | { kind: 'indexUpdate'; primaryKey: string | null; rename?: string | null }
   | { kind: 'indexDeletion' }
   | { kind: 'indexSwap'; swaps: Swap[] }
   | {

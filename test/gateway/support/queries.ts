@@ -68,9 +68,19 @@ export function generateQueries(count: number, seed: number): Record<string, unk
     if (random() < 0.3) {
       q.page = between(random, 1, 6);
       q.hitsPerPage = pick(random, [5, 10, 20]);
+    } else if (random() < 0.2) {
+      // Deep windows: past the gateway's two-phase threshold (100 hits per node).
+      q.offset = pick(random, [90, 150, 400, 900]);
+      q.limit = pick(random, [20, 200]);
     } else {
       if (random() < 0.5) q.offset = pick(random, [0, 3, 10, 25, 60]);
       if (random() < 0.6) q.limit = pick(random, [1, 5, 10, 20, 50]);
+    }
+    if (random() < 0.2) {
+      q.attributesToHighlight = ['title'];
+      q.attributesToCrop = ['overview'];
+      q.cropLength = 6;
+      q.showMatchesPosition = true;
     }
     return q;
   });
