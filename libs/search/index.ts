@@ -20,11 +20,15 @@ export {
   type SortCriterion,
 } from './document-sort.js';
 export { compareRanked, compareSortValues, rankHit, type RankedHit } from './hit-order.js';
+export { planFederatedUnion, type UnionReply, type UnionRequest } from './federated-union.js';
 export { kWayMerge } from './k-way-merge.js';
 export { filterablePatterns, isReserved, refuseReservedFilter } from './reserved-fields.js';
 export {
+  compareFederated,
+  federatedGroups,
   mergeFederatedSearch,
   mergeMultiSearch,
+  type FederatedRank,
   type FederatedResult,
 } from './multi-search.merger.js';
 export {

@@ -1,3 +1,4 @@
+import type { UnionReply } from './federated-union.js';
 import type { FacetDistribution, FacetStats, Hit, SearchReply } from '#lib/node-client';
 import { mergeFacetDistributions, mergeFacetStats } from './facet-merge.js';
 import { cleanHit } from './hit-cleanup.js';
@@ -45,6 +46,12 @@ interface Candidate {
  * value and direction, each geo sort its distance. Runs use the hit's global score × weight (the
  * per-run scores are not in the details).
  */
+/** What federation compares of a hit: its weighted score and its ranking groups. */
+export interface FederatedRank {
+  weighted: number;
+  groups: Group[];
+}
+
 type Group =
   | { kind: 'score'; value: number }
   | { kind: 'sort'; asc: boolean; value: unknown }
@@ -52,7 +59,7 @@ type Group =
 
 const SORT = /:(asc|desc)$/;
 
-function groupsOf(hit: Hit, weighted: number): Group[] {
+export function federatedGroups(hit: Pick<Hit, '_rankingScoreDetails'>, weighted: number): Group[] {
   const entries = Object.entries(hit._rankingScoreDetails ?? {}).sort(
     (a, b) => a[1].order - b[1].order,
   );
@@ -73,8 +80,8 @@ function groupsOf(hit: Hit, weighted: number): Group[] {
   return groups;
 }
 
-/** Negative when `a` comes first (federated/weighted_scores.rs, ties to the earlier query). */
-function compareCandidates(a: Candidate, b: Candidate): number {
+/** Negative when `a` comes first (federated/weighted_scores.rs); the caller breaks ties by query. */
+export function compareFederated(a: FederatedRank, b: FederatedRank): number {
   const n = Math.min(a.groups.length, b.groups.length);
   for (let i = 0; i < n; i++) {
     const x = a.groups[i]!;
@@ -105,23 +112,22 @@ function compareCandidates(a: Candidate, b: Candidate): number {
  * Federated multi-search (federated/perform.rs): each query's hits are first merged across its
  * nodes, then the queries are merged by their weighted ranking (relevancy runs × weight, sort and
  * geo values compared directly), ties to the earlier query, and a document two queries on one index
- * both found is kept once, from its best query. Totals sum the queries' totals (Meilisearch counts
- * the union of candidates per index, which per-query counts cannot rebuild). Facets of an index
- * come from its first query, for the same reason.
+ * both found is kept once, from its best query. The total and each index's facets are counted over
+ * the union of its queries, from the nodes' answers to the union requests (`planFederatedUnion`).
  */
 export function mergeFederatedSearch(
   plan: FederatedSearchPlan,
   replies: readonly (readonly SearchReply[])[],
+  union: readonly UnionReply[],
   processingTimeMs = 0,
 ): FederatedResult {
-  let estimatedTotalHits = 0;
+  const estimatedTotalHits = union.reduce((sum, u) => sum + (u.estimatedTotalHits ?? 0), 0);
   const lists = plan.queries.map((q, i): Candidate[] => {
     const nodeReplies = replies[i] ?? [];
-    estimatedTotalHits += mergeTotals(q.plan.merge, nodeReplies).estimatedTotalHits ?? 0;
     return mergeHits(q.plan.merge, nodeReplies).map((r) => {
       const weighted = (r.hit._rankingScore ?? 0) * q.weight;
       const key = `${q.indexUid}\u0000${JSON.stringify(r.hit[q.plan.merge.primaryKey])}`;
-      const groups = groupsOf(r.hit, weighted);
+      const groups = federatedGroups(r.hit, weighted);
       const hit = cleanHit(r.hit, q.plan.merge);
       hit._federation = {
         indexUid: q.indexUid,
@@ -132,7 +138,7 @@ export function mergeFederatedSearch(
     });
   });
   const seen = new Set<string>();
-  const page = kWayMerge(lists, compareCandidates, plan.offset + plan.limit, (c) => {
+  const page = kWayMerge(lists, compareFederated, plan.offset + plan.limit, (c) => {
     if (seen.has(c.key)) return false;
     seen.add(c.key);
     return true;
@@ -147,16 +153,16 @@ export function mergeFederatedSearch(
   };
   if (plan.facetsByIndex) {
     const byIndex: NonNullable<FederatedResult['facetsByIndex']> = {};
-    for (const [i, q] of plan.queries.entries()) {
-      if (byIndex[q.indexUid] || !q.plan.requests.some((r) => r.body.facets)) continue;
-      const nodeReplies = replies[i] ?? [];
+    for (const q of plan.queries) {
+      if (byIndex[q.indexUid] || !plan.facetsByIndex[q.indexUid]) continue;
+      const parts = union.map((u) => u.facetsByIndex?.[q.plan.nodeUid]);
       byIndex[q.indexUid] = {
         distribution: mergeFacetDistributions(
-          nodeReplies.map((r) => r.facetDistribution),
+          parts.map((p) => p?.distribution),
           q.plan.merge.maxValuesPerFacet,
           q.plan.merge.sortFacetValuesBy,
         ),
-        stats: mergeFacetStats(nodeReplies.map((r) => r.facetStats)),
+        stats: mergeFacetStats(parts.map((p) => p?.stats)),
       };
     }
     if (plan.mergeFacets) {

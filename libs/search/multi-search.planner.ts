@@ -124,7 +124,6 @@ function planFederated(
           ),
         };
 
-  const facetsAsked = new Set<string>();
   const planned = queries.map((q, i): FederatedQuery => {
     const { indexUid, federationOptions, ...search } = q;
     const paging = PAGING.find((k) => search[k] !== undefined && search[k] !== null);
@@ -151,11 +150,8 @@ function planFederated(
         `Inside \`.queries[${i}]\`: Invalid value at \`.federationOptions.weight\`: the value of \`weight\` is invalid, expected a positive float (>= 0.0).`,
       );
     }
-    // Facets of an index come from its first query (see the merger for why).
-    const facets = facetsByIndex?.[indexUid];
-    const withFacets = facets && !facetsAsked.has(indexUid);
-    if (withFacets) facetsAsked.add(indexUid);
-    const sub = { ...search, offset: 0, limit: offset + limit, ...(withFacets ? { facets } : {}) };
+    // An index's facets are counted over its queries' union (see federated-union.ts).
+    const sub = { ...search, offset: 0, limit: offset + limit };
     return {
       indexUid,
       queriesPosition: i,

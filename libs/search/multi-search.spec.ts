@@ -4,6 +4,7 @@ import type { Hit, SearchReply } from '#lib/node-client';
 import {
   mergeFederatedSearch,
   mergeMultiSearch,
+  planFederatedUnion,
   planMultiSearch,
   type FederatedSearchPlan,
   type PlainMultiSearchPlan,
@@ -14,6 +15,7 @@ const lookup = (indexUid: string) => {
   if (indexUid === 'missing') throw new MeiliError('index_not_found', 'Index `missing` not found.');
   return searchContext({
     indexUid,
+    nodeUid: `${indexUid}-1`,
     shards: 4,
     covering: roundRobinCovering(4, ['meili-0', 'meili-1']),
   });
@@ -101,7 +103,7 @@ describe('federated multi-search', () => {
     ],
   };
 
-  it('asks every query for the federation window; facets once per index', () => {
+  it('asks every query for the federation window, and each node for its part of the union', () => {
     const plan = planMultiSearch(body, lookup) as FederatedSearchPlan;
     expect(plan.describe().split('\n')[0]).toBe(
       'federated offset=1 limit=3 facetsByIndex={"movies":["genre"]} mergeFacets=null',
@@ -109,10 +111,28 @@ describe('federated multi-search', () => {
     expect(
       plan.queries.map((q) => [q.weight, q.plan.merge.end, q.plan.requests[0]!.body.facets]),
     ).toEqual([
-      [1, 4, ['genre']],
+      [1, 4, undefined],
       [2, 4, undefined],
       [1, 4, undefined],
     ]);
+    // federated/perform.rs counts totals and facets over each index's union of queries: every
+    // node answers that for its own shards (limit 0), so the sums are exact.
+    const union = planFederatedUnion(plan);
+    expect(union.map((u) => u.nodeId)).toEqual(['meili-0', 'meili-1']);
+    for (const u of union) {
+      expect(u.body.federation).toEqual({
+        limit: 0,
+        offset: 0,
+        facetsByIndex: { 'movies-1': ['genre'] },
+      });
+      expect(u.body.queries.map((q) => [q.indexUid, q.q])).toEqual([
+        ['movies-1', 'a'],
+        ['books-1', 'b'],
+        ['movies-1', 'c'],
+      ]);
+      expect(u.body.queries.every((q) => String(q.filter).includes('_miroir_shard'))).toBe(true);
+      expect(u.body.queries.some((q) => 'showRankingScore' in q || 'limit' in q)).toBe(false);
+    }
   });
 
   it('orders by weighted score, ties by query position, then each query order', () => {
@@ -126,6 +146,16 @@ describe('federated multi-search', () => {
         ],
         [reply([hit(10, 0.45)]), reply([hit(11, 0.2)])],
         [reply([hit(20, 0.9)]), reply([])],
+      ],
+      [
+        {
+          estimatedTotalHits: 4,
+          facetsByIndex: { 'movies-1': { distribution: { genre: { sf: 2 } } } },
+        },
+        {
+          estimatedTotalHits: 2,
+          facetsByIndex: { 'movies-1': { distribution: { genre: { sf: 1, noir: 1 } } } },
+        },
       ],
       7,
     );
@@ -163,11 +193,15 @@ describe('federated multi-search', () => {
       },
       lookup,
     ) as FederatedSearchPlan;
-    const merged = mergeFederatedSearch(plan, [
-      [reply([hit(1, 0.5), hit(2, 0.4)])],
-      [reply([hit(2, 0.9), hit(3, 0.3)])],
-      [reply([hit(2, 0.8)])],
-    ]);
+    const merged = mergeFederatedSearch(
+      plan,
+      [
+        [reply([hit(1, 0.5), hit(2, 0.4)])],
+        [reply([hit(2, 0.9), hit(3, 0.3)])],
+        [reply([hit(2, 0.8)])],
+      ],
+      [],
+    );
     expect(
       merged.hits.map((h) => [h._federation!.indexUid, h.id, h._federation!.queriesPosition]),
     ).toEqual([
@@ -196,10 +230,11 @@ describe('federated multi-search', () => {
       _rankingScore: 1,
       _rankingScoreDetails: { 'year:asc': { order: 0, value: year } },
     });
-    const merged = mergeFederatedSearch(plan, [
-      [reply([byYear(1, 1990), byYear(2, 2010)])],
-      [reply([byYear(10, 1980), byYear(11, 2000)])],
-    ]);
+    const merged = mergeFederatedSearch(
+      plan,
+      [[reply([byYear(1, 1990), byYear(2, 2010)])], [reply([byYear(10, 1980), byYear(11, 2000)])]],
+      [],
+    );
     expect(merged.hits.map((h) => h.id)).toEqual([10, 1, 11, 2]);
   });
 
@@ -214,20 +249,24 @@ describe('federated multi-search', () => {
       },
       lookup,
     ) as FederatedSearchPlan;
-    const merged = mergeFederatedSearch(plan, [
+    const merged = mergeFederatedSearch(
+      plan,
+      [[reply([])], [reply([])]],
       [
-        reply([], {
-          facetDistribution: { genre: { sf: 2 } },
-          facetStats: { year: { min: 1990, max: 2000 } },
-        }),
+        {
+          facetsByIndex: {
+            'movies-1': {
+              distribution: { genre: { sf: 2 } },
+              stats: { year: { min: 1990, max: 2000 } },
+            },
+            'books-1': {
+              distribution: { genre: { art: 1, sf: 1 } },
+              stats: { year: { min: 1850, max: 1900 } },
+            },
+          },
+        },
       ],
-      [
-        reply([], {
-          facetDistribution: { genre: { art: 1, sf: 1 } },
-          facetStats: { year: { min: 1850, max: 1900 } },
-        }),
-      ],
-    ]);
+    );
     expect(merged.facetDistribution).toEqual({ genre: { art: 1 } });
     expect(merged.facetStats).toEqual({ year: { min: 1850, max: 2000 } });
     expect(merged).not.toHaveProperty('facetsByIndex');

@@ -10,12 +10,14 @@ import {
   mergeSearch,
   planFacetSearch,
   planMultiSearch,
+  planFederatedUnion,
   planSearch,
   planSecondPhase,
   planTwoPhase,
   secondPhaseHits,
   type SearchContext,
   type SearchPlan,
+  type UnionReply,
 } from '#lib/search';
 import { canReach, ruleFor, type Access } from '../auth/access.js';
 import { CONFIG } from '../infra/tokens.js';
@@ -112,11 +114,21 @@ export class SearchService {
         if (!ctx) throw new MeiliError('index_not_found', `Index \`${uid}\` not found.`);
         return ctx;
       });
+      // Federated: the union counts run alongside; a query's own error is the one reported.
+      const unionReplies: Promise<UnionReply[]> = plan.federated
+        ? Promise.all(
+            planFederatedUnion(plan).map(
+              (u) => this.nodes.multiSearch(u.nodeId, u.body) as Promise<UnionReply>,
+            ),
+          )
+        : Promise.resolve([]);
+      unionReplies.catch(() => undefined);
       const replies = await Promise.all(plan.queries.map((q) => this.execute(q.plan)));
+      const union = await unionReplies;
       const elapsed = Math.round(performance.now() - started);
       return {
         body: plan.federated
-          ? mergeFederatedSearch(plan, replies, elapsed)
+          ? mergeFederatedSearch(plan, replies, union, elapsed)
           : mergeMultiSearch(plan, replies, elapsed),
         uncoveredShards: plan.queries.flatMap((q) => q.plan.uncoveredShards),
       };

@@ -1,3 +1,4 @@
+import { compareFederated, federatedGroups, kWayMerge, type FederatedRank } from '#lib/search';
 import { inIndex } from './index-error.js';
 import { MeiliError } from '#lib/errors';
 import { federatedFacets } from './federated-facets.js';
@@ -39,9 +40,11 @@ export function federate(
     score: number;
     position: number;
     rank: number;
+    indexUid: string;
+    doc: number;
+    ranking: FederatedRank;
   }> = [];
   const matchesByIndex = new Map<string, Uint8Array>();
-  let total = 0;
   queries.forEach(({ indexUid, params, weight }, position) =>
     inside(position, () => {
       checkIndex?.(indexUid);
@@ -53,22 +56,49 @@ export function federate(
           extraFilterOf(indexUid),
         ),
       );
-      total += run.total;
       const seen = matchesByIndex.get(indexUid);
       if (seen) run.matches.forEach((v, i) => (seen[i] = seen[i]! | v));
       else matchesByIndex.set(indexUid, run.matches);
       const hits = renderHits(engine, run);
       run.page.forEach((doc, rank) => {
-        const score = run.ranker.score(doc).score * weight;
+        const scored = run.ranker.score(doc);
+        const score = scored.score * weight;
         const hit = hits[rank]!;
         hit._federation = { indexUid, queriesPosition: position, weightedRankingScore: score };
-        merged.push({ hit, score, position, rank });
+        const ranking = federatedGroups({ _rankingScoreDetails: scored.details as never }, score);
+        merged.push({
+          hit,
+          score,
+          position,
+          rank,
+          indexUid,
+          doc,
+          ranking: { weighted: score, groups: ranking },
+        });
       });
     }),
   );
-  merged.sort((a, b) => b.score - a.score || a.position - b.position || a.rank - b.rank);
+  // federated/perform.rs: the queries' lists (each in its own ranking order) are k-way merged by
+  // weighted_scores::compare on their heads, ties to the earlier query; a document two queries on
+  // one index found is shown once, from the query that reached it first.
+  const lists = queries.map((_, position) => merged.filter((m) => m.position === position));
+  const shown = new Set<string>();
+  const unique = kWayMerge(
+    lists,
+    (a, b) => compareFederated(a.ranking, b.ranking),
+    options.offset + options.limit,
+    (m) => {
+      const key = `${m.indexUid}\u0000${m.doc}`;
+      if (shown.has(key)) return false;
+      shown.add(key);
+      return true;
+    },
+  );
+  // The total counts each index's candidates once over its queries (their union).
+  let total = 0;
+  for (const mask of matchesByIndex.values()) for (const v of mask) total += v;
   const out: Record<string, unknown> = {
-    hits: merged.slice(options.offset, options.offset + options.limit).map((m) => m.hit),
+    hits: unique.slice(options.offset, options.offset + options.limit).map((m) => m.hit),
     limit: options.limit,
     offset: options.offset,
     estimatedTotalHits: total,

@@ -45,6 +45,9 @@ export function renderHits(view: EngineView, run: RankedPage): Record<string, un
         postTag: req.highlightPostTag,
       });
     }
+    // Meilisearch adds the distance (rounded meters) to every hit of a geo-sorted search.
+    const distance = run.ranker.geoDistance(doc);
+    if (distance !== null) hit._geoDistance = distance;
     if (req.showMatchesPosition) {
       hit._matchesPosition = matchesPosition(visible, run.matcher.terms, view.words.tokenizer);
     }

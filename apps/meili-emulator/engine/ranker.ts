@@ -1,7 +1,9 @@
+import { geoPoint } from '#lib/filter';
 import type { DocumentStore } from './document-store.js';
 import type { QueryMatcher } from './matcher.js';
 import {
   compareSortKeys,
+  geoSortKey,
   merge,
   rankRatio,
   sortKey,
@@ -57,7 +59,16 @@ export class Ranker {
     const details: Record<string, unknown> = {};
     const ranks: Array<[number, number]> = [];
     this.rules.forEach((rule, order) => {
-      if (rule.kind === 'sort') {
+      if (rule.kind === 'sort' && rule.geo) {
+        // milli score_details.rs `GeoSort`: the document's point and its distance (or nulls).
+        const key = this.sortKey(doc, rule);
+        const at = geoPoint(this.store.doc(doc));
+        details[rule.name] = {
+          order,
+          value: at ? { lat: at[0], lng: at[1] } : null,
+          distance: key.kind === 0 ? key.num : null,
+        };
+      } else if (rule.kind === 'sort') {
         details[rule.name] = { order, value: sortValue(this.sortKey(doc, rule)) };
       } else {
         const rank = this.textRank(doc, rule.kind);
@@ -125,7 +136,19 @@ export class Ranker {
     let keys = this.sortKeys.get(rule.name);
     if (!keys) this.sortKeys.set(rule.name, (keys = new Map()));
     let key = keys.get(doc);
-    if (!key) keys.set(doc, (key = sortKey(this.store.doc(doc), rule.field, rule.asc)));
+    if (!key) {
+      const stored = this.store.doc(doc);
+      key = rule.geo ? geoSortKey(stored, rule.geo) : sortKey(stored, rule.field, rule.asc);
+      keys.set(doc, key);
+    }
     return key;
+  }
+
+  /** `_geoDistance` of a hit (meters, rounded) when the search sorts by distance. */
+  geoDistance(doc: number): number | null {
+    const rule = this.rules.find((r) => r.kind === 'sort' && r.geo);
+    if (!rule || rule.kind !== 'sort') return null;
+    const key = this.sortKey(doc, rule);
+    return key.kind === 0 ? Math.round(key.num) : null;
   }
 }

@@ -1,8 +1,24 @@
-import { compareBytes, leaves, normalizeValue, valuesAt } from '#lib/filter';
+import {
+  compareBytes,
+  geoPoint,
+  haversineMeters,
+  leaves,
+  normalizeValue,
+  valuesAt,
+} from '#lib/filter';
 import type { TextRanks } from './match.js';
 
 export type TextRule = 'words' | 'typo' | 'proximity' | 'attribute' | 'exactness';
-export type Rule = { kind: TextRule } | { kind: 'sort'; field: string; asc: boolean; name: string };
+/** A sort criterion of a search: a field, or distance to a point (`_geoPoint(lat, lng)`). */
+export interface SortCriterion {
+  field: string;
+  asc: boolean;
+  geo?: [number, number];
+}
+
+export type Rule =
+  | { kind: TextRule }
+  | { kind: 'sort'; field: string; asc: boolean; name: string; geo?: [number, number] };
 
 const TEXT_RULES = new Set<string>(['words', 'typo', 'proximity', 'attribute', 'exactness']);
 
@@ -13,7 +29,7 @@ const TEXT_RULES = new Set<string>(['words', 'typo', 'proximity', 'attribute', '
  */
 export function resolveRules(
   rankingRules: string[],
-  sort: Array<{ field: string; asc: boolean }>,
+  sort: SortCriterion[],
   options: { placeholder: boolean; strategy: string },
 ): Rule[] {
   const names = [...rankingRules];
@@ -24,8 +40,12 @@ export function resolveRules(
   const rules: Rule[] = [];
   for (const name of names) {
     if (name === 'sort') {
-      for (const s of sort)
-        rules.push({ kind: 'sort', ...s, name: `${s.field}:${s.asc ? 'asc' : 'desc'}` });
+      for (const s of sort) {
+        const dir = s.asc ? 'asc' : 'desc';
+        // milli score_details.rs names a geo sort by its point, as f64s print.
+        const name = s.geo ? `_geoPoint(${s.geo[0]}, ${s.geo[1]}):${dir}` : `${s.field}:${dir}`;
+        rules.push({ kind: 'sort', ...s, name });
+      }
     } else if (TEXT_RULES.has(name)) {
       if (options.placeholder || (name === 'words' && options.strategy === 'all')) continue;
       rules.push({ kind: name as TextRule });
@@ -163,6 +183,14 @@ export interface SortKey {
 }
 
 /** Arrays sort by their least value ascending and their greatest descending. */
+/** Distance in meters from the document's `_geo` to `point`; missing (kind 2) without one. */
+export function geoSortKey(doc: unknown, point: [number, number]): SortKey {
+  const at = geoPoint(doc);
+  return at === null
+    ? { kind: 2, num: 0, str: '' }
+    : { kind: 0, num: haversineMeters(at, point), str: '' };
+}
+
 export function sortKey(doc: unknown, field: string, asc: boolean): SortKey {
   const values = leaves(valuesAt(doc, field).raw);
   let num: number | undefined;

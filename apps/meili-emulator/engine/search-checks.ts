@@ -2,9 +2,9 @@ import { MeiliError } from '#lib/errors';
 import { andFilters, parseFilter, type FilterNode } from '#lib/filter';
 import { checkFilterable, filteringPatterns, isFilterable, isUnder } from './filterable.js';
 import { IndexError } from './index-error.js';
+import type { SortCriterion } from './ranking.js';
 import type { EngineView } from './engine-view.js';
 import type { SearchRequest } from './search-params.js';
-import { emulatorUnsupported } from '../http/unsupported.js';
 
 /** The checks a search makes against the index settings, in a real node's order; returns the
  *  parsed filter (with `extraFilter` AND-ed) and sort criteria. */
@@ -12,7 +12,7 @@ export function checkSearch(
   view: EngineView,
   req: SearchRequest,
   extraFilter?: unknown,
-): { filter: FilterNode | null; sort: Array<{ field: string; asc: boolean }> } {
+): { filter: FilterNode | null; sort: SortCriterion[] } {
   const settings = view.settings;
   const filter = searchFilter(view, req.filter, extraFilter);
   const sort = parseSort(view, req.sort);
@@ -62,15 +62,39 @@ function checkSearchable(view: EngineView, attributes: string[] | null): void {
   }
 }
 
-function parseSort(
-  view: EngineView,
-  sort: string[] | null,
-): Array<{ field: string; asc: boolean }> {
+const GEO_SORT = /^_geoPoint\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\):(asc|desc)$/;
+
+function parseSort(view: EngineView, sort: string[] | null): SortCriterion[] {
   if (!sort || sort.length === 0) return [];
   const settings = view.settings;
-  const out = sort.map((s) => {
-    if (s.startsWith('_geoPoint('))
-      throw emulatorUnsupported('The emulator does not support geo sorting.');
+  const sortable = [...settings.sortableAttributes].sort();
+  const notSortable = (field: string) =>
+    new IndexError(
+      'invalid_search_sort',
+      `Attribute \`${field}\` is not sortable. ${
+        sortable.length
+          ? `Available sortable attributes are: \`${sortable.join(', ')}\`.`
+          : 'This index does not have configured sortable attributes.'
+      }`,
+    );
+  const out = sort.map((s): SortCriterion => {
+    const geo = GEO_SORT.exec(s);
+    if (geo) {
+      const lat = Number(geo[1]);
+      const lng = Number(geo[2]);
+      if (
+        !Number.isFinite(lat) ||
+        !Number.isFinite(lng) ||
+        Math.abs(lat) > 90 ||
+        Math.abs(lng) > 180
+      )
+        throw new IndexError(
+          'invalid_search_sort',
+          `Invalid syntax for the geo parameter: expected expression formated like \`_geoPoint(latitude, longitude)\` and ending by \`:asc\` or \`:desc\`, found \`${s}\`.`,
+        );
+      if (!settings.sortableAttributes.includes('_geo')) throw notSortable('_geo');
+      return { field: '_geo', asc: geo[3] === 'asc', geo: [lat, lng] };
+    }
     const m = /^(.+):(asc|desc)$/.exec(s);
     if (!m) {
       throw new MeiliError(
@@ -79,17 +103,7 @@ function parseSort(
       );
     }
     const field = m[1]!;
-    if (!settings.sortableAttributes.some((a) => isUnder(field, a))) {
-      const sortable = [...settings.sortableAttributes].sort();
-      throw new IndexError(
-        'invalid_search_sort',
-        `Attribute \`${field}\` is not sortable. ${
-          sortable.length
-            ? `Available sortable attributes are: \`${sortable.join(', ')}\`.`
-            : 'This index does not have configured sortable attributes.'
-        }`,
-      );
-    }
+    if (!settings.sortableAttributes.some((a) => isUnder(field, a))) throw notSortable(field);
     return { field, asc: m[2] === 'asc' };
   });
   if (!settings.rankingRules.includes('sort')) {

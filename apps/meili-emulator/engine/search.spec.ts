@@ -283,10 +283,45 @@ describe('search', () => {
     [{ showRankingScore: 'yes' }, 'invalid_search_show_ranking_score'],
     [{ hybrid: { embedder: 'x' } }, 'emulator_unsupported'],
     [{ vector: [1, 2] }, 'emulator_unsupported'],
-    [{ sort: ['_geoPoint(1,2):asc'] }, 'emulator_unsupported'],
+    [{ sort: ['_geoPoint(1,2):asc'] }, 'invalid_search_sort'], // `_geo` is not sortable here
     [{ filter: 'genre CONTAINS a' }, 'feature_not_enabled'],
   ])('validates %j → %s', (params, code) => {
     expect(codeOf(() => engineWith(MOVIES, SETTINGS).search(params))).toBe(code);
+  });
+
+  // docs learn/filtering_and_sorting/geosearch: nearest first for asc, documents without `_geo`
+  // last in both directions, `_geoDistance` (meters, rounded) on each hit; milli score_details.rs
+  // `GeoSort` details name the point and carry the distance.
+  it('sorts by distance to a point, with _geoDistance and geo ranking details', () => {
+    const engine = engineWith(
+      [
+        { id: 1, _geo: { lat: 48.8566, lng: 2.3522 } }, // Paris
+        { id: 2, _geo: { lat: 51.5074, lng: -0.1278 } }, // London
+        { id: 3 },
+        { id: 4, _geo: { lat: '48.86', lng: '2.35' } }, // near Paris, numbers as strings
+      ],
+      { ...SETTINGS, sortableAttributes: ['_geo'] },
+    );
+    const asc = engine.search({
+      sort: ['_geoPoint(48.8566,2.3522):asc'],
+      showRankingScoreDetails: true,
+    }) as { hits: Record<string, unknown>[] };
+    expect(asc.hits.map((h) => h.id)).toEqual([1, 4, 2, 3]);
+    expect(asc.hits[0]!._geoDistance).toBe(0);
+    expect(asc.hits[1]!._geoDistance).toBeGreaterThan(200);
+    expect(asc.hits[1]!._geoDistance).toBeLessThan(600);
+    expect(asc.hits[3]).not.toHaveProperty('_geoDistance');
+    expect(asc.hits[2]!._rankingScoreDetails).toEqual({
+      '_geoPoint(48.8566, 2.3522):asc': {
+        order: 0,
+        value: { lat: 51.5074, lng: -0.1278 },
+        distance: expect.any(Number),
+      },
+    });
+    const desc = engine.search({ sort: ['_geoPoint(48.8566,2.3522):desc'] }) as {
+      hits: Record<string, unknown>[];
+    };
+    expect(desc.hits.map((h) => h.id)).toEqual([2, 4, 1, 3]);
   });
 
   it('checks attributesToSearchOn against searchable attributes and restricts matching', () => {

@@ -58,7 +58,9 @@ export function registerSearchRoutes(app: FastifyInstance, node: Emulator): void
     const uid = indexParam(request);
     const params = asObject(jsonBody(request.headers, request.body));
     const started = performance.now();
-    return timed(started, node.state.get(uid).engine.facetSearch(params), false);
+    const result = node.state.get(uid).engine.facetSearch(params);
+    // FacetSearchResult's field order (meilisearch search/mod.rs): hits, query, then the time.
+    return { ...result, processingTimeMs: Math.round(performance.now() - started) };
   });
 
   route(app, 'POST', '/multi-search', 'search', (request) => {

@@ -51,11 +51,13 @@ export function compareSearch(
 ): string[] {
   const problems: string[] = [];
   const ignored = new Set(['hits', 'processingTimeMs', 'requestUid', ...(options.ignore ?? [])]);
-  // Each answer has its own request uid: both sides must carry one.
-  for (const [side, answer] of [
+  // Each answer has its own request uid: both sides must carry one (unless the caller ignores it).
+  const checkUid = !(options.ignore ?? []).includes('requestUid');
+  const sides = [
     ['gateway', gateway],
     ['node', direct],
-  ] as const) {
+  ] as const;
+  for (const [side, answer] of checkUid ? sides : []) {
     if (typeof answer.requestUid !== 'string' || !UUID.test(answer.requestUid)) {
       problems.push(`requestUid: ${side} answered ${JSON.stringify(answer.requestUid)}`);
     }

@@ -1,0 +1,133 @@
+/**
+ * Deep windows, side by side in one run: the same 20,000 documents in one node and, through the
+ * gateway, in 3 nodes (RF 2, S 16); two gateway processes over the same nodes, one searching deep
+ * windows in two phases (keys first, then the page) and one in a single phase (every node returns
+ * every document of the window). Shapes: a window at offset 10,000 (limit 20) and a 1,000-hit page,
+ * each asked of the three sides in turn (interleaved, so drift hits all alike); p50 and p99.
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { builtApp, startProcess, startStack } from '#lib/testing';
+import { commonestWord, generateCorpus } from './lib/emulator-corpus.js';
+
+const DOCUMENTS = 20_000;
+const BATCH = 5_000;
+const ROUNDS = 24;
+const WARMUP = 3;
+const MASTER = 'bench-master-key-0123456789';
+const NODE_KEY = 'bench-node-key-0123456789';
+const SETTINGS = {
+  filterableAttributes: ['genre', 'year'],
+  sortableAttributes: ['year', 'price'],
+  pagination: { maxTotalHits: DOCUMENTS },
+};
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+function client(url: string, key: string) {
+  const pool = new Pool(url, { connections: 4 });
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  return {
+    async call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: string) {
+      const res = await pool.request({ method, path, headers, body });
+      const text = await res.body.text();
+      if (res.statusCode >= 400) throw new Error(`${method} ${path} → ${res.statusCode} ${text}`);
+      return text;
+    },
+    close: () => pool.close(),
+  };
+}
+type Client = ReturnType<typeof client>;
+
+async function waitIdle(nodeUrls: string[]) {
+  for (const url of nodeUrls) {
+    const res = await fetch(`${url}/_emulator/tasks/idle?timeoutMs=120000`);
+    if (res.status !== 200) throw new Error(`${url} did not finish indexing`);
+  }
+}
+
+/** Latencies of `bodies` on every side, interleaved; sorted per side. */
+async function latencies(sides: Client[], bodies: string[]): Promise<number[][]> {
+  const path = '/indexes/bench/search';
+  for (const body of bodies.slice(0, WARMUP))
+    for (const c of sides) await c.call('POST', path, body);
+  const out = sides.map(() => [] as number[]);
+  for (const body of bodies) {
+    for (const [i, c] of sides.entries()) {
+      const t0 = performance.now();
+      await c.call('POST', path, body);
+      out[i]!.push(performance.now() - t0);
+    }
+  }
+  return out.map((l) => l.sort((a, b) => a - b));
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const stack = await startStack({
+    nodes: 3,
+    replicationFactor: 2,
+    shards: 16,
+    reconciler: false,
+    masterKey: MASTER,
+  });
+  const onePhaseGateway = await startProcess(builtApp('gateway'), [], {
+    ...stack.env,
+    MIROIR_TWO_PHASE_SEARCH_ABOVE: '0',
+  });
+  const direct = await startProcess(
+    builtApp('meili-emulator'),
+    ['--http-addr', '127.0.0.1:0', '--master-key', NODE_KEY],
+    {},
+  );
+  const twoPhase = client(stack.gatewayUrl, MASTER);
+  const onePhase = client(onePhaseGateway.listening.url, MASTER);
+  const one = client(direct.listening.url, NODE_KEY);
+  try {
+    for (const c of [twoPhase, one]) {
+      await c.call('POST', '/indexes', JSON.stringify({ uid: 'bench', primaryKey: 'id' }));
+      await c.call('PATCH', '/indexes/bench/settings', JSON.stringify(SETTINGS));
+    }
+    const corpus = generateCorpus(DOCUMENTS);
+    for (let i = 0; i < DOCUMENTS; i += BATCH) {
+      const body = JSON.stringify(corpus.slice(i, i + BATCH));
+      await twoPhase.call('POST', '/indexes/bench/documents', body);
+      await one.call('POST', '/indexes/bench/documents', body);
+    }
+    await waitIdle([...stack.nodes.map((n) => n.url), direct.listening.url]);
+
+    const word = commonestWord();
+    const deep = [
+      { q: '', offset: 10_000, limit: 20 },
+      { q: '', offset: 10_000, limit: 20, sort: ['price:asc'] },
+      { q: '', offset: 10_000, limit: 20, filter: 'year > 1960' },
+    ];
+    const page = [
+      { q: '', limit: 1000 },
+      { q: word, limit: 1000, attributesToHighlight: ['title'] },
+      { q: '', limit: 1000, sort: ['year:desc'] },
+    ];
+    const rounds = (shapes: object[]) =>
+      Array.from({ length: ROUNDS }, (_, i) => JSON.stringify(shapes[i % shapes.length]));
+    const sides = [one, onePhase, twoPhase];
+    const [deepOne, deepBefore, deepAfter] = await latencies(sides, rounds(deep));
+    const [pageOne, pageBefore, pageAfter] = await latencies(sides, rounds(page));
+    const p = (l: number[]) => `${round(percentile(l, 50))} / ${round(percentile(l, 99))}`;
+    const ratio = (a: number[], b: number[]) => round(percentile(a, 50) / percentile(b, 50));
+    return {
+      'corpus (documents), maxTotalHits': `${DOCUMENTS}, ${DOCUMENTS}`,
+      'offset 10,000 limit 20: one node p50 / p99 (ms)': p(deepOne!),
+      'offset 10,000 limit 20: gateway, one phase p50 / p99 (ms)': p(deepBefore!),
+      'offset 10,000 limit 20: gateway, two phases p50 / p99 (ms)': p(deepAfter!),
+      'offset 10,000: gateway/one node p50, one phase → two phases': `${ratio(deepBefore!, deepOne!)} → ${ratio(deepAfter!, deepOne!)}`,
+      '1,000-hit page: one node p50 / p99 (ms)': p(pageOne!),
+      '1,000-hit page: gateway, one phase p50 / p99 (ms)': p(pageBefore!),
+      '1,000-hit page: gateway, two phases p50 / p99 (ms)': p(pageAfter!),
+      '1,000-hit page: gateway/one node p50, one phase → two phases': `${ratio(pageBefore!, pageOne!)} → ${ratio(pageAfter!, pageOne!)}`,
+    };
+  } finally {
+    await Promise.all([twoPhase.close(), onePhase.close(), one.close()]);
+    await Promise.all([stack.stop(), onePhaseGateway.stop(), direct.stop()]);
+  }
+}
