@@ -233,4 +233,79 @@ describe('equivalence: gateway over 3 nodes (RF 2, S 16) vs one node', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  // docs learn/filtering_and_sorting/geosearch (`_geoRadius`, `_geoBoundingBox`, `_geoPoint` sort,
+  // `_geoDistance`); milli search/new/sort.rs `Sort::must_redact` (a sort on a field that is not
+  // displayed shows as `<hidden-rule-N>` with the value `<hidden>`).
+  it('answers geo filters, geo sorts and sorts on hidden fields as one node does', async () => {
+    const uid = 'places';
+    const settings = {
+      filterableAttributes: ['_geo', 'genres'],
+      sortableAttributes: ['_geo', 'price', 'year'],
+      displayedAttributes: ['id', 'title', 'year', '_geo'],
+      searchableAttributes: ['title', 'overview'],
+    };
+    const random = seededRandom(99);
+    const docs = generateCorpus(1500, 555).map((d, i) => ({
+      ...d,
+      // About Europe, 1 in 10 without a location.
+      ...(i % 10 === 0 ? {} : { _geo: { lat: 40 + random() * 15, lng: -5 + random() * 20 } }),
+    }));
+    const created = await g.client.createIndex(uid, { primaryKey: 'id' });
+    await g.waitWrite(created);
+    await g.waitWrite(await g.client.index(uid).updateSettings(settings as never));
+    await g.waitWrite(await g.client.index(uid).addDocuments(docs));
+    expect((await refCall('POST', '/indexes', { uid, primaryKey: 'id' })).status).toBe(202);
+    expect((await refCall('PATCH', `/indexes/${uid}/settings`, settings)).status).toBe(202);
+    expect((await refCall('POST', `/indexes/${uid}/documents`, docs)).status).toBe(202);
+    expect((await fetch(`${refUrl}/_emulator/tasks/idle?timeoutMs=60000`)).status).toBe(200);
+
+    const point = () =>
+      `${between(random, 41, 54)}.${between(random, 0, 9)}, ${between(random, 0, 14)}.5`;
+    const problems: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const query: Record<string, unknown> = {
+        q: random() < 0.5 ? '' : pick(random, WORDS),
+        showRankingScoreDetails: true,
+        sort: [
+          pick(random, [
+            `_geoPoint(${point()}):asc`,
+            `_geoPoint(${point()}):desc`,
+            'price:desc',
+            'price:asc',
+          ]),
+        ],
+        limit: pick(random, [5, 20]),
+        offset: pick(random, [0, 0, 10, 150]),
+      };
+      if (random() < 0.5) {
+        query.filter = pick(random, [
+          `_geoRadius(${point()}, ${between(random, 100, 800)}000)`,
+          `_geoBoundingBox([${between(random, 48, 54)}, ${between(random, 8, 14)}], [${between(random, 40, 47)}, ${between(random, -4, 6)}])`,
+          `genres = ${pick(random, GENRES)}`,
+        ]);
+      }
+      const [gw, ref] = await Promise.all([
+        jsonOf(
+          await g.gateway(`/indexes/${uid}/search`, {
+            method: 'POST',
+            body: JSON.stringify(query),
+          }),
+        ),
+        refCall('POST', `/indexes/${uid}/search`, query),
+      ]);
+      if (gw.status !== 200 || ref.status !== 200) {
+        problems.push(
+          `${JSON.stringify(query)}: ${gw.status} ${JSON.stringify(gw.body)} vs ${ref.status}`,
+        );
+        continue;
+      }
+      const found = compareSearch(gw.body as SearchAnswer, ref.body as SearchAnswer, {
+        cutAtStart: Number(query.offset) > 0,
+        cutAtEnd: (ref.body as SearchAnswer).hits.length === query.limit,
+      });
+      if (found.length) problems.push(`${JSON.stringify(query)}\n  ${found.join('\n  ')}`);
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
