@@ -55,7 +55,7 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   ],
   two_phase_search_above: [
     '100',
-    'searches asking a node for more hits than this (offset + limit) run in two phases: keys first, then the page (0: never)',
+    'searches whose page starts deeper than this (offset) run in two phases: keys first, then the page (0: never)',
   ],
   node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],
   task_retention_days: ['7', 'days finished task records are kept'],

@@ -30,11 +30,13 @@ const context = (distinct?: string) =>
   });
 
 describe('two-phase search', () => {
-  it('is used only for windows above the threshold, over several nodes, with a primary key', () => {
+  it('is used only for pages starting past the threshold, over several nodes, with a primary key', () => {
     const deep = planSearch({ q: 'x', offset: 150, limit: 20 }, context());
     expect(planTwoPhase(deep, 100)).not.toBeNull();
     expect(planTwoPhase(deep, 0)).toBeNull(); // disabled
     expect(planTwoPhase(planSearch({ q: 'x', limit: 20 }, context()), 100)).toBeNull();
+    // A big page near the top: the page is most of the window, one phase is cheaper.
+    expect(planTwoPhase(planSearch({ q: 'x', offset: 0, limit: 1000 }, context()), 100)).toBeNull();
     const noKey = planSearch(
       { q: 'x', offset: 150 },
       searchContext({ settings: { primaryKey: '' } }),
@@ -68,7 +70,7 @@ describe('two-phase search', () => {
   it('asks each node again for the stretch of its list the page took, and pages in merged order', () => {
     // Global order by rank: 10 9 8 7 6 5 4 3; page = offset 2, limit 4 → ranks 8 7 6 5.
     const plan = planSearch({ q: 'x', offset: 2, limit: 4 }, context());
-    const two = planTwoPhase(plan, 1)!;
+    const two = planTwoPhase(plan, 0.5)!;
     const first = [
       reply([ranked(1, 10), ranked(2, 8), ranked(3, 5)]),
       reply([ranked(4, 9), ranked(5, 7), ranked(6, 6)]),
@@ -91,28 +93,32 @@ describe('two-phase search', () => {
   });
 
   it('spans the hits distinct dropped inside a stretch, and skips them on the page', () => {
-    const plan = planSearch({ q: 'x', offset: 0, limit: 3 }, context('family'));
-    const two = planTwoPhase(plan, 1)!;
+    const plan = planSearch({ q: 'x', offset: 1, limit: 3 }, context('family'));
+    const two = planTwoPhase(plan, 0.5)!;
     const first = [
       reply([
         ranked(1, 10, { family: 'a' }),
         ranked(2, 8, { family: 'b' }),
         ranked(3, 7, { family: 'c' }),
       ]),
-      reply([ranked(4, 9, { family: 'b' }), ranked(5, 1, { family: 'd' })]),
+      reply([
+        ranked(6, 11, { family: 'x' }),
+        ranked(4, 9, { family: 'b' }),
+        ranked(5, 1, { family: 'd' }),
+      ]),
     ];
     const second = planSecondPhase(two, first);
-    // Page: 1 (a), 4 (b), 3 (c); 2 (b) is dropped inside node 0's stretch.
+    // Global: 6, 1, 4, (2 dropped: family b), 3, 5; offset 1 → 1, 4, 3.
     expect(second.page.map((p) => p.key)).toEqual(['1', '4', '3']);
     expect(second.requests.map((r) => [r.request, r.node.body.offset, r.node.body.limit])).toEqual([
       [0, 0, 3],
-      [1, 0, 1],
+      [1, 1, 1],
     ]);
   });
 
   it('gives up when a copy changed between the phases (a key is missing)', () => {
     const plan = planSearch({ q: 'x', offset: 1, limit: 2 }, context());
-    const two = planTwoPhase(plan, 1)!;
+    const two = planTwoPhase(plan, 0.5)!;
     const first = [reply([ranked(1, 10), ranked(2, 8)]), reply([ranked(3, 9)])];
     const second = planSecondPhase(two, first);
     const changed = second.requests.map((r) =>

@@ -32,12 +32,13 @@ const DOCUMENT_SHAPING = [
 ] as const;
 
 /**
- * The two-phase form of `plan`, or null when one phase is as good: a window of at most `above`
- * hits per node, a single node (its page is its own), or no primary key yet (no documents).
+ * The two-phase form of `plan`, or null when one phase is as good: a page starting at most
+ * `above` hits deep (the page is most of what nodes send; measured in bench/deep-search), a single
+ * node (its page is its own), or no primary key yet (no documents). `above` 0 disables it.
  */
 export function planTwoPhase(plan: SearchPlan, above: number): TwoPhasePlan | null {
   const m = plan.merge;
-  if (above <= 0 || m.end <= above || m.start >= m.end || plan.requests.length < 2) return null;
+  if (above <= 0 || m.start <= above || m.start >= m.end || plan.requests.length < 2) return null;
   if (!m.primaryKey) return null;
   const keep = [m.primaryKey, ...(m.distinct ? [m.distinct] : [])];
   const requests = plan.requests.map((r) => {
