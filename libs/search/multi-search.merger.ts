@@ -5,7 +5,7 @@ import { cleanHit } from './hit-cleanup.js';
 import { compareSortValues } from './hit-order.js';
 import { kWayMerge } from './k-way-merge.js';
 import type { FederatedSearchPlan, PlainMultiSearchPlan } from './multi-search.planner.js';
-import { mergeHits, mergeSearch, mergeTotals, type MergedSearch } from './search.merger.js';
+import { mergeHits, mergeSearch, type MergedSearch } from './search.merger.js';
 
 /** Plain multi-search: each query merged on its own, in query order. */
 export function mergeMultiSearch(
