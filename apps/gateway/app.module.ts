@@ -1,3 +1,5 @@
+import { AliasService } from './aliases/alias.service.js';
+import { AliasesController } from './aliases/aliases.controller.js';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { EventBus, WriteLog } from '#lib/bus';
@@ -74,6 +76,7 @@ export class AppModule {
         KeysController,
         StatsController,
         AdminController,
+        AliasesController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -134,6 +137,7 @@ export class AppModule {
         KeysService,
         StatsService,
         SwapService,
+        AliasService,
       ],
     };
   }

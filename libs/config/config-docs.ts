@@ -57,6 +57,12 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     '100',
     'searches whose page starts deeper than this (offset) run in two phases: keys first, then the page (0: never)',
   ],
+  aliases_enabled: ['true', 'aliases (`/_miroir/aliases`) resolved on client routes'],
+  aliases_history_retention: ['10', 'flips kept in an alias history; the next evicts the oldest'],
+  aliases_require_target_exists: [
+    'true',
+    'creating or flipping an alias to a missing index is refused (index_not_found)',
+  ],
   node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],
   task_retention_days: ['7', 'days finished task records are kept'],
   log_level: ['info', 'fatal, error, warn, info, debug or trace'],

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       writer: { maxReadLagMs: 5000, batchBytes: 8 * 1024 * 1024, leaseTtlMs: 10_000 },
       unavailableShardPolicy: 'partial',
       twoPhaseSearchAbove: 100,
+      aliases: { enabled: true, historyRetention: 10, requireTargetExists: true },
       nodeTimeoutMs: 5000,
       taskRetentionDays: 7,
       logLevel: 'info',

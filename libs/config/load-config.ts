@@ -32,6 +32,7 @@ export interface MiroirConfig {
   unavailableShardPolicy: 'partial' | 'error';
   /** Windows above this many hits per node are searched in two phases (0: never). */
   twoPhaseSearchAbove: number;
+  aliases: { enabled: boolean; historyRetention: number; requireTargetExists: boolean };
   nodeTimeoutMs: number;
   taskRetentionDays: number;
   logLevel: LogLevel;
@@ -102,6 +103,11 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
     },
     unavailableShardPolicy: c.unavailable_shard_policy,
     twoPhaseSearchAbove: c.two_phase_search_above,
+    aliases: {
+      enabled: c.aliases_enabled === 'true',
+      historyRetention: c.aliases_history_retention,
+      requireTargetExists: c.aliases_require_target_exists === 'true',
+    },
     nodeTimeoutMs: c.node_timeout_ms,
     taskRetentionDays: c.task_retention_days,
     logLevel: c.log_level,

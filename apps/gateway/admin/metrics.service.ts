@@ -26,6 +26,18 @@ export class MetricsService {
     help: 'Reads answered without some shards (policy partial, X-Miroir-Degraded)',
     registers: [this.registry],
   });
+  readonly aliasResolutions = new Counter({
+    name: 'miroir_alias_resolutions_total',
+    help: 'Client requests that named an alias',
+    labelNames: ['alias'],
+    registers: [this.registry],
+  });
+  readonly aliasFlips = new Counter({
+    name: 'miroir_alias_flips_total',
+    help: 'Alias flips made by this gateway',
+    labelNames: ['alias'],
+    registers: [this.registry],
+  });
   readonly twoPhaseSearches = new Counter({
     name: 'miroir_two_phase_searches_total',
     help: 'Deep searches run in two phases; outcome retried: a copy changed between them',

@@ -53,6 +53,46 @@ export function adminOpenApi(version: string): Record<string, unknown> {
       },
     },
     paths: {
+      '/_miroir/aliases': {
+        get: {
+          summary: 'Every alias: name, kind (single|multi), targets, version, history',
+          security: admin,
+          responses: { 200: { description: '{results, total}' } },
+        },
+        post: {
+          summary: 'Create an alias: {name, target} or {name, targets: [...]} (operations.md)',
+          security: admin,
+          responses: {
+            201: { description: 'The alias' },
+            404: { description: 'A target index does not exist', content: json(errorRef) },
+            409: {
+              description: 'The name is taken by an alias or an index',
+              content: json(errorRef),
+            },
+          },
+        },
+      },
+      '/_miroir/aliases/{name}': {
+        get: {
+          summary: 'One alias',
+          security: admin,
+          responses: { 200: { description: 'The alias' } },
+        },
+        put: {
+          summary:
+            'Flip: {target} or {targets}; version + 1, history entry, event to every gateway',
+          security: admin,
+          responses: {
+            200: { description: 'The alias after the flip' },
+            409: { description: 'Owned by a rollover policy', content: json(errorRef) },
+          },
+        },
+        delete: {
+          summary: 'Delete the alias (?policy= for a policy-owned one)',
+          security: admin,
+          responses: { 204: { description: 'Deleted' } },
+        },
+      },
       '/_miroir/topology': {
         get: {
           summary: 'Nodes with state, passive health and shard copies; RF, groups, epoch',

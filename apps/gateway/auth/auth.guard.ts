@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Access } from './access.js';
 import { AuthService, type RoutePolicy } from './auth.service.js';
+import { AliasService, type AliasUse } from '../aliases/alias.service.js';
 
 const POLICY = 'miroir:policy';
 
@@ -19,6 +20,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly aliases: AliasService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,7 +31,22 @@ export class AuthGuard implements CanActivate {
     if (!policy) return false;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const params = req.params as Record<string, string | undefined>;
+    // Keys and tenant tokens are checked against the name the client used (an alias's own name).
     req.access = await this.auth.authenticate(policy, req.headers.authorization, params.indexUid);
+    if (params.indexUid !== undefined) {
+      const use = aliasUse(req.method, req.routeOptions.url ?? '');
+      if (use) params.indexUid = (await this.aliases.resolve(params.indexUid, use))[0];
+    }
     return true;
   }
+}
+
+/**
+ * How a route uses the index it names, for alias resolution: index management (`/indexes/{uid}`
+ * itself) works on indexes only; searches resolve in the search service (a multi alias fans out).
+ */
+function aliasUse(method: string, url: string): AliasUse | null {
+  if (/^\/indexes\/:indexUid$/.test(url)) return null;
+  if (/\/(search|facet-search)$/.test(url)) return null;
+  return method === 'GET' ? 'read' : 'write';
 }

@@ -13,8 +13,9 @@ import {
   type Query,
 } from '#lib/meili-api';
 import { initialNodeSettings } from '#lib/writes';
+import type { Store } from '#lib/store';
 import type { Access } from '../auth/access.js';
-import { CONFIG } from '../infra/tokens.js';
+import { CONFIG, STORE } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 import type { TaskSummary } from '../tasks/task-view.js';
 import {
@@ -34,6 +35,7 @@ import {
 export class IndexService {
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
+    @Inject(STORE) private readonly store: Store,
     private readonly catalog: CatalogService,
     private readonly topology: TopologyService,
   ) {}
@@ -63,6 +65,13 @@ export class IndexService {
     // The key's index rules cover the index it creates, as on Meilisearch.
     if (!allowsIndex(access.indexes, uid)) {
       throw new MeiliError('invalid_api_key', 'The provided API key is invalid.');
+    }
+    // An index may not take an alias's name (the alias would hide it).
+    if (await this.store.aliases.get(uid)) {
+      throw new MeiliError(
+        'miroir_alias_already_exists',
+        `Alias \`${uid}\` exists: an index may not take an alias's name.`,
+      );
     }
     const primaryKey = body.primaryKey ?? null;
     if (primaryKey !== null && typeof primaryKey !== 'string') {

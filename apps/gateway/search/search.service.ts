@@ -19,7 +19,9 @@ import {
   type SearchPlan,
   type UnionReply,
 } from '#lib/search';
-import { canReach, ruleFor, type Access } from '../auth/access.js';
+import { canReach, FULL_ACCESS, ruleFor, type Access } from '../auth/access.js';
+import { AliasService } from '../aliases/alias.service.js';
+import { asObject } from '#lib/meili-api';
 import { CONFIG } from '../infra/tokens.js';
 import { MetricsService } from '../admin/metrics.service.js';
 import { andFilters } from './search-context.service.js';
@@ -40,11 +42,15 @@ export class SearchService {
     private readonly nodes: HttpNodeClient,
     @Inject(CONFIG) private readonly config: MiroirConfig,
     private readonly metrics: MetricsService,
+    private readonly aliases: AliasService,
   ) {}
 
-  async search(indexUid: string, query: unknown, access: Access): Promise<SearchAnswer> {
+  async search(name: string, query: unknown, access: Access): Promise<SearchAnswer> {
+    const body = withTenantFilter(query, access, name);
+    const targets = await this.aliases.resolve(name, 'search');
+    if (targets.length > 1) return this.searchAcross(targets, body);
+    const indexUid = targets[0]!;
     const started = performance.now();
-    const body = withTenantFilter(query, access, indexUid);
     return this.scatter.run(readKey(`search ${indexUid}`, body), async (lookup) => {
       const plan = planSearch(body, await lookup(indexUid));
       const two = planTwoPhase(plan, this.config.twoPhaseSearchAbove);
@@ -72,8 +78,9 @@ export class SearchService {
     });
   }
 
-  async facetSearch(indexUid: string, query: unknown, access: Access): Promise<SearchAnswer> {
-    const body = withTenantFilter(query, access, indexUid);
+  async facetSearch(name: string, query: unknown, access: Access): Promise<SearchAnswer> {
+    const body = withTenantFilter(query, access, name);
+    const indexUid = (await this.aliases.resolve(name, 'read'))[0]!;
     return this.scatter.run(readKey(`facet ${indexUid}`, body), async (lookup) => {
       const plan = planFacetSearch(body, await lookup(indexUid));
       const replies = await Promise.all(
@@ -87,13 +94,18 @@ export class SearchService {
     const started = performance.now();
     const body = input as { queries?: unknown; federation?: unknown };
     const queries = Array.isArray(body?.queries) ? (body.queries as Record<string, unknown>[]) : [];
-    const tenantQueries = queries.map((q) => {
+    const tenantQueries: unknown[] = [];
+    for (const q of queries) {
       if (q && typeof q === 'object' && typeof q.indexUid === 'string') {
         if (!canReach(access, q.indexUid)) throw invalidKey();
-        return withTenantFilter(q, access, q.indexUid);
-      }
-      return q;
-    });
+        // A query names one index: a single alias resolves to its target.
+        const [target] = await this.aliases.resolve(q.indexUid, 'read');
+        tenantQueries.push({
+          ...(withTenantFilter(q, access, q.indexUid) as Record<string, unknown>),
+          indexUid: target,
+        });
+      } else tenantQueries.push(q);
+    }
     const request = { ...(body as object), queries: tenantQueries };
     return this.scatter.run(multiSearchKey(request), async (lookup) => {
       // Contexts are loaded up front: the planner looks them up synchronously.
@@ -133,6 +145,39 @@ export class SearchService {
         uncoveredShards: plan.queries.flatMap((q) => q.plan.uncoveredShards),
       };
     });
+  }
+
+  /**
+   * A search through a multi-target alias: the query on every target, merged as a federated
+   * search with equal weights (one hit per document and index), answered in a search's shape.
+   */
+  private async searchAcross(targets: string[], query: unknown): Promise<SearchAnswer> {
+    const q = { ...(asObject(query) as Record<string, unknown>) };
+    const offset = q.offset ?? 0;
+    const limit = q.limit ?? 20;
+    const facets = Array.isArray(q.facets) ? (q.facets as string[]) : null;
+    for (const key of ['offset', 'limit', 'page', 'hitsPerPage', 'facets']) delete q[key];
+    const federation: Record<string, unknown> = { offset, limit };
+    if (facets) {
+      federation.facetsByIndex = Object.fromEntries(targets.map((t) => [t, facets]));
+      federation.mergeFacets = {};
+    }
+    const answer = await this.multiSearch(
+      { federation, queries: targets.map((indexUid) => ({ ...q, indexUid })) },
+      FULL_ACCESS,
+    );
+    const merged = answer.body as Record<string, unknown> & { hits: Record<string, unknown>[] };
+    const { hits, processingTimeMs, ...rest } = merged;
+    return {
+      ...answer,
+      body: {
+        hits: hits.map(({ _federation: _f, ...hit }) => hit),
+        query: typeof q.q === 'string' ? q.q : '',
+        processingTimeMs,
+        ...rest,
+        requestUid: randomUUID(),
+      },
+    };
   }
 
   private execute(plan: SearchPlan): Promise<SearchReply[]> {

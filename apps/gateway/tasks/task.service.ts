@@ -5,11 +5,15 @@ import type { Store, TaskRecord } from '#lib/store';
 import type { Access } from '../auth/access.js';
 import { STORE } from '../infra/tokens.js';
 import { renderTask } from './task-view.js';
+import { AliasService } from '../aliases/alias.service.js';
 
 /** Miroir tasks as clients read them: records in the store, kept by the reconciler. */
 @Injectable()
 export class TaskService {
-  constructor(@Inject(STORE) private readonly store: Store) {}
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly aliases: AliasService,
+  ) {}
 
   async get(uid: number, access: Access): Promise<Record<string, unknown>> {
     const task = await this.store.tasks.get(uid);
@@ -47,6 +51,12 @@ export class TaskService {
     access: Access,
     requested?: string[],
   ): Promise<string[] | undefined> {
+    // An alias in `indexUids` filters on the indexes it points at now.
+    if (requested) {
+      const resolved: string[] = [];
+      for (const uid of requested) resolved.push(...(await this.aliases.resolve(uid, 'search')));
+      requested = [...new Set(resolved)];
+    }
     if (access.indexes.includes('*')) return requested;
     const all = await this.store.catalog.list();
     const covered = all.map((i) => i.uid).filter((uid) => allowsIndex(access.indexes, uid));
