@@ -1,3 +1,4 @@
+import { ScopedKeyService } from './search/scoped-key.service.js';
 import { AliasService } from './aliases/alias.service.js';
 import { AliasesController } from './aliases/aliases.controller.js';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
@@ -138,6 +139,7 @@ export class AppModule {
         StatsService,
         SwapService,
         AliasService,
+        ScopedKeyService,
       ],
     };
   }

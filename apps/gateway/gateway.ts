@@ -1,3 +1,4 @@
+import { ScopedKeyService } from './search/scoped-key.service.js';
 import { AliasService } from './aliases/alias.service.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -62,6 +63,7 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
   app.enableShutdownHooks();
   await app.get(TopologyService).start();
   app.get(AliasService).start();
+  await app.get(ScopedKeyService).start();
   await app.get(KeyCacheService).ensureDefaultKeys();
   // Meilisearch's development warnings (main.rs); production refuses both at configuration.
   if (!config.masterKey) {

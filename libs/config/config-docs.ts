@@ -63,6 +63,17 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     'true',
     'creating or flipping an alias to a missing index is refused (index_not_found)',
   ],
+  scoped_keys: [
+    'true',
+    'searches reach nodes with a rotating search-only key per index (needs MIROIR_NODE_KEY = the nodes\' master key)',
+  ],
+  scoped_key_max_age_days: ['60', 'lifetime of a scoped search key on the nodes'],
+  scoped_key_rotate_before_expiry_days: ['30', 'a key is rotated this long before it expires'],
+  scoped_key_rotation_drain_s: [
+    '120',
+    'longest wait for every gateway to use the new key before revoking the old one (then retried)',
+  ],
+  scoped_key_beacon_ttl_s: ['60', 'a gateway silent this long no longer holds a rotation back'],
   node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],
   task_retention_days: ['7', 'days finished task records are kept'],
   log_level: ['info', 'fatal, error, warn, info, debug or trace'],

@@ -115,6 +115,11 @@ export const configSchema = z
     unavailable_shard_policy: oneOf(['partial', 'error']).default('partial'),
     two_phase_search_above: integer(0, 1_000_000).default(100),
     aliases_enabled: oneOf(['true', 'false']).default('true'),
+    scoped_keys: oneOf(['true', 'false']).default('true'),
+    scoped_key_max_age_days: integer(2, 3650).default(60),
+    scoped_key_rotate_before_expiry_days: integer(1, 3649).default(30),
+    scoped_key_rotation_drain_s: integer(1, 86_400).default(120),
+    scoped_key_beacon_ttl_s: integer(1, 3600).default(60),
     aliases_history_retention: integer(1, 1000).default(10),
     aliases_require_target_exists: oneOf(['true', 'false']).default('true'),
     node_timeout_ms: integer(1, 600_000).default(5000),
@@ -127,6 +132,14 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // operations.md: a key must be rotated before it expires, so rotation starts inside its life.
+    if (c.scoped_key_rotate_before_expiry_days >= c.scoped_key_max_age_days) {
+      ctx.addIssue({
+        ...CROSS_FIELD,
+        path: ['scoped_key_rotate_before_expiry_days'],
+        message: `must be less than scoped_key_max_age_days (${c.scoped_key_max_age_days})`,
+      });
+    }
     // Meilisearch's rule (meilisearch main.rs): production needs a master key of 16 bytes or more;
     // development accepts a shorter one, with a warning at start.
     if (c.env === 'production') {

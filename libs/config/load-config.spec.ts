@@ -45,6 +45,13 @@ describe('loadConfig', () => {
       unavailableShardPolicy: 'partial',
       twoPhaseSearchAbove: 100,
       aliases: { enabled: true, historyRetention: 10, requireTargetExists: true },
+      scopedKeys: {
+        enabled: true,
+        maxAgeMs: 60 * 86_400_000,
+        rotateBeforeMs: 30 * 86_400_000,
+        drainMs: 120_000,
+        beaconTtlMs: 60_000,
+      },
       nodeTimeoutMs: 5000,
       taskRetentionDays: 7,
       logLevel: 'info',

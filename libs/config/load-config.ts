@@ -4,6 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+
+const DAY_MS = 86_400_000;
 import { configSchema, envName, type LogLevel } from './config.schema.js';
 
 export interface ConfigNode {
@@ -33,6 +35,13 @@ export interface MiroirConfig {
   /** Windows above this many hits per node are searched in two phases (0: never). */
   twoPhaseSearchAbove: number;
   aliases: { enabled: boolean; historyRetention: number; requireTargetExists: boolean };
+  scopedKeys: {
+    enabled: boolean;
+    maxAgeMs: number;
+    rotateBeforeMs: number;
+    drainMs: number;
+    beaconTtlMs: number;
+  };
   nodeTimeoutMs: number;
   taskRetentionDays: number;
   logLevel: LogLevel;
@@ -103,6 +112,13 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
     },
     unavailableShardPolicy: c.unavailable_shard_policy,
     twoPhaseSearchAbove: c.two_phase_search_above,
+    scopedKeys: {
+      enabled: c.scoped_keys === 'true',
+      maxAgeMs: c.scoped_key_max_age_days * DAY_MS,
+      rotateBeforeMs: c.scoped_key_rotate_before_expiry_days * DAY_MS,
+      drainMs: c.scoped_key_rotation_drain_s * 1000,
+      beaconTtlMs: c.scoped_key_beacon_ttl_s * 1000,
+    },
     aliases: {
       enabled: c.aliases_enabled === 'true',
       historyRetention: c.aliases_history_retention,

@@ -271,10 +271,10 @@ describe('queues', () => {
         id: 'move.movies.3.0.meili-2.4',
       },
       keys: {
-        valid: { indexUid: 'movies' },
+        valid: { indexUid: 'movies', request: 'r1' },
         invalid: { indexUid: 'a.b' },
         name: 'miroir-keys',
-        id: 'keys.movies',
+        id: 'keys.movies.r1',
       },
     };
 

@@ -28,7 +28,12 @@ export const checksJob = z.object({
 });
 
 export const keysJob = z.object({
-  indexUid: uid.describe('index whose scoped search key to rotate'),
+  indexUid: uid.describe('node-side index whose scoped search key to rotate'),
+  request: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional()
+    .describe('a manual rotation request: each one is its own job'),
 });
 
 export const QUEUES = {
@@ -49,7 +54,8 @@ export const QUEUES = {
     name: 'miroir-keys',
     summary: 'scoped search key rotation tick for one index',
     schema: keysJob,
-    jobId: (j: z.infer<typeof keysJob>) => `keys.${j.indexUid}`,
+    jobId: (j: z.infer<typeof keysJob>) =>
+      j.request ? `keys.${j.indexUid}.${j.request}` : `keys.${j.indexUid}`,
   },
 } as const;
 

@@ -119,7 +119,8 @@ export class HttpNodeClient extends NodeApi {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = {};
-    if (this.options.nodeKey) headers.authorization = `Bearer ${this.options.nodeKey}`;
+    const key = options.key ?? this.options.nodeKey;
+    if (key) headers.authorization = `Bearer ${key}`;
     let body: string | Buffer | Uint8Array | undefined;
     if (options.rawBody !== undefined) {
       body = options.rawBody;

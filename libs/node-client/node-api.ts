@@ -24,6 +24,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Aborts the call (e.g. the client went away); not counted against the node's health. */
   signal?: AbortSignal;
+  /** The API key of this call (a scoped search key) instead of the client's node key. */
+  key?: string;
 }
 
 export interface RequestOptions extends CallOptions {

@@ -38,6 +38,8 @@ export interface StackOptions {
   writers?: number;
   /** Start the rebalancer too (health probes, copy checks); default false. */
   rebalancer?: boolean;
+  /** Start the key-rotator too (scoped search keys); default false. */
+  keyRotator?: boolean;
   /** Gateway processes (default 1); `gatewayUrl` is the first one's. */
   gateways?: number;
   /** Redis and NATS of the test's own (drills that restart them); the shared ones otherwise. */
@@ -72,6 +74,7 @@ export interface Stack {
   gateways: RunningProcess[];
   reconcilers: RunningProcess[];
   rebalancers: RunningProcess[];
+  keyRotators: RunningProcess[];
   writers: RunningProcess[];
   /** This stack's write log stream. */
   logStream: string;
@@ -81,6 +84,7 @@ export interface Stack {
   startWriter(): Promise<RunningProcess>;
   startGateway(): Promise<RunningProcess>;
   startRebalancer(): Promise<RunningProcess>;
+  startKeyRotator(): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
@@ -171,6 +175,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return proc;
     };
     if (options.rebalancer) await startRebalancer();
+    const keyRotators: RunningProcess[] = [];
+    const startKeyRotator = async () => {
+      const proc = await startProcess(builtApp('key-rotator'), [], env);
+      keyRotators.push(proc);
+      started.push(proc);
+      return proc;
+    };
+    if (options.keyRotator) await startKeyRotator();
     const reconcilers: RunningProcess[] = [];
     const startReconciler = async () => {
       const proc = await startProcess(builtApp('task-reconciler'), [], env);
@@ -201,6 +213,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       gateways,
       reconcilers,
       rebalancers,
+      keyRotators,
       writers,
       logStream,
       env,
@@ -208,9 +221,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       startWriter,
       startGateway,
       startRebalancer,
+      startKeyRotator,
       async stop() {
         await Promise.all(
-          [...gateways, ...reconcilers, ...writers, ...rebalancers].map((p) => p.stop()),
+          [...gateways, ...reconcilers, ...writers, ...rebalancers, ...keyRotators].map((p) =>
+            p.stop(),
+          ),
         );
         await Promise.all(nodes.map((n) => n.process?.stop()));
         rmSync(dataDir, { recursive: true, force: true });

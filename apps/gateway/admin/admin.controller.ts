@@ -94,6 +94,37 @@ export class AdminController {
     return { index: query.index, nodeIndex: index.nodeUid, ...placement };
   }
 
+  /**
+   * Rotates an index's scoped search key now (`force: true`), or shows where its rotation stands:
+   * 202 with the rotation state (key uids and generation, never a key value).
+   */
+  @Post(['_miroir/keys/rotate', '_miroir/ui/search/:index/rotate-scoped-key'])
+  @HttpCode(202)
+  @AdminOnly()
+  async rotateKey(@JsonBody() input: unknown, @Param('index') pathIndex?: string) {
+    const body = input === undefined ? {} : asObject(input);
+    rejectUnknown(body, pathIndex ? ['force'] : ['index', 'force'], 'field');
+    const uid = pathIndex ?? body.index;
+    if (typeof uid !== 'string') throw new MeiliError('bad_request', 'Missing field `index`');
+    const index = await this.catalog.get(uid);
+    if (body.force === true) {
+      const request = randomBytes(8).toString('hex');
+      await this.jobs.enqueue('keys', { indexUid: index.nodeUid, request });
+    }
+    const record = await this.store.scopedKeys.get(index.nodeUid);
+    return {
+      index: index.uid,
+      forced: body.force === true,
+      rotation: record && {
+        state: record.state,
+        generation: record.generation,
+        primaryUid: record.primaryUid,
+        previousUid: record.previousUid,
+        rotatedAt: record.rotatedAt,
+      },
+    };
+  }
+
   /** Starts the copy checker on an index: 202 with the check record to poll. */
   @Post('_miroir/verify')
   @HttpCode(202)

@@ -38,6 +38,23 @@ export class MetricsService {
     labelNames: ['alias'],
     registers: [this.registry],
   });
+  readonly scopedKeyAge = new Gauge({
+    name: 'miroir_scoped_key_age_seconds',
+    help: "Age of a node index's scoped search key (since it was minted or promoted)",
+    labelNames: ['index'],
+    registers: [this.registry],
+  });
+  readonly scopedKeyGeneration = new Gauge({
+    name: 'miroir_scoped_key_generation',
+    help: "Generation of a node index's scoped search key this gateway uses",
+    labelNames: ['index'],
+    registers: [this.registry],
+  });
+  readonly scopedKeyFallbacks = new Counter({
+    name: 'miroir_scoped_key_fallbacks_total',
+    help: 'Node searches retried with the node key because a node refused the scoped key',
+    registers: [this.registry],
+  });
   readonly twoPhaseSearches = new Counter({
     name: 'miroir_two_phase_searches_total',
     help: 'Deep searches run in two phases; outcome retried: a copy changed between them',

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MiroirConfig } from '#lib/config';
 import { MeiliError } from '#lib/errors';
-import { HttpNodeClient, NodeApiError, type Hit, type SearchReply } from '#lib/node-client';
+import {
+  HttpNodeClient,
+  NodeApiError,
+  type Hit,
+  type SearchReply,
+  type SearchRequest,
+} from '#lib/node-client';
 import {
   mergeFacetSearch,
   mergeFederatedSearch,
@@ -26,6 +32,7 @@ import { CONFIG } from '../infra/tokens.js';
 import { MetricsService } from '../admin/metrics.service.js';
 import { andFilters } from './search-context.service.js';
 import { readKey, ScatterExecutor, type ScatterAnswer } from './scatter.executor.js';
+import { ScopedKeyService } from './scoped-key.service.js';
 
 export type SearchAnswer = ScatterAnswer<unknown>;
 
@@ -43,6 +50,7 @@ export class SearchService {
     @Inject(CONFIG) private readonly config: MiroirConfig,
     private readonly metrics: MetricsService,
     private readonly aliases: AliasService,
+    private readonly scopedKeys: ScopedKeyService,
   ) {}
 
   async search(name: string, query: unknown, access: Access): Promise<SearchAnswer> {
@@ -84,7 +92,11 @@ export class SearchService {
     return this.scatter.run(readKey(`facet ${indexUid}`, body), async (lookup) => {
       const plan = planFacetSearch(body, await lookup(indexUid));
       const replies = await Promise.all(
-        plan.requests.map((r) => this.nodes.facetSearch(r.nodeId, plan.nodeUid, r.body)),
+        plan.requests.map((r) =>
+          this.withScopedKey(plan.nodeUid, (key) =>
+            this.nodes.facetSearch(r.nodeId, plan.nodeUid, r.body, { key }),
+          ),
+        ),
       ).catch(clientNamed(plan));
       return { body: mergeFacetSearch(plan, replies), uncoveredShards: plan.uncoveredShards };
     });
@@ -182,8 +194,28 @@ export class SearchService {
 
   private execute(plan: SearchPlan): Promise<SearchReply[]> {
     return Promise.all(
-      plan.requests.map((r) => this.nodes.search(r.nodeId, plan.nodeUid, r.body)),
+      plan.requests.map((r) => this.searchNode(r.nodeId, plan.nodeUid, r.body)),
     ).catch(clientNamed(plan));
+  }
+
+  private searchNode(nodeId: string, nodeUid: string, body: SearchRequest): Promise<SearchReply> {
+    return this.withScopedKey(nodeUid, (key) => this.nodes.search(nodeId, nodeUid, body, { key }));
+  }
+
+  /**
+   * Runs a node search with the index's scoped search key; a node that refuses it (a node added
+   * or back after the key was minted) is asked again with the node key.
+   */
+  private async withScopedKey<T>(nodeUid: string, call: (key?: string) => Promise<T>): Promise<T> {
+    const key = this.scopedKeys.keyFor(nodeUid);
+    if (!key) return call();
+    try {
+      return await call(key);
+    } catch (err) {
+      if (!(err instanceof NodeApiError && (err.status === 401 || err.status === 403))) throw err;
+      this.metrics.scopedKeyFallbacks.inc();
+      return call();
+    }
   }
 }
 

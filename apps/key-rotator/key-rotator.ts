@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import type { MiroirConfig } from '#lib/config';
+import type { EventBus } from '#lib/bus';
+import type { JobQueues } from '#lib/jobs';
+import { rotationStep, type RotationPolicy } from '#lib/keys';
+import { HttpNodeClient, NodeApiError } from '#lib/node-client';
+import { StaleFenceError, type Fence, type ScopedKeyRecord, type Store } from '#lib/store';
+import { connectService, Leadership, type Log } from '#lib/service';
+
+const LEASE_SCOPE = 'key-rotator';
+const LEASE_TTL_MS = 10_000;
+const TICK_MS = 1000;
+
+/**
+ * The key-rotator process: the lease holder walks every node-side index's scoped search key
+ * through the rotation of operations.md, one stored step per tick (so a new leader resumes at the
+ * stored step); every replica takes manual rotation requests (`miroir-keys` jobs), which only
+ * start a rotation through a compare-and-set on the key record.
+ */
+export class KeyRotator {
+  private readonly leadership: Leadership;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  private constructor(
+    private readonly config: MiroirConfig,
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly jobs: JobQueues,
+    private readonly nodes: HttpNodeClient,
+    private readonly log: Log,
+    readonly instance: string,
+  ) {
+    this.leadership = new Leadership({
+      leases: store.leases,
+      scope: LEASE_SCOPE,
+      holder: instance,
+      ttlMs: LEASE_TTL_MS,
+      log,
+      onChange: () => undefined,
+    });
+  }
+
+  static async start(config: MiroirConfig, log: Log): Promise<KeyRotator> {
+    const c = await connectService(config, 'key-rotator');
+    const r = new KeyRotator(config, c.store, c.bus, c.jobs, c.nodes, log, c.instance);
+    r.jobs.work(
+      'keys',
+      async ({ indexUid }) => {
+        await r.choose(indexUid, await r.store.scopedKeys.get(indexUid), true);
+      },
+      {
+        concurrency: 1,
+        onInvalid: (jobId, error) => log('error', 'invalid-job', { jobId, error }),
+      },
+    );
+    r.leadership.start();
+    r.schedule(0);
+    return r;
+  }
+
+  private get policy(): RotationPolicy {
+    const k = this.config.scopedKeys;
+    return {
+      maxAgeMs: k.maxAgeMs,
+      rotateBeforeMs: k.rotateBeforeMs,
+      drainMs: k.drainMs,
+      requestTimeoutMs: this.config.nodeTimeoutMs,
+      beaconTtlMs: k.beaconTtlMs,
+    };
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().finally(() => this.schedule(TICK_MS));
+    }, delayMs);
+  }
+
+  /** One step for every node-side index, as its leader. */
+  private async tick(): Promise<void> {
+    const fence = this.leadership.fence;
+    if (!fence || !this.config.scopedKeys.enabled) return;
+    try {
+      const topology = await this.store.topology.getTopology();
+      const live = (topology?.nodes ?? []).filter((n) => n.state !== 'removed');
+      this.nodes.setNodes(live);
+      const targets = live.filter((n) => n.state !== 'failed').map((n) => n.id);
+      const nodeIndexes = new Set((await this.store.catalog.list()).map((r) => r.nodeUid));
+      const beacons = (await this.store.beacons.list({ limit: 10_000 })).results;
+      for (const nodeUid of nodeIndexes) {
+        const record = await this.store.scopedKeys.get(nodeUid);
+        const step = rotationStep(record, beacons, Date.now(), this.policy);
+        if (step.kind === 'wait') continue;
+        if (step.kind === 'choose') await this.choose(nodeUid, record, false, fence);
+        else if (step.kind === 'create')
+          await this.create(record!, step.uid, step.then, targets, fence);
+        else await this.revoke(record!, step.uid, targets, fence);
+      }
+    } catch (err) {
+      if (err instanceof StaleFenceError) this.leadership.lost();
+      this.log('warn', 'rotation-tick-failed', { error: String(err) });
+    }
+  }
+
+  /** Chooses the next key uid and stores it before any node sees it (a resume reuses it). */
+  private async choose(
+    nodeUid: string,
+    record: ScopedKeyRecord | null,
+    force: boolean,
+    fence?: Fence,
+  ): Promise<void> {
+    const uid = randomUUID();
+    if (!record) {
+      await this.store.scopedKeys.put(
+        {
+          indexUid: nodeUid,
+          primaryUid: uid,
+          previousUid: null,
+          nextUid: null,
+          generation: 0,
+          state: 'minted',
+          rotatedAt: null,
+        },
+        null,
+        fence,
+      );
+      return;
+    }
+    if (record.state !== 'stable' && record.state !== 'revoked') return; // one rotation at a time
+    if (!force && rotationStep(record, [], Date.now(), this.policy).kind !== 'choose') return;
+    await this.store.scopedKeys.put(
+      { ...record, state: 'minted', nextUid: uid },
+      record.generation,
+      fence,
+    );
+    this.log('info', 'rotation-started', { index: nodeUid, generation: record.generation, force });
+  }
+
+  /** Creates `uid` on every node (an existing one counts), then stores the next state. */
+  private async create(
+    record: ScopedKeyRecord,
+    uid: string,
+    then: 'stable' | 'promoted',
+    nodes: string[],
+    fence: Fence,
+  ): Promise<void> {
+    const expiresAt = new Date(Date.now() + this.config.scopedKeys.maxAgeMs)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+    const body = {
+      uid,
+      name: `miroir-search-${record.indexUid}`,
+      description: 'Search-only key Miroir uses for this index (rotated by the key-rotator)',
+      actions: ['search'],
+      indexes: [record.indexUid],
+      expiresAt,
+    };
+    await Promise.all(
+      nodes.map((node) =>
+        this.nodes.createKey(node, body).catch((err: unknown) => {
+          if (err instanceof NodeApiError && err.body.code === 'api_key_already_exists') return;
+          throw err;
+        }),
+      ),
+    );
+    const now = new Date().toISOString();
+    const next: ScopedKeyRecord =
+      then === 'stable'
+        ? { ...record, generation: 1, state: 'stable', rotatedAt: now }
+        : {
+            ...record,
+            primaryUid: uid,
+            previousUid: record.primaryUid,
+            nextUid: null,
+            generation: record.generation + 1,
+            state: 'promoted',
+            rotatedAt: now,
+          };
+    const written = await this.store.scopedKeys.put(next, record.generation, fence);
+    if (!written.ok) return;
+    this.bus.publish(
+      'keys.rotated',
+      {
+        indexUid: record.indexUid,
+        generation: next.generation,
+        oldKeyUid: then === 'stable' ? null : record.primaryUid,
+        newKeyUid: next.primaryUid,
+      },
+      `keys-${record.indexUid}-${next.generation}`,
+    );
+    this.log('info', then === 'stable' ? 'key-minted' : 'key-promoted', {
+      index: record.indexUid,
+      generation: next.generation,
+    });
+  }
+
+  /** Deletes the previous key on every node (404 counts as done), then stores `stable`. */
+  private async revoke(
+    record: ScopedKeyRecord,
+    uid: string | null,
+    nodes: string[],
+    fence: Fence,
+  ): Promise<void> {
+    if (uid) {
+      await Promise.all(
+        nodes.map((node) =>
+          this.nodes.deleteKey(node, uid).catch((err: unknown) => {
+            if (err instanceof NodeApiError && err.status === 404) return;
+            throw err;
+          }),
+        ),
+      );
+    }
+    await this.store.scopedKeys.put(
+      { ...record, previousUid: null, state: 'stable' },
+      record.generation,
+      fence,
+    );
+    this.log('info', 'key-revoked', { index: record.indexUid, generation: record.generation });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+    await this.leadership.stop();
+    await this.jobs.close().catch(() => undefined);
+    await Promise.allSettled([this.bus.close(), this.nodes.close()]);
+    await this.store.close();
+  }
+}

@@ -1,0 +1,8 @@
+/** Scoped search keys: the rotation state machine as pure decisions (operations.md). */
+export {
+  liveBeacons,
+  rotationStep,
+  usableKey,
+  type RotationPolicy,
+  type RotationStep,
+} from './rotation.js';
