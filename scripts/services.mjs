@@ -55,7 +55,7 @@ export function which(binary) {
 }
 
 let aptUpdated = false;
-function ensureBinary(binary, debianPackage) {
+export function ensureBinary(binary, debianPackage) {
   const found = which(binary);
   if (found) return found;
   if (process.getuid?.() !== 0) {

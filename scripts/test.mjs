@@ -3,7 +3,7 @@
 // Arguments are passed to Jest (e.g. `npm test -- libs/routing`).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { ensureServices } from './services.mjs';
+import { ensureBinary, ensureServices } from './services.mjs';
 
 const args = process.argv.slice(2);
 let services;
@@ -14,6 +14,15 @@ try {
   process.exit(1);
 }
 process.stderr.write(`[test] redis ${services.redisUrl}, nats ${services.natsUrl}\n`);
+// Browser tests drive Debian's Chromium (playwright-core never downloads a browser).
+let chromium;
+try {
+  chromium = ensureBinary('chromium', 'chromium');
+} catch (err) {
+  process.stderr.write(`npm test needs Chromium for the browser tests: ${err.message}\n`);
+  services.stop();
+  process.exit(1);
+}
 
 const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest');
 const child = spawn(
@@ -25,6 +34,7 @@ const child = spawn(
       ...process.env,
       MIROIR_TEST_REDIS_URL: services.redisUrl,
       MIROIR_TEST_NATS_URL: services.natsUrl,
+      MIROIR_TEST_CHROMIUM: chromium,
     },
   },
 );

@@ -1,3 +1,5 @@
+import { SearchUiController } from './search-ui/search-ui.controller.js';
+import { SearchUiService } from './search-ui/search-ui.service.js';
 import { ScopedKeyService } from './search/scoped-key.service.js';
 import { AliasService } from './aliases/alias.service.js';
 import { AliasesController } from './aliases/aliases.controller.js';
@@ -78,6 +80,7 @@ export class AppModule {
         StatsController,
         AdminController,
         AliasesController,
+        SearchUiController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -140,6 +143,7 @@ export class AppModule {
         SwapService,
         AliasService,
         ScopedKeyService,
+        SearchUiService,
       ],
     };
   }

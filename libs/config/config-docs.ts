@@ -63,6 +63,17 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     'true',
     'creating or flipping an alias to a missing index is refused (index_not_found)',
   ],
+  search_ui_jwt_secret: [
+    '(none)',
+    'signs the hosted search page\'s browser tokens (≥ 32 bytes); without it the page is off',
+  ],
+  search_ui_mode: [
+    'public',
+    'who gets a search page session: public, shared_key (X-Miroir-Search-Key) or oauth_proxy (X-Forwarded-User)',
+  ],
+  search_ui_shared_key: ['(none)', 'the key search page visitors give in shared_key mode'],
+  search_ui_session_ttl_s: ['900', 'lifetime of a search page browser token'],
+  search_ui_rate_limit_per_min: ['120', 'search page and session requests per minute per client IP'],
   scoped_keys: [
     'true',
     'searches reach nodes with a rotating search-only key per index (needs MIROIR_NODE_KEY = the nodes\' master key)',

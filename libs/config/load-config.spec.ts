@@ -45,6 +45,13 @@ describe('loadConfig', () => {
       unavailableShardPolicy: 'partial',
       twoPhaseSearchAbove: 100,
       aliases: { enabled: true, historyRetention: 10, requireTargetExists: true },
+      searchUi: {
+        jwtSecret: null,
+        mode: 'public',
+        sharedKey: null,
+        sessionTtlMs: 900_000,
+        ratePerMinute: 120,
+      },
       scopedKeys: {
         enabled: true,
         maxAgeMs: 60 * 86_400_000,

@@ -35,6 +35,13 @@ export interface MiroirConfig {
   /** Windows above this many hits per node are searched in two phases (0: never). */
   twoPhaseSearchAbove: number;
   aliases: { enabled: boolean; historyRetention: number; requireTargetExists: boolean };
+  searchUi: {
+    jwtSecret: string | null;
+    mode: 'public' | 'shared_key' | 'oauth_proxy';
+    sharedKey: string | null;
+    sessionTtlMs: number;
+    ratePerMinute: number;
+  };
   scopedKeys: {
     enabled: boolean;
     maxAgeMs: number;
@@ -112,6 +119,13 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
     },
     unavailableShardPolicy: c.unavailable_shard_policy,
     twoPhaseSearchAbove: c.two_phase_search_above,
+    searchUi: {
+      jwtSecret: c.search_ui_jwt_secret ?? null,
+      mode: c.search_ui_mode,
+      sharedKey: c.search_ui_shared_key ?? null,
+      sessionTtlMs: c.search_ui_session_ttl_s * 1000,
+      ratePerMinute: c.search_ui_rate_limit_per_min,
+    },
     scopedKeys: {
       enabled: c.scoped_keys === 'true',
       maxAgeMs: c.scoped_key_max_age_days * DAY_MS,

@@ -2,7 +2,7 @@ import { allowsIndex, tenantFilter } from '#lib/meili-api';
 
 /** What the credential of one request may reach; attached to the request by the auth guard. */
 export interface Access {
-  kind: 'open' | 'master' | 'key' | 'tenant';
+  kind: 'open' | 'master' | 'key' | 'tenant' | 'ui';
   /** Index patterns (`*`, uids, `prefix*`) the credential covers. */
   indexes: string[];
   /** Tenant tokens: index pattern → filter AND-ed to every search on matching indexes. */

@@ -1,3 +1,4 @@
+import { SearchUiService } from '../search-ui/search-ui.service.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MiroirConfig } from '#lib/config';
 import { MeiliError } from '#lib/errors';
@@ -32,6 +33,7 @@ export class AuthService {
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
     private readonly keys: KeyCacheService,
+    private readonly searchUi: SearchUiService,
   ) {}
 
   async authenticate(
@@ -59,6 +61,18 @@ export class AuthService {
     }
     const token = bearer(authorization);
     if (token === masterKey) return FULL_ACCESS;
+
+    // The search page's browser tokens (issuer and key id tell them apart): searches of one index.
+    if (this.searchUi.isOurs(token)) {
+      const idx = await this.searchUi.verify(token);
+      if (action !== 'search' || (indexUid !== undefined && indexUid !== idx)) {
+        throw new MeiliError(
+          'miroir_jwt_scope_denied',
+          `This search token allows searching \`${idx}\` only.`,
+        );
+      }
+      return { kind: 'ui', indexes: [idx] };
+    }
 
     // A tenant token first (search only), as Meilisearch does; a token that is not one (or names
     // no key) is then tried as an API key (extractors/authentication/mod.rs, `authenticate`).

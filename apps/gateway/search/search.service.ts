@@ -109,7 +109,11 @@ export class SearchService {
     const tenantQueries: unknown[] = [];
     for (const q of queries) {
       if (q && typeof q === 'object' && typeof q.indexUid === 'string') {
-        if (!canReach(access, q.indexUid)) throw invalidKey();
+        if (!canReach(access, q.indexUid)) {
+          throw access.kind === 'ui'
+            ? new MeiliError('miroir_jwt_scope_denied', 'This search token allows one index only.')
+            : invalidKey();
+        }
         // A query names one index: a single alias resolves to its target.
         const [target] = await this.aliases.resolve(q.indexUid, 'read');
         tenantQueries.push({
