@@ -65,7 +65,7 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   ],
   search_ui_jwt_secret: [
     '(none)',
-    'signs the hosted search page\'s browser tokens (≥ 32 bytes); without it the page is off',
+    "signs the hosted search page's browser tokens (≥ 32 bytes); without it the page is off",
   ],
   search_ui_mode: [
     'public',
@@ -73,10 +73,13 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   ],
   search_ui_shared_key: ['(none)', 'the key search page visitors give in shared_key mode'],
   search_ui_session_ttl_s: ['900', 'lifetime of a search page browser token'],
-  search_ui_rate_limit_per_min: ['120', 'search page and session requests per minute per client IP'],
+  search_ui_rate_limit_per_min: [
+    '120',
+    'search page and session requests per minute per client IP',
+  ],
   scoped_keys: [
     'true',
-    'searches reach nodes with a rotating search-only key per index (needs MIROIR_NODE_KEY = the nodes\' master key)',
+    "searches reach nodes with a rotating search-only key per index (needs MIROIR_NODE_KEY = the nodes' master key)",
   ],
   scoped_key_max_age_days: ['60', 'lifetime of a scoped search key on the nodes'],
   scoped_key_rotate_before_expiry_days: ['30', 'a key is rotated this long before it expires'],
