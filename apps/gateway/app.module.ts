@@ -1,3 +1,5 @@
+import { AdminSessionController } from './auth/admin-session.controller.js';
+import { AdminSessionService } from './auth/admin-session.service.js';
 import { SearchUiController } from './search-ui/search-ui.controller.js';
 import { SearchUiService } from './search-ui/search-ui.service.js';
 import { ScopedKeyService } from './search/scoped-key.service.js';
@@ -81,6 +83,7 @@ export class AppModule {
         AdminController,
         AliasesController,
         SearchUiController,
+        AdminSessionController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -144,6 +147,7 @@ export class AppModule {
         AliasService,
         ScopedKeyService,
         SearchUiService,
+        AdminSessionService,
       ],
     };
   }

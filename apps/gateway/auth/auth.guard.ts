@@ -1,7 +1,8 @@
 import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Access } from './access.js';
+import { FULL_ACCESS, type Access } from './access.js';
+import { AdminSessionService, cookieValue, SESSION_COOKIE } from './admin-session.service.js';
 import { AuthService, type RoutePolicy } from './auth.service.js';
 import { AliasService, type AliasUse } from '../aliases/alias.service.js';
 
@@ -21,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly aliases: AliasService,
+    private readonly sessions: AdminSessionService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,6 +33,14 @@ export class AuthGuard implements CanActivate {
     if (!policy) return false;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const params = req.params as Record<string, string | undefined>;
+    // The admin console's browser session: a cookie (and a CSRF token on changes) for the admin key.
+    const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    if (policy === 'admin' && !req.headers.authorization && session) {
+      const csrf = req.headers['x-csrf-token'];
+      await this.sessions.check(session, req.method, typeof csrf === 'string' ? csrf : undefined);
+      req.access = FULL_ACCESS;
+      return true;
+    }
     // Keys and tenant tokens are checked against the name the client used (an alias's own name).
     req.access = await this.auth.authenticate(policy, req.headers.authorization, params.indexUid);
     if (params.indexUid !== undefined) {
