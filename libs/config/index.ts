@@ -1,4 +1,5 @@
 export { ConfigError, type ConfigProblem } from './config-error.js';
+export { ctlConnection, type CtlConnection } from './ctl-credentials.js';
 export {
   CONFIG_DOCS,
   formatConfigHelp,
