@@ -142,6 +142,7 @@ export class NodeWriter {
    */
   private readonly own = new Map<number, { fromSeq: number; toSeq: number } | null>();
   private unreachableSince: number | null = null;
+  private lastProbeAt = 0;
   private lastDeliveryAt = 0;
   private behindSince: number | null = null;
   /** What the writer is doing now, for operators (`GET /_miroir/topology`). */
@@ -758,6 +759,23 @@ export class NodeWriter {
 
   // ---- read state, progress -----------------------------------------------------------------
 
+  /**
+   * A node that failed a call is only seen again by the next call; with no write in flight there
+   * is none, so an idle copy would stay `lagging` for good. Ask the node's health instead, once a
+   * second, until it answers.
+   */
+  private async probeIfUnreachable(): Promise<void> {
+    if (this.unreachableSince === null || this.tracked.some((t) => !t.done)) return;
+    if (this.now() - this.lastProbeAt < 1000) return;
+    this.lastProbeAt = this.now();
+    try {
+      await this.d.nodes.health(this.d.nodeId, { timeoutMs: 1000, signal: this.signal });
+      this.reachable();
+    } catch (err) {
+      if (isNodeDown(err)) this.unreachable();
+    }
+  }
+
   private reachable(): void {
     if (this.unreachableSince !== null) this.dirty = true;
     this.unreachableSince = null;
@@ -793,6 +811,7 @@ export class NodeWriter {
   private async tick(): Promise<void> {
     const reported = await this.d.store.writers.copyBreak(this.d.nodeId);
     if (reported !== null) this.markBroken(reported);
+    await this.probeIfUnreachable();
     const now = this.now();
     if (
       this.activity.startsWith('reading') &&

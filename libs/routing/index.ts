@@ -33,3 +33,10 @@ export {
   versionOfTag,
   versionTag,
 } from './shard-field.js';
+export {
+  clusterHealth,
+  type ClusterHealth,
+  type HealthIndex,
+  type HealthNode,
+  type HealthStatus,
+} from './cluster-health.js';

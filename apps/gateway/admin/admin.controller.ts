@@ -1,3 +1,4 @@
+import { clusterHealth } from '#lib/routing';
 import { randomBytes } from 'node:crypto';
 import { Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { EventBus, WriteLog } from '#lib/bus';
@@ -26,6 +27,35 @@ export class AdminController {
     private readonly jobs: JobQueues,
     private readonly catalog: CatalogService,
   ) {}
+
+  /**
+   * The cluster at a glance: green (every copy serves), yellow (some copy cannot: a node failed,
+   * a copy behind), red (some shard has no copy that can), with the reasons.
+   */
+  @Get('_miroir/health')
+  @AdminOnly()
+  async health() {
+    const topology = await this.topology.current();
+    const copies = await this.topology.writerStatuses();
+    const nodes = topology.nodes
+      .filter((n) => n.state !== 'removed')
+      .map((n) => ({
+        id: n.id,
+        state: n.state,
+        copyState: copies.get(n.id)?.state ?? null,
+        readable: this.topology.isReadable(topology, n.id),
+      }));
+    const placements = await this.store.topology.listPlacements();
+    const indexes = (await this.catalog.list()).flatMap((record) => {
+      const placement = placements[record.nodeUid];
+      if (!placement) return [];
+      const owners = Array.from({ length: placement.shards }, (_, shard) =>
+        Object.values(placement.groups).flatMap((copies) => copies[shard]?.owners ?? []),
+      );
+      return [{ uid: record.uid, owners }];
+    });
+    return { ...clusterHealth(nodes, indexes), nodes, indexes: indexes.length };
+  }
 
   /** Nodes with their state and passive health, groups, RF, epoch, shard copies per node. */
   @Get('_miroir/topology')
@@ -190,6 +220,11 @@ export class AdminController {
     }
     if (!this.bus.isConnected())
       throw new MeiliError('miroir_not_ready', 'Not ready: NATS is not connected.');
+    // A gateway none of whose nodes can serve reads cannot answer a search: take it out.
+    const topology = await this.topology.current();
+    if (!topology.nodes.some((n) => this.topology.isReadable(topology, n.id))) {
+      throw new MeiliError('miroir_not_ready', 'Not ready: no node can serve reads.');
+    }
     return { status: 'ready' };
   }
 
