@@ -85,7 +85,8 @@ async function waitFor(check, what, timeoutMs = 15000) {
 /**
  * Returns `{redisUrl, natsUrl, stop()}`. `stop()` stops only what this call started.
  */
-export async function ensureServices() {
+/** `preset` URLs (a user's own Redis and NATS) are used as they are, never replaced. */
+export async function ensureServices(preset = {}) {
   const started = [];
   const dirs = [];
   const stop = () => {
@@ -93,7 +94,7 @@ export async function ensureServices() {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    let redisUrl = process.env.MIROIR_TEST_REDIS_URL;
+    let redisUrl = preset.redisUrl || process.env.MIROIR_TEST_REDIS_URL;
     if (!redisUrl) {
       if (await redisAnswers(6379)) {
         redisUrl = 'redis://127.0.0.1:6379';
@@ -114,7 +115,7 @@ export async function ensureServices() {
         redisUrl = `redis://127.0.0.1:${port}`;
       }
     }
-    let natsUrl = process.env.MIROIR_TEST_NATS_URL;
+    let natsUrl = preset.natsUrl || process.env.MIROIR_TEST_NATS_URL;
     if (!natsUrl) {
       if (await natsAnswers(4222)) {
         natsUrl = 'nats://127.0.0.1:4222';

@@ -72,8 +72,14 @@ async function waitHealthy(url, what, timeoutMs = 30000) {
 }
 
 try {
-  services = await ensureServices();
-  say(`redis ${services.redisUrl}, nats ${services.natsUrl}`);
+  // The user's own Redis and NATS when MIROIR_REDIS_URL / MIROIR_NATS_URL say so.
+  services = await ensureServices({
+    redisUrl: process.env.MIROIR_REDIS_URL,
+    natsUrl: process.env.MIROIR_NATS_URL,
+  });
+  say(
+    `redis ${services.redisUrl}${process.env.MIROIR_REDIS_URL ? ' (yours)' : ''}, nats ${services.natsUrl}${process.env.MIROIR_NATS_URL ? ' (yours)' : ''}`,
+  );
 
   const meiliBin = process.env.MEILI_BIN || which('meilisearch');
   const nodeCommand = meiliBin
@@ -91,15 +97,13 @@ try {
   for (const [i, node] of nodes.entries()) {
     const dbPath = path.join(dataDir, node.id);
     mkdirSync(dbPath, { recursive: true });
-    run(node.id, nodeCommand[0], [
-      ...nodeCommand[1],
-      '--http-addr',
-      `127.0.0.1:${nodePorts[i]}`,
-      '--master-key',
-      nodeKey,
-      '--db-path',
-      dbPath,
-    ]);
+    // The key goes by environment, never on the command line (where `ps` shows it).
+    run(
+      node.id,
+      nodeCommand[0],
+      [...nodeCommand[1], '--http-addr', `127.0.0.1:${nodePorts[i]}`, '--db-path', dbPath],
+      { MEILI_MASTER_KEY: nodeKey },
+    );
   }
   await Promise.all(nodes.map((n) => waitHealthy(n.url, n.id)));
 
