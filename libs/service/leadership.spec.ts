@@ -5,12 +5,12 @@ import { Leadership } from './leadership.js';
 const store = createMemoryStore();
 const running: Leadership[] = [];
 
-function candidate(holder: string, changes: (Lease | null)[]) {
+function candidate(holder: string, changes: (Lease | null)[], ttlMs = 90) {
   const l = new Leadership({
     leases: store.leases,
     scope: 'rebalancer-test',
     holder,
-    ttlMs: 90,
+    ttlMs,
     log: () => {},
     onChange: (lease) => changes.push(lease),
   });
@@ -27,18 +27,19 @@ afterEach(async () => {
 
 describe('Leadership', () => {
   it('one holder at a time; a standby takes over, with a newer fence, once it is released', async () => {
+    // A TTL long enough that a busy machine's event-loop pauses never cost the leader its lease.
     const a: (Lease | null)[] = [];
     const b: (Lease | null)[] = [];
-    const first = candidate('a', a);
-    await sleep(20);
-    const second = candidate('b', b);
-    await sleep(200); // several renewals
+    const first = candidate('a', a, 900);
+    await sleep(50);
+    const second = candidate('b', b, 900);
+    await sleep(1000); // several renewals
     expect(a.map((l) => l?.holder ?? null)).toEqual(['a']);
     expect(b).toEqual([]);
     expect(second.fence).toBeNull();
     const token = first.fence!.token;
     await first.stop();
-    await sleep(100);
+    await sleep(600);
     expect(b.map((l) => l?.holder ?? null)).toEqual(['b']);
     expect(second.fence!.token).toBeGreaterThan(token);
   });
