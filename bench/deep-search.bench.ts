@@ -5,15 +5,15 @@
  * with two-phase search off (every node returns every document of the window). Shapes: a window at offset 10,000 (limit 20) and a 1,000-hit page,
  * each asked of the three sides in turn (interleaved, so drift hits all alike); p50 and p99.
  */
-import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
 import { builtApp, startProcess, startStack } from '#lib/testing';
 import { commonestWord, generateCorpus } from './lib/emulator-corpus.js';
+import { benchClient, latencies, percentile, round, waitIdle } from './lib/http.js';
 
 const DOCUMENTS = 20_000;
 const BATCH = 5_000;
 const ROUNDS = 24;
 const WARMUP = 3;
+const SEARCH = '/indexes/bench/search';
 const MASTER = 'bench-master-key-0123456789';
 const NODE_KEY = 'bench-node-key-0123456789';
 const SETTINGS = {
@@ -22,47 +22,7 @@ const SETTINGS = {
   pagination: { maxTotalHits: DOCUMENTS },
 };
 
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-function client(url: string, key: string) {
-  const pool = new Pool(url, { connections: 4 });
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  return {
-    async call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: string) {
-      const res = await pool.request({ method, path, headers, body });
-      const text = await res.body.text();
-      if (res.statusCode >= 400) throw new Error(`${method} ${path} → ${res.statusCode} ${text}`);
-      return text;
-    },
-    close: () => pool.close(),
-  };
-}
-type Client = ReturnType<typeof client>;
-
-async function waitIdle(nodeUrls: string[]) {
-  for (const url of nodeUrls) {
-    const res = await fetch(`${url}/_emulator/tasks/idle?timeoutMs=120000`);
-    if (res.status !== 200) throw new Error(`${url} did not finish indexing`);
-  }
-}
-
-/** Latencies of `bodies` on every side, interleaved; sorted per side. */
-async function latencies(sides: Client[], bodies: string[]): Promise<number[][]> {
-  const path = '/indexes/bench/search';
-  for (const body of bodies.slice(0, WARMUP))
-    for (const c of sides) await c.call('POST', path, body);
-  const out = sides.map(() => [] as number[]);
-  for (const body of bodies) {
-    for (const [i, c] of sides.entries()) {
-      const t0 = performance.now();
-      await c.call('POST', path, body);
-      out[i]!.push(performance.now() - t0);
-    }
-  }
-  return out.map((l) => l.sort((a, b) => a - b));
-}
+const client = (url: string, key: string) => benchClient(url, key, 4);
 
 export async function run(): Promise<Record<string, unknown>> {
   const stack = await startStack({
@@ -111,8 +71,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const rounds = (shapes: object[]) =>
       Array.from({ length: ROUNDS }, (_, i) => JSON.stringify(shapes[i % shapes.length]));
     const sides = [one, onePhase, twoPhase];
-    const [deepOne, deepBefore, deepAfter] = await latencies(sides, rounds(deep));
-    const [pageOne, pageBefore, pageAfter] = await latencies(sides, rounds(page));
+    const [deepOne, deepBefore, deepAfter] = await latencies(sides, SEARCH, rounds(deep), WARMUP);
+    const [pageOne, pageBefore, pageAfter] = await latencies(sides, SEARCH, rounds(page), WARMUP);
     const p = (l: number[]) => `${round(percentile(l, 50))} / ${round(percentile(l, 99))}`;
     const ratio = (a: number[], b: number[]) => round(percentile(a, 50) / percentile(b, 50));
     return {

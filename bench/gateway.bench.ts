@@ -14,7 +14,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { Pool } from 'undici';
 import {
   builtApp,
   startProcess,
@@ -25,6 +24,14 @@ import {
   type RunningProcess,
 } from '#lib/testing';
 import { generateCorpus, generateQueries } from './lib/emulator-corpus.js';
+import {
+  benchClient,
+  latencies,
+  percentile,
+  round,
+  waitIdle,
+  type BenchClient,
+} from './lib/http.js';
 
 const DOCUMENTS = 20_000;
 const BATCH = 5_000;
@@ -43,47 +50,8 @@ const TARGETS = {
   rssMb: 256,
 };
 
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-/** A keep-alive client for one base URL. */
-function client(url: string, key: string) {
-  const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  return {
-    async call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: string) {
-      const res = await pool.request({ method, path, headers, body });
-      const text = await res.body.text();
-      if (res.statusCode >= 400) throw new Error(`${method} ${path} → ${res.statusCode} ${text}`);
-      return text;
-    },
-    close: () => pool.close(),
-  };
-}
-type Client = ReturnType<typeof client>;
-
-async function waitIdle(nodeUrls: string[]) {
-  for (const url of nodeUrls) {
-    const res = await fetch(`${url}/_emulator/tasks/idle?timeoutMs=120000`);
-    if (res.status !== 200) throw new Error(`${url} did not finish indexing`);
-  }
-}
-
-/** Sequential latencies of the same queries, alternating sides so drift hits both alike. */
-async function latencies(sides: Client[], path: string, bodies: string[]): Promise<number[][]> {
-  for (const body of bodies.slice(0, WARMUP))
-    for (const c of sides) await c.call('POST', path, body);
-  const out = sides.map(() => [] as number[]);
-  for (const body of bodies) {
-    for (const [i, c] of sides.entries()) {
-      const t0 = performance.now();
-      await c.call('POST', path, body);
-      out[i]!.push(performance.now() - t0);
-    }
-  }
-  return out.map((l) => l.sort((a, b) => a - b));
-}
+const client = (url: string, key: string) => benchClient(url, key, CONCURRENCY);
+type Client = BenchClient;
 
 /** Searches/s with `CONCURRENCY` requests in flight for `seconds`. */
 async function throughput(c: Client, path: string, bodies: string[], seconds: number) {
@@ -149,10 +117,12 @@ async function realNodes(): Promise<Record<string, unknown>> {
     const bodies = generateQueries(LATENCY_QUERIES, 11).map((q) =>
       JSON.stringify({ ...q, limit: 20 }),
     );
-    const [gwLat, oneLat] = (await latencies([gw, one], '/indexes/bench/search', bodies)) as [
-      number[],
-      number[],
-    ];
+    const [gwLat, oneLat] = (await latencies(
+      [gw, one],
+      '/indexes/bench/search',
+      bodies,
+      WARMUP,
+    )) as [number[], number[]];
     const directQps = await throughput(one, '/indexes/bench/search', bodies, LOAD_SECONDS);
     const gatewayQps = await throughput(gw, '/indexes/bench/search', bodies, LOAD_SECONDS);
     const addedP50 = percentile(gwLat, 50) - percentile(oneLat, 50);
@@ -309,6 +279,7 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
         [gw, node0],
         '/indexes/bench/search',
         sequence,
+        WARMUP,
       )) as [number[], number[]];
       await node0.close();
       let peakRss = 0;

@@ -92,7 +92,11 @@ export class KeyRotator {
       for (const nodeUid of nodeIndexes) {
         const record = await this.store.scopedKeys.get(nodeUid);
         const step = rotationStep(record, beacons, Date.now(), this.policy);
-        if (step.kind === 'wait') continue;
+        if (step.kind === 'wait') {
+          if (step.slow)
+            this.log('warn', 'rotation-drain-slow', { index: nodeUid, reason: step.reason });
+          continue;
+        }
         if (step.kind === 'choose') await this.choose(nodeUid, record, false, fence);
         else if (step.kind === 'create')
           await this.create(record!, step.uid, step.then, targets, fence);

@@ -85,7 +85,7 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   scoped_key_rotate_before_expiry_days: ['30', 'a key is rotated this long before it expires'],
   scoped_key_rotation_drain_s: [
     '120',
-    'longest wait for every gateway to use the new key before revoking the old one (then retried)',
+    'a drain still waiting for the gateways after this long is logged (the old key is never revoked early)',
   ],
   scoped_key_beacon_ttl_s: ['60', 'a gateway silent this long no longer holds a rotation back'],
   node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],

@@ -14,7 +14,7 @@ import type { BeaconRecord, ScopedKeyRecord } from '#lib/store';
 export interface RotationPolicy {
   maxAgeMs: number;
   rotateBeforeMs: number;
-  /** Longest wait for the gateways before the drain is given up and retried on a later tick. */
+  /** A drain still waiting after this long is reported (`slow`); revoking early would fail requests. */
   drainMs: number;
   /** At least this long after promotion before revoking: a request that read the old key ends. */
   requestTimeoutMs: number;
@@ -28,7 +28,7 @@ export type RotationStep =
   | { kind: 'create'; uid: string; then: 'stable' | 'promoted' }
   /** Delete `uid` on every node (404 = done), then store `stable`. */
   | { kind: 'revoke'; uid: string | null }
-  | { kind: 'wait'; reason: string };
+  | { kind: 'wait'; reason: string; slow?: boolean };
 
 export function rotationStep(
   record: ScopedKeyRecord | null,
@@ -55,6 +55,7 @@ export function rotationStep(
       }
       return {
         kind: 'wait',
+        slow: since > policy.drainMs,
         reason: behind.length
           ? `gateways not on generation ${record.generation} yet: ${behind.map((b) => b.pod).join(', ')}`
           : 'in-flight requests may still hold the previous key',

@@ -5,6 +5,7 @@ import { MeiliError } from '#lib/errors';
 import { asObject, rejectUnknown } from '#lib/meili-api';
 import type { AdminSessionRecord, Store } from '#lib/store';
 import { CONFIG, STORE } from '../infra/tokens.js';
+import { AddressLimit } from '../http/address-limit.js';
 
 export const SESSION_COOKIE = 'miroir_admin';
 const SESSION_MS = 8 * 3600_000;
@@ -30,7 +31,10 @@ export function cookieValue(header: string | undefined, name: string): string | 
  */
 @Injectable()
 export class AdminSessionService {
-  private readonly attempts = new Map<string, { minute: number; count: number }>();
+  private readonly logins = new AddressLimit(
+    LOGINS_PER_MINUTE,
+    'Too many login attempts; retry in a minute.',
+  );
 
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
@@ -47,7 +51,7 @@ export class AdminSessionService {
     ip: string,
     userAgent: string | undefined,
   ): Promise<{ session: AdminSessionRecord; maxAgeS: number }> {
-    this.throttle(ip);
+    this.logins.take(ip);
     const body = asObject(input);
     rejectUnknown(body, ['admin_key'], 'field');
     const given = body.admin_key;
@@ -93,15 +97,5 @@ export class AdminSessionService {
 
   async logout(id: string | undefined): Promise<void> {
     if (id && /^[0-9a-f]{64}$/.test(id)) await this.store.adminSessions.revoke(id);
-  }
-
-  private throttle(ip: string): void {
-    const minute = Math.floor(Date.now() / 60_000);
-    const seen = this.attempts.get(ip);
-    const count = seen && seen.minute === minute ? seen.count + 1 : 1;
-    this.attempts.set(ip, { minute, count });
-    if (count > LOGINS_PER_MINUTE) {
-      throw new MeiliError('miroir_rate_limited', 'Too many login attempts; retry in a minute.');
-    }
   }
 }

@@ -7,6 +7,7 @@ import { asObject, rejectUnknown } from '#lib/meili-api';
 import type { Store } from '#lib/store';
 import { CatalogService } from '../indexes/catalog.service.js';
 import { CONFIG, STORE } from '../infra/tokens.js';
+import { AddressLimit } from '../http/address-limit.js';
 
 /** What a search page shows (`POST /_miroir/ui/search/{index}/config`). */
 export interface PageConfig {
@@ -32,13 +33,17 @@ const invalid = (why: string) =>
 export class SearchUiService {
   private readonly secret: Uint8Array | null;
   private readonly kid: string | null;
-  private readonly hits = new Map<string, { minute: number; count: number }>();
+  private readonly perAddress: AddressLimit;
 
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
     @Inject(STORE) private readonly store: Store,
     private readonly catalog: CatalogService,
   ) {
+    this.perAddress = new AddressLimit(
+      config.searchUi.ratePerMinute,
+      'Too many requests from this address; retry in a minute.',
+    );
     const secret = config.searchUi.jwtSecret;
     this.secret = secret ? new TextEncoder().encode(secret) : null;
     this.kid = secret
@@ -101,21 +106,9 @@ export class SearchUiService {
     return { token, expiresAt: new Date(exp * 1000).toISOString(), indexUid: index };
   }
 
-  /** Fixed-window limit per client IP for the public page and session routes (429). */
+  /** Counts a request to the public page or session routes (429 past the per-IP limit). */
   limit(ip: string): void {
-    const minute = Math.floor(Date.now() / 60_000);
-    const seen = this.hits.get(ip);
-    const count = seen && seen.minute === minute ? seen.count + 1 : 1;
-    this.hits.set(ip, { minute, count });
-    if (this.hits.size > 10_000) {
-      for (const [k, v] of this.hits) if (v.minute !== minute) this.hits.delete(k);
-    }
-    if (count > this.config.searchUi.ratePerMinute) {
-      throw new MeiliError(
-        'miroir_rate_limited',
-        'Too many requests from this address; retry in a minute.',
-      );
-    }
+    this.perAddress.take(ip);
   }
 
   async pageConfig(index: string): Promise<PageConfig> {
