@@ -14,6 +14,7 @@ import { HttpNodeClient, NodeHealth } from '#lib/node-client';
 import { openWriteLog } from '#lib/service';
 import { createRedisStore, type Store } from '#lib/store';
 import { AdminController } from './admin/admin.controller.js';
+import { NodesController } from './admin/nodes.controller.js';
 import { MetricsService } from './admin/metrics.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -81,6 +82,7 @@ export class AppModule {
         KeysController,
         StatsController,
         AdminController,
+        NodesController,
         AliasesController,
         SearchUiController,
         AdminSessionController,

@@ -8,6 +8,7 @@ import {
   type NodeWrite,
 } from '#lib/node-client';
 import {
+  freshWriterStatus,
   batchWrite,
   coalesce,
   nextCopyState,
@@ -20,8 +21,8 @@ import {
   type NodeContext,
   type PlannedOp,
 } from '#lib/replication';
-import { VERSION_FIELD, versionOfTag, type Placement } from '#lib/routing';
-import { memberText } from '#lib/writes';
+import { applyPlacementChange, VERSION_FIELD, versionOfTag, type Placement } from '#lib/routing';
+import { memberText, nodeSettingsOf } from '#lib/writes';
 import type { Log } from '#lib/service';
 import type { Fence, PartOutcome, Store, WriterStatus } from '#lib/store';
 
@@ -104,26 +105,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function freshStatus(nodeId: string, now: number): WriterStatus {
-  return {
-    nodeId,
-    sentSeq: 0,
-    appliedSeq: 0,
-    oldestPendingAt: null,
-    lastNodeTaskUid: null,
-    inflight: [],
-    state: 'caught-up',
-    stateSince: now,
-    rejoinTarget: null,
-    lagMessages: 0,
-    retries: 0,
-    refusedParts: 0,
-    holder: null,
-    updatedAt: now,
-    error: null,
-  };
-}
-
 /**
  * The single writer of one node (replication.md): reads the log in order from where the node
  * stopped, sends each message's part for this node (consecutive document parts coalesced), one
@@ -151,6 +132,8 @@ export class NodeWriter {
   private follower: LogFollower | null = null;
   private readonly placements = new Map<string, Placement>();
   private readonly deleted = new Map<string, boolean>();
+  /** Settings of an index this node is about to get its first copy of (read at that message). */
+  private readonly settingsFor = new Map<string, Record<string, unknown> | null>();
   private logLastSeq = 0;
   private dirty = true;
   private readonly now: () => number;
@@ -170,7 +153,7 @@ export class NodeWriter {
     signal.addEventListener('abort', stop, { once: true });
     try {
       const stored = await this.d.store.writers.get(this.d.nodeId);
-      this.status = stored ?? freshStatus(this.d.nodeId, this.now());
+      this.status = stored ?? freshWriterStatus(this.d.nodeId, this.now(), 0);
       this.status = { ...this.status, holder: this.d.holder, inflight: [...this.status.inflight] };
       for (const f of this.status.inflight) {
         this.tracked.push({
@@ -275,6 +258,15 @@ export class NodeWriter {
       for (const op of nodeOpsFor(m.header, m.body, m.seq, this.context())) {
         planned.push({ seq: m.seq, taskUid: taskUidOf(m.seq), at: m.time, op });
       }
+      const op = m.header.op;
+      if (op.kind === 'placement') {
+        // Every writer moves to the new placement at this very position (operations.md).
+        const placement = this.placements.get(op.index.nodeUid);
+        if (placement) {
+          this.placements.set(op.index.nodeUid, applyPlacementChange(placement, op.change, m.seq));
+        }
+        this.settingsFor.delete(op.index.nodeUid);
+      }
     }
     if (planned.length === 0) return;
     // Cancel is all or nothing: a task canceled before any writer started it is skipped here too.
@@ -317,9 +309,23 @@ export class NodeWriter {
       const state = await this.d.store.catalog.nodeIndex(nodeUid);
       this.deleted.set(nodeUid, state?.deletedAtSeq != null);
     }
-    if ((op.kind === 'documents' || op.kind === 'deleteIds') && !this.placements.has(nodeUid)) {
+    if (!this.placements.has(nodeUid)) {
       const placement = await this.d.store.topology.getPlacement(nodeUid);
       if (placement) this.placements.set(nodeUid, placement);
+    }
+    if (
+      op.kind === 'placement' &&
+      op.change.step === 'incoming' &&
+      op.change.node === this.d.nodeId
+    ) {
+      // The catalog here is at least at this position (this writer applied every meta message
+      // before it): settings changed later are applied again after, which ends the same.
+      const owner = await this.d.store.catalog.nodeIndex(nodeUid);
+      const record = owner?.uid ? await this.d.store.catalog.get(owner.uid) : null;
+      this.settingsFor.set(
+        nodeUid,
+        record && record.nodeUid === nodeUid ? nodeSettingsOf(record.settings) : null,
+      );
     }
   }
 
@@ -328,6 +334,7 @@ export class NodeWriter {
       nodeId: this.d.nodeId,
       placement: (nodeUid) => this.placements.get(nodeUid) ?? null,
       deleted: (nodeUid) => this.deleted.get(nodeUid) === true,
+      nodeSettings: (nodeUid) => this.settingsFor.get(nodeUid) ?? null,
     };
   }
 

@@ -37,6 +37,11 @@ export interface CopyCheckerDeps {
   timeoutMs: number;
 }
 
+/** Nodes filling a copy of the shard (incoming in any group). */
+function incomingOf(placement: Placement, shard: number): Set<string> {
+  return new Set(Object.values(placement.groups).flatMap((c) => c[shard]?.incoming ?? []));
+}
+
 /** A fresh check record, as the admin API stores it before the job runs. */
 export function newCheck(id: string, indexUid: string, repair: boolean): CheckRecord {
   return {
@@ -92,7 +97,11 @@ export class CopyChecker {
       const worker = async () => {
         for (let shard = queue.shift(); shard !== undefined; shard = queue.shift()) {
           if (signal.aborted) throw new Error('check interrupted');
-          const result = await this.checkShard(index, placement, shard, stale);
+          // Incoming copies are still being filled by a migration: only complete copies are compared.
+          const nodes = [...new Set(writeTargets(placement, shard).flatMap((t) => t.nodes))]
+            .filter((n) => !stale.has(n) && !incomingOf(placement, shard).has(n))
+            .sort();
+          const result = await this.checkShard(index, nodes, shard);
           shards.push({
             shard,
             copies: result.copies,
@@ -122,15 +131,12 @@ export class CopyChecker {
     return (await this.d.store.checks.get(checkId))!;
   }
 
-  private async checkShard(
+  /** Compares the copies of one shard on `nodes`. */
+  async checkShard(
     index: CatalogRecord,
-    placement: Placement,
+    nodes: string[],
     shard: number,
-    stale: Set<string>,
   ): Promise<{ copies: CheckedShard['copies']; differences: Difference[] }> {
-    const nodes = [...new Set(writeTargets(placement, shard).flatMap((t) => t.nodes))]
-      .filter((n) => !stale.has(n))
-      .sort();
     const listedAt = (await this.d.log.state()).lastSeq;
     const listings = await Promise.all(nodes.map((n) => this.listing(n, index, shard)));
     const first = compareCopies(listings);
@@ -215,9 +221,11 @@ export class CopyChecker {
    * documents to put back from a copy holding that version (or from the log), and appends one
    * repair message for the copies that differ.
    */
-  private async repair(
+  async repair(
     index: CatalogRecord,
     differences: Difference[],
+    /** A migration's repair: only this copy is changed, and the message is not a client task. */
+    migration?: { id: string; target: string },
   ): Promise<Pick<CheckRecord, 'repairTaskUid' | 'repaired'>> {
     const pk = index.primaryKey ?? 'id';
     const newest = await this.newestDocuments(index, differences);
@@ -236,7 +244,11 @@ export class CopyChecker {
     };
     let put = 0;
     let removed = 0;
-    for (const action of actions) {
+    for (const found of actions) {
+      const action = migration
+        ? { ...found, nodes: found.nodes.filter((n) => n === migration.target) }
+        : found;
+      if (action.nodes.length === 0) continue;
       if (action.kind === 'remove') {
         for (const n of action.nodes)
           entry(n).removals.push({ id: action.id, version: action.version });
@@ -264,6 +276,7 @@ export class CopyChecker {
         kind: 'repair',
         index: { uid: index.uid, nodeUid: index.nodeUid },
         primaryKey: pk,
+        ...(migration ? { migration: migration.id } : {}),
         nodes: nodes.map(([nodeId, e], i) => ({
           nodeId,
           bytes: bodies[i]!.length,
@@ -276,9 +289,9 @@ export class CopyChecker {
       subject: logSubjects.documents(this.d.log.names, index.uid),
       header,
       body: Buffer.concat(bodies),
-      msgId: `repair-${index.nodeUid}-${Date.now()}`,
+      msgId: `repair-${index.nodeUid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
     });
-    return { repairTaskUid: seq - 1, repaired: { put, removed } };
+    return { repairTaskUid: migration ? null : seq - 1, repaired: { put, removed } };
   }
 
   /** The newest version of each disagreeing document, as one of the copies holds it. */

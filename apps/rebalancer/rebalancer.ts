@@ -5,12 +5,16 @@ import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient } from '#lib/node-client';
 import { StaleFenceError, type Lease, type Store } from '#lib/store';
 import { HealthProber } from './health-prober.js';
+import { MigrationRunner } from './migration-runner.js';
+import { RebalancePlanner } from './rebalance-planner.js';
 import { Leadership } from '#lib/service';
 import { connectService, type Log } from '#lib/service';
 import type { RebalancerTimings } from './options.js';
+import { migrationId } from './rebalance-planner.js';
 
 const LEASE_SCOPE = 'rebalancer';
 const TOPOLOGY_REFRESH_MS = 2000;
+const PLAN_INTERVAL_MS = 1000;
 
 /**
  * The rebalancer process: the leader probes node health and stores transitions; every replica runs
@@ -23,6 +27,9 @@ export class Rebalancer {
   private probing: Promise<void> = Promise.resolve();
   private readonly leadership: Leadership;
   private readonly prober: HealthProber;
+  private planner!: RebalancePlanner;
+  private planTimer: NodeJS.Timeout | null = null;
+  private planning: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly store: Store,
@@ -34,6 +41,7 @@ export class Rebalancer {
     private readonly timings: RebalancerTimings,
     /** Unique per process: the lease holder's name. */
     readonly instance: string,
+    private readonly config: MiroirConfig,
   ) {
     this.prober = new HealthProber({
       store,
@@ -58,7 +66,17 @@ export class Rebalancer {
     log: Log,
   ): Promise<Rebalancer> {
     const c = await connectService(config, 'rebalancer', { log: true });
-    const r = new Rebalancer(c.store, c.bus, c.jobs, c.nodes, c.log!, log, timings, c.instance);
+    const r = new Rebalancer(
+      c.store,
+      c.bus,
+      c.jobs,
+      c.nodes,
+      c.log!,
+      log,
+      timings,
+      c.instance,
+      config,
+    );
     await r.refreshTopology();
     r.run();
     return r;
@@ -98,11 +116,63 @@ export class Rebalancer {
         onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
       },
     );
+    const runner = new MigrationRunner({
+      store: this.store,
+      nodes: this.nodes,
+      log: this.writeLog,
+      bus: this.bus,
+      checker,
+      logger: this.log,
+      timeoutMs: this.timings.probeTimeoutMs * 5,
+    });
+    this.planner = new RebalancePlanner({
+      store: this.store,
+      jobs: this.jobs,
+      bus: this.bus,
+      logger: this.log,
+      maxConcurrent: this.config.maxConcurrentMigrations,
+    });
+    this.jobs.work(
+      'migrations',
+      async (data) => {
+        await this.refreshTopology();
+        const id = migrationId(data);
+        const m = await runner.run(id, this.stopping.signal);
+        this.log('info', 'migration-finished', { id, phase: m?.phase ?? 'gone' });
+      },
+      {
+        concurrency: this.config.maxConcurrentMigrations,
+        // A worker killed mid-move has its move taken over within seconds, from its last phase.
+        lockDurationMs: this.timings.leaseTtlMs,
+        stalledIntervalMs: Math.max(500, Math.floor(this.timings.leaseTtlMs / 2)),
+        onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
+      },
+    );
     const refresh = setInterval(() => void this.refreshTopology(), TOPOLOGY_REFRESH_MS);
     refresh.unref();
     this.timers.push(refresh);
     this.leadership.start();
     this.scheduleProbe(0);
+    this.schedulePlan(0);
+  }
+
+  /** The leader plans moves and finishes drains; any replica runs the moves (jobs). */
+  private schedulePlan(delayMs: number): void {
+    if (this.stopping.signal.aborted) return;
+    this.planTimer = setTimeout(() => {
+      this.planning = this.planRound().finally(() => this.schedulePlan(PLAN_INTERVAL_MS));
+    }, delayMs);
+  }
+
+  private async planRound(): Promise<void> {
+    const fence = this.leadership.fence;
+    if (!fence) return;
+    try {
+      await this.planner.round(fence);
+    } catch (err) {
+      if (err instanceof StaleFenceError) this.leadership.lost();
+      this.log('warn', 'plan-round-failed', { error: String(err) });
+    }
   }
 
   private onLeadership(_lease: Lease | null): void {
@@ -135,7 +205,8 @@ export class Rebalancer {
     this.stopping.abort();
     for (const timer of this.timers) clearInterval(timer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
-    await this.probing;
+    if (this.planTimer) clearTimeout(this.planTimer);
+    await Promise.all([this.probing, this.planning]);
     await this.leadership.stop();
     await this.jobs.close().catch(() => undefined);
     await Promise.allSettled([this.bus.close(), this.nodes.close(), this.writeLog.close()]);

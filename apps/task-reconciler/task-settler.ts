@@ -64,6 +64,11 @@ export class TaskSettler {
       await applyCatalogChange(this.d.store, seq, header.catalog);
       this.placements.clear();
     }
+    if (header.op.kind === 'placement' || (header.op.kind === 'repair' && header.op.migration)) {
+      // A shard move's step: node writers' business, not a client task.
+      this.taken = seq;
+      return;
+    }
     const fresh = taskRecordOf(seq, header);
     let task = fresh;
     if (!(await this.d.store.tasks.create(fresh))) {

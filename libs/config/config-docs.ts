@@ -88,6 +88,7 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     'a drain still waiting for the gateways after this long is logged (the old key is never revoked early)',
   ],
   scoped_key_beacon_ttl_s: ['60', 'a gateway silent this long no longer holds a rotation back'],
+  max_concurrent_migrations: ['4', 'shard moves a rebalance runs at once across the cluster'],
   node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],
   task_retention_days: ['7', 'days finished task records are kept'],
   log_level: ['info', 'fatal, error, warn, info, debug or trace'],

@@ -126,6 +126,7 @@ export const configSchema = z
     scoped_key_rotation_drain_s: integer(1, 86_400).default(120),
     scoped_key_beacon_ttl_s: integer(1, 3600).default(60),
     aliases_history_retention: integer(1, 1000).default(10),
+    max_concurrent_migrations: integer(1, 64).default(4),
     aliases_require_target_exists: oneOf(['true', 'false']).default('true'),
     node_timeout_ms: integer(1, 600_000).default(5000),
     task_retention_days: integer(1, 3650).default(7),

@@ -35,6 +35,8 @@ export interface MiroirConfig {
   /** Windows above this many hits per node are searched in two phases (0: never). */
   twoPhaseSearchAbove: number;
   aliases: { enabled: boolean; historyRetention: number; requireTargetExists: boolean };
+  /** Shard moves running at once across the cluster (rebalancer). */
+  maxConcurrentMigrations: number;
   searchUi: {
     jwtSecret: string | null;
     mode: 'public' | 'shared_key' | 'oauth_proxy';
@@ -133,6 +135,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
       drainMs: c.scoped_key_rotation_drain_s * 1000,
       beaconTtlMs: c.scoped_key_beacon_ttl_s * 1000,
     },
+    maxConcurrentMigrations: c.max_concurrent_migrations,
     aliases: {
       enabled: c.aliases_enabled === 'true',
       historyRetention: c.aliases_history_retention,

@@ -116,6 +116,8 @@ export const logOp = z.discriminatedUnion('kind', [
     kind: z.literal('repair'),
     index: indexRef,
     primaryKey: z.string(),
+    /** A migration's copy or repair (its id): not a client task, so it has no task record. */
+    migration: z.string().optional(),
     /**
      * Per copy to repair: documents to put back (one-line JSON carrying their own shard and version
      * fields; the body holds each node's part in this order) and ids to remove, each with the
@@ -129,6 +131,22 @@ export const logOp = z.discriminatedUnion('kind', [
         removals: z.array(z.object({ id: z.string(), version: count })),
       }),
     ),
+  }),
+  /**
+   * A step of a shard move (operations.md): node writers apply it to their placement at this
+   * position; the gaining node creates the index first, a released node deletes the shard. Not a
+   * client task: it has no task record.
+   */
+  z.object({
+    kind: z.literal('placement'),
+    index: indexRef,
+    change: z.object({
+      shard,
+      group: uid,
+      step: z.enum(['incoming', 'cutover', 'release']),
+      node: uid,
+      displaced: uid.nullable().optional(),
+    }),
   }),
   z.object({ kind: z.literal('cancelTasks'), uids: z.array(count) }),
   z.object({ kind: z.literal('deleteTasks'), uids: z.array(count) }),

@@ -41,6 +41,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   miroir_not_ready: 503,
   miroir_unsupported: 501,
   miroir_check_not_found: 404,
+  miroir_node_not_found: 404,
+  miroir_node_already_exists: 409,
+  miroir_node_holds_last_copy: 409,
+  miroir_node_state_conflict: 409,
+  miroir_invalid_node: 400,
 };
 
 /** Meilisearch's HTTP status for a code: the table above, else 400 (every `invalid_*`/`missing_*`). */

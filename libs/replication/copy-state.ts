@@ -1,4 +1,4 @@
-import type { CopyState } from '#lib/store';
+import type { CopyState, WriterStatus } from '#lib/store';
 
 /**
  * Whether a node's copy serves reads (replication.md R4, R7), as a pure step the node writer runs on
@@ -83,4 +83,28 @@ export function nextCopyState(copy: CopyStatus, obs: CopyObservation): CopyStep 
   const target = copy.rejoinTarget ?? obs.logLastSeq;
   if (obs.appliedSeq >= target) return move('caught-up', `applied up to ${target}`);
   return copy.rejoinTarget === target ? { copy } : { copy: { ...copy, rejoinTarget: target } };
+}
+
+/**
+ * A node writer's first status, starting after log position `seq`: 0 for a node there from the
+ * start; the log's last position for a node added later, which gets its copies by migrations.
+ */
+export function freshWriterStatus(nodeId: string, now: number, seq: number): WriterStatus {
+  return {
+    nodeId,
+    sentSeq: seq,
+    appliedSeq: seq,
+    oldestPendingAt: null,
+    lastNodeTaskUid: null,
+    inflight: [],
+    state: 'caught-up',
+    stateSince: now,
+    rejoinTarget: null,
+    lagMessages: 0,
+    retries: 0,
+    refusedParts: 0,
+    holder: null,
+    updatedAt: now,
+    error: null,
+  };
 }

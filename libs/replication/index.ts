@@ -1,4 +1,5 @@
 export {
+  freshWriterStatus,
   nextCopyState,
   STALE_AGE_SHARE,
   type CopyLimits,
@@ -9,7 +10,6 @@ export {
 export {
   batchWrite,
   coalesce,
-  holdsShard,
   nodeOpsFor,
   requestOp,
   stampPart,

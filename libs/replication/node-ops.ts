@@ -1,6 +1,15 @@
 import { documentPartBodies, type LogHeader } from '#lib/contracts';
 import type { NodeWrite } from '#lib/node-client';
-import { SHARD_FIELD, shardTag, VERSION_FIELD, versionTag, type Placement } from '#lib/routing';
+import {
+  holdsAnyCopy,
+  holdsCopy,
+  SHARD_FIELD,
+  shardFilter,
+  shardTag,
+  VERSION_FIELD,
+  versionTag,
+  type Placement,
+} from '#lib/routing';
 
 /**
  * What one node must do for one log message, as plain data (replication.md, node writers): a node
@@ -25,15 +34,8 @@ export interface NodeContext {
   placement(nodeUid: string): Placement | null;
   /** Whether the node-side index was deleted (its later messages are dropped). */
   deleted(nodeUid: string): boolean;
-}
-
-/** Whether `nodeId` holds a copy of `shard` (owner or incoming, in any group). */
-export function holdsShard(placement: Placement, nodeId: string, shard: number): boolean {
-  for (const copies of Object.values(placement.groups)) {
-    const c = copies[shard];
-    if (c && (c.owners.includes(nodeId) || c.incoming.includes(nodeId))) return true;
-  }
-  return false;
+  /** The index's settings as nodes hold them (a node gaining its first copy starts with them). */
+  nodeSettings(nodeUid: string): Record<string, unknown> | null;
 }
 
 /**
@@ -67,6 +69,8 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
     case 'cancelTasks':
     case 'deleteTasks':
       return { kind: 'none', reason: 'nothing-for-nodes' };
+    case 'placement':
+      return placementOp(op, seq, ctx);
     case 'deleteIndex':
       return { kind: 'deleteIndex', nodeUid: op.index.nodeUid };
     case 'createIndex':
@@ -90,6 +94,12 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
   }
   const nodeUid = op.index.nodeUid;
   if (ctx.deleted(nodeUid)) return { kind: 'none', reason: 'index-deleted' };
+  const placement = ctx.placement(nodeUid);
+  // A node that holds no copy of the index here (it joined later, or gave its copies away) has no
+  // index to change: it gets the index, with its settings, with its first copy.
+  if (placement && !holdsAnyCopy(placement, ctx.nodeId, seq)) {
+    return { kind: 'none', reason: 'no-shard-here' };
+  }
   switch (op.kind) {
     case 'settings':
       return { kind: 'settings', nodeUid, patch: op.patch };
@@ -98,11 +108,10 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
     case 'deleteAll':
       return { kind: 'deleteAll', nodeUid };
   }
-  const placement = ctx.placement(nodeUid);
   if (!placement) throw new Error(`no placement for node index ${nodeUid} (message ${seq})`);
   if (op.kind === 'deleteIds') {
     const ids = op.parts
-      .filter((p) => holdsShard(placement, ctx.nodeId, p.shard))
+      .filter((p) => holdsCopy(placement, ctx.nodeId, p.shard, seq))
       .flatMap((p) => p.ids);
     return ids.length
       ? { kind: 'deleteIds', nodeUid, ids }
@@ -112,7 +121,7 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
   let ndjson = '';
   let count = 0;
   op.parts.forEach((part, i) => {
-    if (!holdsShard(placement, ctx.nodeId, part.shard)) return;
+    if (!holdsCopy(placement, ctx.nodeId, part.shard, seq)) return;
     ndjson += stampPart(bodies[i]!.toString('utf8'), part.shard, seq);
     count += part.count;
   });
@@ -125,6 +134,33 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
     ndjson,
     count,
   };
+}
+
+/**
+ * A shard move's step on this node: the gaining node creates the index (with the settings nodes
+ * hold) when it is its first copy of the index; a released node deletes the shard's documents —
+ * always, since a writer that starts after the release reads a placement that no longer lists it.
+ */
+function placementOp(
+  op: Extract<LogHeader['op'], { kind: 'placement' }>,
+  seq: number,
+  ctx: NodeContext,
+): NodeOp {
+  const { change } = op;
+  const nodeUid = op.index.nodeUid;
+  if (change.node !== ctx.nodeId || ctx.deleted(nodeUid)) {
+    return { kind: 'none', reason: 'no-shard-here' };
+  }
+  if (change.step === 'release') {
+    return { kind: 'deleteFilter', nodeUid, filter: shardFilter([change.shard]) };
+  }
+  const placement = ctx.placement(nodeUid);
+  const settings = ctx.nodeSettings(nodeUid);
+  const heldBefore = placement !== null && holdsAnyCopy(placement, ctx.nodeId, seq - 1);
+  if (change.step === 'incoming' && settings && !heldBefore) {
+    return { kind: 'createIndex', nodeUid, settings };
+  }
+  return { kind: 'none', reason: 'nothing-for-nodes' };
 }
 
 /** A log message's op on this node, tagged with where it came from. */

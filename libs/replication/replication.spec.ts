@@ -43,7 +43,7 @@ const task = {
 };
 
 function ctx(nodeId: string, deleted = false): NodeContext {
-  return { nodeId, placement: () => placement, deleted: () => deleted };
+  return { nodeId, placement: () => placement, deleted: () => deleted, nodeSettings: () => null };
 }
 
 function documentsMessage(parts: { shard: number; docs: string[] }[]): {

@@ -1,5 +1,5 @@
 import type { LogOp } from '#lib/contracts';
-import { writeTargets, type Placement, type TopologyNode } from '#lib/routing';
+import { nodesOfPlacement, writeTargets, type Placement, type TopologyNode } from '#lib/routing';
 
 /**
  * The nodes that hold a part of a message: the copies of its shards for routed document work, every
@@ -18,6 +18,8 @@ export function targetsOf(
       return [];
     case 'repair':
       return op.nodes.map((n) => n.nodeId).sort();
+    case 'placement':
+      return [op.change.node];
     case 'documents':
     case 'deleteIds': {
       if (!placement) return [];
@@ -27,10 +29,13 @@ export function targetsOf(
       }
       return [...found].sort();
     }
-    default:
+    default: {
+      // Index-wide work reaches the nodes holding a copy (a node that joined later has no index).
+      const holders = placement ? nodesOfPlacement(placement) : null;
       return nodes
-        .filter((n) => n.state !== 'removed')
+        .filter((n) => n.state !== 'removed' && (!holders || holders.has(n.id)))
         .map((n) => n.id)
         .sort();
+    }
   }
 }

@@ -40,3 +40,18 @@ export {
   type HealthNode,
   type HealthStatus,
 } from './cluster-health.js';
+export {
+  applyPlacementChange,
+  holdsAnyCopy,
+  holdsCopy,
+  nodesOfPlacement,
+  type PlacementChange,
+} from './placement-change.js';
+export {
+  minimumMoves,
+  moveKey,
+  planRebalance,
+  type PlannedMove,
+  type PlanInput,
+  type RebalancePlan,
+} from './rebalance-plan.js';

@@ -37,14 +37,15 @@ export function targetPlacement(topology: Topology, shards: number): Placement {
 
 export interface WriteTarget {
   group: string;
-  /** Owners ∪ incoming of the shard in that group. */
+  /** Owners ∪ incoming ∪ outgoing copies of the shard in that group. */
   nodes: string[];
 }
 
-/** Every copy a write to `shard` must reach: owners and incoming copies, in every group. */
+/** Every copy a write to `shard` must reach: owners, incoming and outgoing copies, in every group. */
 export function writeTargets(placement: Placement, shard: number): WriteTarget[] {
   return Object.entries(placement.groups).map(([group, copies]) => {
-    const { owners, incoming } = copies[shard]!;
-    return { group, nodes: incoming.length ? [...new Set([...owners, ...incoming])] : owners };
+    const { owners, incoming, outgoing = [] } = copies[shard]!;
+    const extra = incoming.length + outgoing.length;
+    return { group, nodes: extra ? [...new Set([...owners, ...incoming, ...outgoing])] : owners };
   });
 }

@@ -18,10 +18,20 @@ export interface Topology {
   epoch: number;
 }
 
-/** Owners serve reads and writes; incoming copies receive writes only while a migration fills them. */
+/**
+ * Owners serve reads and writes; incoming copies receive writes only while a migration fills them;
+ * outgoing copies (displaced by a migration's cut-over) keep receiving writes, unread, until every
+ * gateway reads the new owner and the copy is deleted.
+ */
 export interface ShardCopies {
   owners: string[];
   incoming: string[];
+  outgoing?: string[];
+  /**
+   * Log position from which a node holds this copy (set when a migration makes it incoming): its
+   * writer applies the shard's writes from there on, whatever newer placement it reads first.
+   */
+  since?: Record<string, number>;
 }
 
 /** The placement table of one index: `groups[group][shard]`. */

@@ -40,6 +40,8 @@ export function assembleStore(p: StoreParts): Store {
     keys: new TableKeyStore(p.table(TABLES.keys)),
     writers: p.writers,
     migrations: p.table(TABLES.migrations),
+    rebalance: p.table(TABLES.rebalance),
+    epochBeacons: p.table(TABLES.epochBeacons),
     aliases: p.aliases,
     leases: p.leases,
     sessions: p.table(TABLES.sessions),

@@ -267,29 +267,34 @@ export function describeCoreContract(harness: StoreHarness): void {
       const lease = (await store.leases.acquire('rebalancer', 'pod-m', 5000))!;
       const fence = { scope: 'rebalancer', token: lease.token };
       const m: MigrationRecord = {
-        id: 'movies/3/g1/n4',
+        id: 'movies-1.g1.3.n4',
+        run: 'r1',
         indexUid: 'movies',
+        nodeUid: 'movies-1',
         shard: 3,
         group: 'g1',
         source: 'n1',
         target: 'n4',
         displaced: 'n2',
         phase: 'copy',
-        cursor: null,
-        counts: { copied: 0, verified: 0, deleted: 0 },
+        incomingSeq: 10,
+        cursor: 0,
+        counts: { copied: 0, total: 0, repaired: 0 },
+        cutoverEpoch: null,
         attempts: 1,
         error: null,
         createdAt: iso(T0),
         updatedAt: iso(T0),
+        finishedAt: null,
       };
       await store.migrations.put(m.id, m, { fence });
       await store.migrations.update(
         m.id,
-        (r) => ({ ...r, cursor: '500', counts: { ...r.counts, copied: 500 } }),
+        (r) => ({ ...r, cursor: 500, counts: { ...r.counts, copied: 500 } }),
         fence,
       );
       expect(await store.migrations.get(m.id)).toMatchObject({
-        cursor: '500',
+        cursor: 500,
         counts: { copied: 500 },
       });
       await store.leases.release(lease);

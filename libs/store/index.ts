@@ -50,7 +50,13 @@ export {
   type TaskStore,
 } from './ports/task.port.js';
 export type { ApiKeyRecord, KeyStore } from './ports/key.port.js';
-export type { MigrationPhase, MigrationRecord } from './ports/migration.port.js';
+export {
+  EPOCH_BEACON_TTL_MS,
+  type EpochBeacon,
+  type MigrationPhase,
+  type MigrationRecord,
+  type RebalanceRun,
+} from './ports/migration.port.js';
 export {
   DEFAULT_ALIAS_HISTORY,
   type AliasHistoryEntry,

@@ -13,7 +13,7 @@ import type { CheckRecord } from './ports/check.port.js';
 import type { JobStore } from './ports/job.port.js';
 import type { KeyStore } from './ports/key.port.js';
 import type { LeaseStore } from './ports/lease.port.js';
-import type { MigrationRecord } from './ports/migration.port.js';
+import type { EpochBeacon, MigrationRecord, RebalanceRun } from './ports/migration.port.js';
 import type { ScopedKeyStore } from './ports/scoped-key.port.js';
 import type { BeaconRecord, IdempotencyRecord, SessionRecord } from './ports/session.port.js';
 import type { Table } from './ports/table.port.js';
@@ -32,6 +32,10 @@ export interface Store {
   /** Node writers' progress, part outcomes and the start/cancel gate. */
   readonly writers: WriterStore;
   readonly migrations: Table<MigrationRecord>;
+  /** The rebalance run (`current`). */
+  readonly rebalance: Table<RebalanceRun>;
+  /** TTL table keyed by gateway pod: the topology epoch it routes with. */
+  readonly epochBeacons: Table<EpochBeacon>;
   readonly aliases: AliasStore;
   readonly leases: LeaseStore;
   /** TTL table (read-your-writes sessions). */

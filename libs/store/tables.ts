@@ -4,6 +4,8 @@ import type { TableSpec } from './ports/table.port.js';
 export const TABLES = {
   keys: { name: 'keys', ttl: false },
   migrations: { name: 'migrations', ttl: false },
+  rebalance: { name: 'rebalance', ttl: false },
+  epochBeacons: { name: 'epoch-beacons', ttl: true },
   sessions: { name: 'sessions', ttl: true },
   idempotency: { name: 'idempotency', ttl: true },
   nodeSettingsVersions: { name: 'node-settings-versions', ttl: false },

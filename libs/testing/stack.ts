@@ -30,6 +30,8 @@ async function purgeRedis(keyPrefix: string, redisUrl = testRedisUrl()): Promise
 
 export interface StackOptions {
   nodes?: number;
+  /** Emulator nodes started but left out of the topology (to add with `POST /_miroir/nodes`). */
+  spareNodes?: number;
   replicationFactor?: number;
   shards?: number;
   /** Start the task-reconciler too (default true when it is built). */
@@ -107,7 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const nodes: StackNode[] = [];
   const started: RunningProcess[] = [];
   try {
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count + (options.spareNodes ?? 0); i++) {
       const dbPath = path.join(dataDir, `node-${i}`);
       const proc = await startProcess(
         emulator,
@@ -146,7 +148,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       MIROIR_KEY_PREFIX: keyPrefix,
       MIROIR_SHARDS: String(options.shards ?? 16),
       MIROIR_REPLICATION_FACTOR: String(options.replicationFactor ?? 2),
-      MIROIR_NODES: JSON.stringify(nodes.map((n) => ({ id: n.id, url: n.url, group: '0' }))),
+      MIROIR_NODES: JSON.stringify(
+        nodes.slice(0, count).map((n) => ({ id: n.id, url: n.url, group: '0' })),
+      ),
       MIROIR_NODE_TIMEOUT_MS: '2000',
       MIROIR_WRITER_LEASE_TTL_MS: '4000',
       MIROIR_LOG_STREAM: logStream,

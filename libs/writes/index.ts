@@ -11,6 +11,7 @@ export { guessPrimaryKey, inferPrimaryKey } from './primary-key-inference.js';
 export { memberText, oneLine, topLevelElements, valueSpan } from './raw-json.js';
 export {
   initialNodeSettings,
+  nodeSettingsOf,
   NODE_MIN_FACET_VALUES,
   nodeFacetValues,
   toNodeSettingsPatch,

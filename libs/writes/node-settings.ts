@@ -51,6 +51,20 @@ export function toNodeSettingsPatch(
   return patch;
 }
 
+/** Every setting of an index as nodes hold it, from the client's full settings (a new copy starts with them). */
+export function nodeSettingsOf(clientSettings: Record<string, unknown>): Record<string, unknown> {
+  const filterable = clientSettings.filterableAttributes;
+  const faceting = clientSettings.faceting as { maxValuesPerFacet?: unknown } | undefined;
+  const maxValues = faceting?.maxValuesPerFacet;
+  return {
+    ...initialNodeSettings(),
+    ...toNodeSettingsPatch(clientSettings, {
+      filterableAttributes: Array.isArray(filterable) ? filterable : [],
+      faceting: { maxValuesPerFacet: typeof maxValues === 'number' ? maxValues : 100 },
+    }),
+  };
+}
+
 /** Hides what Miroir added from settings shown to clients (nodes' view → client view). */
 export function withoutReservedSettings(
   settings: Record<string, unknown>,

@@ -8,7 +8,7 @@ import {
   type NodeState,
   type Placement,
 } from '#lib/routing';
-import type { Store, StoredTopology, WriterStatus } from '#lib/store';
+import { EPOCH_BEACON_TTL_MS, type Store, type StoredTopology, type WriterStatus } from '#lib/store';
 import { MeiliError } from '#lib/errors';
 import { subjects } from '#lib/contracts';
 import { CONFIG, STORE } from './tokens.js';
@@ -21,6 +21,8 @@ const CACHE_TTL_MS = 1000;
  * before any task waits no more for it.
  */
 const COPIES_TTL_MS = 500;
+/** How often the gateway looks at the store's epoch and says which one it routes with. */
+const BEACON_MS = 500;
 
 /**
  * The gateway's view of the topology and placement tables: cached, refreshed on
@@ -35,6 +37,9 @@ export class TopologyService implements OnModuleDestroy {
   private unsubscribe: (() => void) | null = null;
   private unsubscribeCopies: (() => void) | null = null;
   private copies: { byNode: Map<string, WriterStatus>; at: number } = { byNode: new Map(), at: 0 };
+  private beaconTimer: NodeJS.Timeout | null = null;
+  private seenEpoch = -1;
+  private readonly pod: string;
 
   constructor(
     @Inject(CONFIG) private readonly config: MiroirConfig,
@@ -42,7 +47,9 @@ export class TopologyService implements OnModuleDestroy {
     private readonly nodes: HttpNodeClient,
     readonly health: NodeHealth,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.pod = `${config.podId}.${process.pid}`;
+  }
 
   /** Seeds the topology from MIROIR_NODES when the store has none, then loads it. */
   async start(): Promise<void> {
@@ -63,6 +70,32 @@ export class TopologyService implements OnModuleDestroy {
       this.copies.at = 0;
     });
     await this.refreshCopies();
+    await this.beacon();
+    this.beaconTimer = setInterval(() => void this.beacon(), BEACON_MS);
+    this.beaconTimer.unref();
+  }
+
+  /**
+   * Drops cached placements when the store's epoch moved (events usually said so first), then
+   * records the epoch this gateway now routes with: a migration deletes a displaced copy only once
+   * every live gateway reports its cut-over epoch.
+   */
+  private async beacon(): Promise<void> {
+    try {
+      const epoch = await this.store.topology.epoch();
+      if (epoch !== this.seenEpoch) {
+        this.loadedAt = 0;
+        this.placements.clear();
+        this.seenEpoch = epoch;
+      }
+      await this.store.epochBeacons.put(
+        this.pod,
+        { pod: this.pod, epoch, seenAt: new Date().toISOString() },
+        { ttlMs: EPOCH_BEACON_TTL_MS },
+      );
+    } catch (err) {
+      this.logger.warn(`epoch beacon not written: ${(err as Error).message}`);
+    }
   }
 
   /** Writes the configured nodes as the topology when the store has none (first start, or a store that came back empty). */
@@ -89,6 +122,8 @@ export class TopologyService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    if (this.beaconTimer) clearInterval(this.beaconTimer);
+    void this.store.epochBeacons.delete(this.pod).catch(() => undefined);
     this.unsubscribe?.();
     this.unsubscribeCopies?.();
   }

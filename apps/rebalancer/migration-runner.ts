@@ -1,0 +1,396 @@
+import type { EventBus, WriteLog } from '#lib/bus';
+import { logSubjects, type LogHeader } from '#lib/contracts';
+import { stringifyExact } from '#lib/meili-api';
+import type { NodeApi } from '#lib/node-client';
+import {
+  applyPlacementChange,
+  shardFilter,
+  type Placement,
+  type PlacementChange,
+} from '#lib/routing';
+import type { Log } from '#lib/service';
+import type { CatalogRecord, MigrationRecord, Store } from '#lib/store';
+import type { CopyChecker } from './copy-checker.js';
+
+/** Documents per copied page (each page is one log message; bodies stay well under NATS's limit). */
+const PAGE = 400;
+const PAGE_BYTES = 600_000;
+const VERIFY_ROUNDS = 5;
+const WAIT_APPLIED_MS = 60_000;
+/** After every gateway reports the cut-over epoch: searches they started before it finish first. */
+const CUTOVER_GRACE_MS = 2000;
+const POLL_MS = 200;
+
+export interface MigrationDeps {
+  store: Store;
+  nodes: NodeApi;
+  log: WriteLog;
+  bus: Pick<EventBus, 'publish'>;
+  checker: CopyChecker;
+  logger: Log;
+  timeoutMs: number;
+}
+
+/** A migration cannot go on now (no source, node down…): the job retries later from its phase. */
+export class MigrationBlocked extends Error {
+  override readonly name = 'MigrationBlocked';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TERMINAL = new Set(['done', 'failed', 'canceled']);
+
+/**
+ * Runs one shard move exactly as operations.md says, one phase at a time, recording the phase and
+ * the copy's cursor after each step so that any process can resume it after a crash:
+ * incoming (the target takes the shard's writes from log position P) → copy (pages of the source's
+ * shard, through the target's single writer, which keeps the newer version) → verify (the copy
+ * checker compares source and target; differences are repaired on the target) → cut-over (the
+ * target owns, the displaced copy is outgoing) → cleanup (once every gateway routes with the new
+ * epoch, the displaced copy is deleted). Every placement step is a log message, so every node
+ * writer applies it at the same position.
+ */
+export class MigrationRunner {
+  constructor(private readonly d: MigrationDeps) {}
+
+  async run(id: string, signal: AbortSignal): Promise<MigrationRecord | null> {
+    let m = await this.d.store.migrations.get(id);
+    while (m && !TERMINAL.has(m.phase)) {
+      if (signal.aborted) throw new MigrationBlocked('stopping');
+      await this.waitWhilePaused(signal);
+      m = await this.step(m, signal);
+    }
+    return m;
+  }
+
+  private async save(
+    m: MigrationRecord,
+    patch: Partial<MigrationRecord>,
+  ): Promise<MigrationRecord> {
+    const now = new Date().toISOString();
+    const next = await this.d.store.migrations.update(m.id, (cur) => ({
+      ...cur,
+      ...patch,
+      updatedAt: now,
+      ...(patch.phase && TERMINAL.has(patch.phase) ? { finishedAt: now } : {}),
+    }));
+    if (!next) throw new MigrationBlocked(`migration ${m.id} is gone`);
+    if (patch.phase) this.progress(next);
+    return next;
+  }
+
+  private progress(m: MigrationRecord): void {
+    const phase = m.phase === 'incoming' || m.phase === 'planned' ? 'copy' : m.phase;
+    if (phase === 'failed' || phase === 'canceled') return;
+    void this.d.store.migrations
+      .list({ limit: 10_000 })
+      .then(({ results }) => {
+        const run = results.filter((r) => r.run === m.run);
+        this.d.bus.publish('rebalance.progress', {
+          rebalanceId: m.run,
+          move: {
+            indexUid: m.indexUid,
+            shard: m.shard,
+            group: m.group,
+            source: m.source,
+            target: m.target,
+          },
+          phase,
+          documentsCopied: m.counts.copied,
+          documentsTotal: m.counts.total,
+          totals: {
+            movesDone: run.filter((r) => r.phase === 'done').length,
+            movesTotal: run.length,
+          },
+        });
+      })
+      .catch(() => undefined);
+  }
+
+  private async waitWhilePaused(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && (await this.d.store.rebalance.get('current'))?.paused) {
+      await sleep(500);
+    }
+  }
+
+  private async step(m: MigrationRecord, signal: AbortSignal): Promise<MigrationRecord> {
+    const placement = await this.d.store.topology.getPlacement(m.nodeUid);
+    const index = await this.indexOf(m.nodeUid);
+    if (!placement || !index) return this.save(m, { phase: 'canceled', error: 'index deleted' });
+    switch (m.phase) {
+      case 'planned':
+      case 'incoming': {
+        const seq = await this.change(m, index, { step: 'incoming', node: m.target });
+        return this.save(m, { phase: 'copy', incomingSeq: seq });
+      }
+      case 'copy':
+        return this.copy(m, index, placement, signal);
+      case 'verify':
+        return this.verify(m, index);
+      case 'cutover': {
+        await this.activate(m.target);
+        const { epoch } = await this.commitChange(m, index, {
+          step: 'cutover',
+          node: m.target,
+          displaced: m.displaced,
+        });
+        this.d.bus.publish('topology.changed', {
+          epoch,
+          change: 'placement',
+          indexUid: m.indexUid,
+          shards: [m.shard],
+        });
+        return this.save(m, { phase: 'cleanup', cutoverEpoch: epoch });
+      }
+      case 'cleanup': {
+        await this.waitForGateways(m.cutoverEpoch ?? 0, signal);
+        if (m.displaced) {
+          const seq = await this.change(m, index, { step: 'release', node: m.displaced });
+          this.d.bus.publish('topology.changed', {
+            epoch: await this.d.store.topology.epoch(),
+            change: 'placement',
+            indexUid: m.indexUid,
+            shards: [m.shard],
+          });
+          await this.waitApplied([m.displaced], seq, WAIT_APPLIED_MS, false);
+        }
+        return this.save(m, { phase: 'done', error: null });
+      }
+      default:
+        return m;
+    }
+  }
+
+  private async indexOf(nodeUid: string): Promise<CatalogRecord | null> {
+    const state = await this.d.store.catalog.nodeIndex(nodeUid);
+    if (!state?.uid) return null;
+    const record = await this.d.store.catalog.get(state.uid);
+    return record?.nodeUid === nodeUid ? record : null;
+  }
+
+  /** A readable copy to copy from: the planned source while it serves, else another owner. */
+  private async source(m: MigrationRecord, placement: Placement): Promise<string> {
+    const topology = await this.d.store.topology.getTopology();
+    const writers = new Map((await this.d.store.writers.list()).map((w) => [w.nodeId, w]));
+    const serving = (id: string) => {
+      const node = topology?.nodes.find((n) => n.id === id);
+      return (
+        !!node &&
+        (node.state === 'active' || node.state === 'draining') &&
+        (writers.get(id)?.state ?? 'caught-up') === 'caught-up'
+      );
+    };
+    const owners = Object.values(placement.groups).flatMap((c) => c[m.shard]?.owners ?? []);
+    const candidates = [m.source, ...owners.filter((n) => n !== m.source && n !== m.target)];
+    const found = candidates.find((n) => owners.includes(n) && serving(n));
+    if (!found) throw new MigrationBlocked(`no caught-up copy of shard ${m.shard} to copy from`);
+    return found;
+  }
+
+  /** Pages of the source's shard, each through the target's writer as a repair (newer wins). */
+  private async copy(
+    m: MigrationRecord,
+    index: CatalogRecord,
+    placement: Placement,
+    signal: AbortSignal,
+  ): Promise<MigrationRecord> {
+    const source = await this.source(m, placement);
+    if (source !== m.source) m = await this.save(m, { source });
+    // Everything before P must be on the source: later writes reach the target through its writer.
+    await this.waitApplied([source], m.incomingSeq ?? 0, WAIT_APPLIED_MS, true);
+    const pk = index.primaryKey ?? 'id';
+    for (;;) {
+      if (signal.aborted) throw new MigrationBlocked('stopping');
+      await this.waitWhilePaused(signal);
+      const page = await this.d.nodes.fetchDocuments(
+        source,
+        m.nodeUid,
+        { filter: shardFilter([m.shard]), offset: m.cursor, limit: PAGE },
+        { timeoutMs: this.d.timeoutMs },
+      );
+      const lines = page.results.map((doc) => `${stringifyExact(doc, true)}\n`);
+      for (let i = 0; i < lines.length;) {
+        let bytes = 0;
+        let j = i;
+        while (j < lines.length && (j === i || bytes + lines[j]!.length <= PAGE_BYTES)) {
+          bytes += lines[j]!.length;
+          j++;
+        }
+        await this.appendRepair(m, index, pk, lines.slice(i, j), `${m.cursor + i}`);
+        i = j;
+      }
+      m = await this.save(m, {
+        cursor: m.cursor + page.results.length,
+        counts: {
+          ...m.counts,
+          copied: m.counts.copied + page.results.length,
+          total: Math.max(page.total, m.cursor + page.results.length),
+        },
+      });
+      if (page.results.length < PAGE) return this.save(m, { phase: 'verify' });
+    }
+  }
+
+  private async appendRepair(
+    m: MigrationRecord,
+    index: CatalogRecord,
+    pk: string,
+    lines: string[],
+    at: string,
+  ): Promise<number> {
+    const body = Buffer.from(lines.join(''));
+    const header: LogHeader = {
+      v: 1,
+      task: {
+        type: 'documentAdditionOrUpdate',
+        indexUid: index.uid,
+        details: null,
+        enqueuedAt: new Date().toISOString(),
+      },
+      op: {
+        kind: 'repair',
+        index: { uid: index.uid, nodeUid: m.nodeUid },
+        primaryKey: pk,
+        migration: m.id,
+        nodes: [{ nodeId: m.target, bytes: body.length, count: lines.length, removals: [] }],
+      },
+    };
+    const { seq } = await this.d.log.append({
+      subject: logSubjects.documents(this.d.log.names, index.uid),
+      header,
+      body,
+      msgId: `${m.id}.${Date.parse(m.createdAt)}.copy.${at}`,
+    });
+    return seq;
+  }
+
+  /**
+   * Compares source and target once both applied the log so far; repairs the target's differences
+   * (a page that brought back a document deleted during the copy, a document the offsets skipped)
+   * and compares again until they agree.
+   */
+  private async verify(m: MigrationRecord, index: CatalogRecord): Promise<MigrationRecord> {
+    let repaired = m.counts.repaired;
+    for (let round = 0; round < VERIFY_ROUNDS; round++) {
+      const last = (await this.d.log.state()).lastSeq;
+      await this.waitApplied([m.source, m.target], last, WAIT_APPLIED_MS, true);
+      const { differences } = await this.d.checker.checkShard(index, [m.source, m.target], m.shard);
+      if (differences.length === 0) {
+        return this.save(m, { phase: 'cutover', counts: { ...m.counts, repaired } });
+      }
+      const result = await this.d.checker.repair(index, differences, {
+        id: m.id,
+        target: m.target,
+      });
+      repaired += (result.repaired?.put ?? 0) + (result.repaired?.removed ?? 0);
+      this.d.logger('info', 'migration-repair', {
+        id: m.id,
+        differences: differences.length,
+        ...result.repaired,
+      });
+    }
+    throw new MigrationBlocked(`shard ${m.shard}: source and target still differ`);
+  }
+
+  /** Appends a placement step to the log, then commits it to the store; returns its position. */
+  private async change(
+    m: MigrationRecord,
+    index: CatalogRecord,
+    step: Pick<PlacementChange, 'step' | 'node' | 'displaced'>,
+  ): Promise<number> {
+    return (await this.commitChange(m, index, step)).seq;
+  }
+
+  private async commitChange(
+    m: MigrationRecord,
+    index: CatalogRecord,
+    step: Pick<PlacementChange, 'step' | 'node' | 'displaced'>,
+  ): Promise<{ seq: number; epoch: number }> {
+    const change: PlacementChange = { shard: m.shard, group: m.group, ...step };
+    const header: LogHeader = {
+      v: 1,
+      task: {
+        type: 'miroirShardMove',
+        indexUid: index.uid,
+        details: null,
+        enqueuedAt: new Date().toISOString(),
+      },
+      op: {
+        kind: 'placement',
+        index: { uid: index.uid, nodeUid: m.nodeUid },
+        change: { ...change, displaced: change.displaced ?? null },
+      },
+    };
+    const { seq } = await this.d.log.append({
+      subject: logSubjects.documents(this.d.log.names, index.uid),
+      header,
+      msgId: `${m.id}.${Date.parse(m.createdAt)}.${step.step}`,
+    });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const epoch = await this.d.store.topology.epoch();
+      const placement = await this.d.store.topology.getPlacement(m.nodeUid);
+      if (!placement) throw new MigrationBlocked('index deleted');
+      const { epoch: _e, ...next } = applyPlacementChange(placement, change, seq);
+      const result = await this.d.store.topology.commit(
+        { placements: { [m.nodeUid]: next } },
+        epoch,
+      );
+      if (result.ok) return { seq, epoch: result.epoch };
+    }
+    throw new MigrationBlocked('the placement kept changing');
+  }
+
+  /** A joining node serves reads from its first cut-over on. */
+  private async activate(nodeId: string): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const snapshot = await this.d.store.topology.snapshot();
+      const topology = snapshot.topology;
+      if (topology?.nodes.find((n) => n.id === nodeId)?.state !== 'joining') return;
+      const { epoch: _e, ...rest } = topology;
+      const nodes = topology.nodes.map((n) =>
+        n.id === nodeId ? { ...n, state: 'active' as const } : n,
+      );
+      const result = await this.d.store.topology.commit(
+        { topology: { ...rest, nodes } },
+        snapshot.epoch,
+      );
+      if (result.ok) {
+        this.d.bus.publish('nodes.state', { nodeId, from: 'joining', to: 'active', error: null });
+        this.d.bus.publish('topology.changed', {
+          epoch: result.epoch,
+          change: 'nodeState',
+          nodeId,
+        });
+        return;
+      }
+    }
+    throw new MigrationBlocked(`could not make ${nodeId} active`);
+  }
+
+  /** Waits until these nodes' writers applied the log up to `seq`. */
+  private async waitApplied(nodes: string[], seq: number, timeoutMs: number, required: boolean) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const writers = await this.d.store.writers.list();
+      const behind = nodes.filter(
+        (n) => (writers.find((w) => w.nodeId === n)?.appliedSeq ?? 0) < seq,
+      );
+      if (behind.length === 0) return;
+      if (Date.now() > deadline) {
+        if (!required) return;
+        throw new MigrationBlocked(`${behind.join(', ')} not at log position ${seq} yet`);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Every live gateway routes with `epoch` or later (dead ones' beacons expire), plus a grace. */
+  private async waitForGateways(epoch: number, signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!signal.aborted && Date.now() < deadline) {
+      const { results } = await this.d.store.epochBeacons.list({ limit: 10_000 });
+      if (results.every((b) => b.epoch >= epoch)) break;
+      await sleep(POLL_MS);
+    }
+    await sleep(CUTOVER_GRACE_MS);
+  }
+}

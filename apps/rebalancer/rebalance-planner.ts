@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import type { EventBus } from '#lib/bus';
+import type { JobData } from '#lib/contracts';
+import type { JobQueues } from '#lib/jobs';
+import {
+  minimumMoves,
+  moveKey,
+  nodesOfPlacement,
+  planRebalance,
+  type PlannedMove,
+} from '#lib/routing';
+import type { Log } from '#lib/service';
+import type { Fence, MigrationRecord, RebalanceRun, Store } from '#lib/store';
+
+const TERMINAL = new Set(['done', 'failed', 'canceled']);
+
+/** The store id of a move: one move of one copy at a time. */
+export function migrationId(
+  j: Pick<JobData<'migrations'>, 'indexUid' | 'group' | 'shard' | 'target'>,
+) {
+  return `${j.indexUid}.${j.group}.${j.shard}.${j.target}`;
+}
+
+function jobOf(m: MigrationRecord): JobData<'migrations'> {
+  return {
+    indexUid: m.nodeUid,
+    shard: m.shard,
+    group: m.group,
+    source: m.source,
+    target: m.target,
+    epoch: Date.parse(m.createdAt),
+  };
+}
+
+export interface PlannerDeps {
+  store: Store;
+  jobs: JobQueues;
+  bus: Pick<EventBus, 'publish'>;
+  logger: Log;
+  maxConcurrent: number;
+}
+
+/**
+ * The leader's rebalance loop: plans the moves from each placement to its HRW target (one BullMQ
+ * job per move, at most `max_concurrent_migrations` at once), keeps the moves in progress queued,
+ * removes drained nodes once they hold no copy, and keeps the run's record (planned, minimum,
+ * paused) that `GET /_miroir/rebalance` shows.
+ */
+export class RebalancePlanner {
+  constructor(private readonly d: PlannerDeps) {}
+
+  async round(fence: Fence): Promise<void> {
+    const { store } = this.d;
+    const topology = await store.topology.getTopology();
+    if (!topology) return;
+    const placements = await store.topology.listPlacements();
+    const migrations = (await store.migrations.list({ limit: 100_000 })).results;
+    const active = migrations.filter((m) => !TERMINAL.has(m.phase));
+    let run = await store.rebalance.get('current');
+    for (const m of active) await this.d.jobs.requeue('migrations', jobOf(m));
+
+    const writers = new Map((await store.writers.list()).map((w) => [w.nodeId, w]));
+    const readable = (id: string) => {
+      const node = topology.nodes.find((n) => n.id === id);
+      return (
+        !!node &&
+        (node.state === 'active' || node.state === 'draining') &&
+        (writers.get(id)?.state ?? 'caught-up') === 'caught-up'
+      );
+    };
+    const busy = new Set(active.map((m) => moveKey(m.nodeUid, m.group, m.shard)));
+    const plan = planRebalance({
+      topology,
+      placements,
+      busy,
+      readable,
+      room: run?.paused ? 0 : Math.max(0, this.d.maxConcurrent - active.length),
+    });
+
+    if (plan.needed > 0 && (!run || run.finishedAt !== null)) {
+      run = {
+        id: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        planned: 0,
+        minimum: minimumMoves(topology, placements),
+        paused: run?.paused ?? false,
+      };
+      await store.rebalance.put('current', run, { fence });
+      this.d.bus.publish('rebalance.planned', {
+        rebalanceId: run.id,
+        epoch: topology.epoch,
+        moves: [],
+        drops: [],
+      });
+      this.d.logger('info', 'rebalance-started', {
+        id: run.id,
+        needed: plan.needed,
+        minimum: run.minimum,
+      });
+    }
+    if (run && plan.moves.length > 0) {
+      await this.start(run, plan.moves, fence);
+      run = await store.rebalance.update(
+        'current',
+        (r) => ({
+          ...r,
+          planned: r.planned + plan.moves.length,
+        }),
+        fence,
+      );
+    }
+    if (run && run.finishedAt === null && plan.needed === 0 && active.length === 0) {
+      const finished = { ...run, finishedAt: new Date().toISOString() };
+      await store.rebalance.put('current', finished, { fence });
+      const moves = migrations.filter((m) => m.run === run!.id && m.phase === 'done');
+      this.d.bus.publish('rebalance.completed', {
+        rebalanceId: run.id,
+        movesDone: moves.length,
+        documentsCopied: moves.reduce((a, m) => a + m.counts.copied, 0),
+        durationMs: Date.now() - Date.parse(run.startedAt),
+      });
+      this.d.logger('info', 'rebalance-completed', { id: run.id, moves: moves.length });
+    }
+    await this.finishDrains(fence, placements, active);
+  }
+
+  private async start(run: RebalanceRun, moves: PlannedMove[], fence: Fence): Promise<void> {
+    for (const move of moves) {
+      const catalog = await this.d.store.catalog.nodeIndex(move.nodeUid);
+      const now = new Date().toISOString();
+      const record: MigrationRecord = {
+        id: migrationId({ indexUid: move.nodeUid, ...move }),
+        run: run.id,
+        indexUid: catalog?.uid ?? move.nodeUid,
+        nodeUid: move.nodeUid,
+        shard: move.shard,
+        group: move.group,
+        source: move.source,
+        target: move.target,
+        displaced: move.displaced,
+        phase: 'planned',
+        incomingSeq: null,
+        cursor: 0,
+        counts: { copied: 0, total: 0, repaired: 0 },
+        cutoverEpoch: null,
+        attempts: 0,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
+      };
+      await this.d.store.migrations.put(record.id, record, { fence });
+      await this.d.jobs.enqueue('migrations', jobOf(record));
+      this.d.logger('info', 'move-planned', { ...move });
+    }
+  }
+
+  /** A draining node that holds no copy any more (and takes part in no move) is removed. */
+  private async finishDrains(
+    fence: Fence,
+    placements: Awaited<ReturnType<Store['topology']['listPlacements']>>,
+    active: MigrationRecord[],
+  ): Promise<void> {
+    const held = new Set<string>();
+    for (const p of Object.values(placements)) for (const n of nodesOfPlacement(p)) held.add(n);
+    for (const m of active) for (const n of [m.source, m.target, m.displaced]) if (n) held.add(n);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const snapshot = await this.d.store.topology.snapshot();
+      const topology = snapshot.topology;
+      if (!topology) return;
+      const done = topology.nodes.filter((n) => n.state === 'draining' && !held.has(n.id));
+      if (done.length === 0) return;
+      const { epoch: _e, ...rest } = topology;
+      const nodes = topology.nodes.map((n) =>
+        done.some((d) => d.id === n.id) ? { ...n, state: 'removed' as const } : n,
+      );
+      const result = await this.d.store.topology.commit(
+        { topology: { ...rest, nodes } },
+        snapshot.epoch,
+        fence,
+      );
+      if (result.ok) {
+        for (const n of done) {
+          this.d.bus.publish('nodes.state', {
+            nodeId: n.id,
+            from: 'draining',
+            to: 'removed',
+            error: null,
+          });
+          this.d.bus.publish('topology.changed', {
+            epoch: result.epoch,
+            change: 'nodeRemoved',
+            nodeId: n.id,
+          });
+          this.d.logger('info', 'node-removed', { nodeId: n.id });
+        }
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { Placement, ShardCopies } from './topology.js';
+
+/**
+ * One step of a shard move (operations.md), written to the log so that every node writer applies it
+ * at the same position, and committed to the store for readers:
+ * - `incoming`: `node` starts receiving the shard's writes from this log position (an empty copy
+ *   being filled);
+ * - `cutover`: `node` becomes an owner and `displaced` (if any) an outgoing copy — written, unread;
+ * - `release`: `node` stops holding the copy (outgoing after a cut-over, or incoming when a move is
+ *   abandoned) and its writer deletes the shard from it.
+ */
+export interface PlacementChange {
+  shard: number;
+  group: string;
+  step: 'incoming' | 'cutover' | 'release';
+  node: string;
+  displaced?: string | null;
+}
+
+const without = (list: readonly string[] | undefined, node: string | null | undefined) =>
+  (list ?? []).filter((n) => n !== node);
+
+/** The placement after `change`, applied at log position `seq`; applying it twice changes nothing. */
+export function applyPlacementChange(
+  placement: Placement,
+  change: PlacementChange,
+  seq: number,
+): Placement {
+  const copies = placement.groups[change.group];
+  const c = copies?.[change.shard];
+  if (!copies || !c) return placement;
+  const next: ShardCopies = {
+    owners: [...c.owners],
+    incoming: [...c.incoming],
+    outgoing: [...(c.outgoing ?? [])],
+    since: { ...(c.since ?? {}) },
+  };
+  const { node } = change;
+  switch (change.step) {
+    case 'incoming':
+      if (!next.owners.includes(node) && !next.incoming.includes(node)) {
+        next.incoming.push(node);
+        next.outgoing = without(next.outgoing, node);
+        next.since![node] = seq;
+      }
+      break;
+    case 'cutover':
+      next.incoming = without(next.incoming, node);
+      if (!next.owners.includes(node)) next.owners.push(node);
+      if (change.displaced && next.owners.includes(change.displaced)) {
+        next.owners = without(next.owners, change.displaced);
+        if (!next.outgoing!.includes(change.displaced)) next.outgoing!.push(change.displaced);
+      }
+      break;
+    case 'release':
+      next.incoming = without(next.incoming, node);
+      next.outgoing = without(next.outgoing, node);
+      if (!next.owners.includes(node)) delete next.since![node];
+      break;
+  }
+  if (next.outgoing!.length === 0) delete next.outgoing;
+  if (Object.keys(next.since!).length === 0) delete next.since;
+  const groupCopies = [...copies];
+  groupCopies[change.shard] = next;
+  return { ...placement, groups: { ...placement.groups, [change.group]: groupCopies } };
+}
+
+/** Whether `node` holds a copy of `shard` (owner, incoming or outgoing, in any group) at log position `seq`. */
+export function holdsCopy(placement: Placement, node: string, shard: number, seq: number): boolean {
+  for (const copies of Object.values(placement.groups)) {
+    const c = copies[shard];
+    if (!c) continue;
+    const listed =
+      c.owners.includes(node) || c.incoming.includes(node) || !!c.outgoing?.includes(node);
+    if (listed && (c.since?.[node] ?? 0) <= seq) return true;
+  }
+  return false;
+}
+
+/** Whether `node` holds any copy of the index at log position `seq`. */
+export function holdsAnyCopy(placement: Placement, node: string, seq: number): boolean {
+  for (let shard = 0; shard < placement.shards; shard++) {
+    if (holdsCopy(placement, node, shard, seq)) return true;
+  }
+  return false;
+}
+
+/** Every node listed anywhere in the placement (owner, incoming or outgoing). */
+export function nodesOfPlacement(placement: Placement): Set<string> {
+  const nodes = new Set<string>();
+  for (const copies of Object.values(placement.groups)) {
+    for (const c of copies) {
+      for (const n of [...c.owners, ...c.incoming, ...(c.outgoing ?? [])]) nodes.add(n);
+    }
+  }
+  return nodes;
+}

@@ -1,0 +1,111 @@
+import { targetPlacement } from './placement.js';
+import { compareBytes, isPlacementCandidate, type Placement, type Topology } from './topology.js';
+
+/** One copy of one shard to move: copied from `source` onto `target`, displacing `displaced`. */
+export interface PlannedMove {
+  nodeUid: string;
+  shard: number;
+  group: string;
+  target: string;
+  displaced: string | null;
+  source: string;
+}
+
+export interface RebalancePlan {
+  /** Moves to start now (within the concurrency left). */
+  moves: PlannedMove[];
+  /** Copies that must still move to reach the HRW placement (started, startable or waiting for a source). */
+  needed: number;
+  /** Moves that wait: no readable copy to copy from, or no room. */
+  waiting: number;
+}
+
+export interface PlanInput {
+  topology: Topology;
+  /** By node-side index uid. */
+  placements: Record<string, Placement>;
+  /** `<nodeUid>.<group>.<shard>` of shards with a move in progress. */
+  busy: ReadonlySet<string>;
+  /** Whether a node's copy can be copied from now (caught up, node serving). */
+  readable: (nodeId: string) => boolean;
+  /** Moves that may start now. */
+  room: number;
+}
+
+export const moveKey = (nodeUid: string, group: string, shard: number) =>
+  `${nodeUid}.${group}.${shard}`;
+
+/**
+ * The moves from each index's placement to its HRW target over the current topology (pure): for
+ * each shard whose owners differ, one move per gained owner, displacing one lost owner; a shard
+ * with a move in progress waits for it. Sources are owners that keep their copy when one is
+ * readable, else the displaced one.
+ */
+export function planRebalance(input: PlanInput): RebalancePlan {
+  const moves: PlannedMove[] = [];
+  let needed = 0;
+  let waiting = 0;
+  for (const nodeUid of Object.keys(input.placements).sort(compareBytes)) {
+    const placement = input.placements[nodeUid]!;
+    const target = targetPlacement(input.topology, placement.shards);
+    for (const group of Object.keys(target.groups).sort(compareBytes)) {
+      const current = placement.groups[group];
+      if (!current) continue; // a new group is filled by its own operation
+      for (let shard = 0; shard < placement.shards; shard++) {
+        const owners = current[shard]?.owners ?? [];
+        const wanted = target.groups[group]![shard]!.owners;
+        const gained = wanted.filter((n) => !owners.includes(n));
+        if (gained.length === 0) continue;
+        needed += gained.length;
+        if (input.busy.has(moveKey(nodeUid, group, shard))) continue;
+        const lost = owners.filter((n) => !wanted.includes(n));
+        const kept = owners.filter((n) => wanted.includes(n));
+        const source = [...kept, ...lost].find((n) => input.readable(n));
+        // One move per shard at a time: each cut-over changes the owners the next one starts from.
+        if (!source || moves.length >= input.room) {
+          waiting++;
+          continue;
+        }
+        moves.push({
+          nodeUid,
+          shard,
+          group,
+          target: gained[0]!,
+          displaced: lost[0] ?? null,
+          source,
+        });
+      }
+    }
+  }
+  return { moves, needed, waiting };
+}
+
+/**
+ * The fewest copies any rebalance reaching an even spread must move, per index and group: the
+ * copies on nodes that leave, or the copies the emptiest nodes lack, whichever is more.
+ */
+export function minimumMoves(topology: Topology, placements: Record<string, Placement>): number {
+  let total = 0;
+  for (const placement of Object.values(placements)) {
+    for (const [group, copies] of Object.entries(placement.groups)) {
+      const members = topology.nodes.filter((n) => n.group === group);
+      const candidates = members.filter(isPlacementCandidate).map((n) => n.id);
+      if (candidates.length === 0) continue;
+      const held = new Map<string, number>();
+      let all = 0;
+      for (const c of copies) {
+        for (const n of c.owners) {
+          held.set(n, (held.get(n) ?? 0) + 1);
+          all++;
+        }
+      }
+      const leaving = [...held]
+        .filter(([n]) => !candidates.includes(n))
+        .reduce((a, [, k]) => a + k, 0);
+      const share = Math.floor(all / candidates.length);
+      const lacking = candidates.reduce((a, n) => a + Math.max(0, share - (held.get(n) ?? 0)), 0);
+      total += Math.max(leaving, lacking);
+    }
+  }
+  return total;
+}
