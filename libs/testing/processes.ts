@@ -43,8 +43,17 @@ export function startProcess(
   });
   let log = '';
   const output = () => log;
+  let stopping = false;
+  // A service that dies on its own mid-test says why (its last output), or a test only sees resets.
+  child.once('exit', (code, signal) => {
+    if (stopping || signal === 'SIGKILL') return;
+    process.stderr.write(
+      `[${path.basename(path.dirname(main))}] exited (${signal ?? code}) unexpectedly:\n${log.slice(-4000)}\n`,
+    );
+  });
   const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<void>((resolve) => {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill(signal);

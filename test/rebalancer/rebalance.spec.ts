@@ -49,7 +49,12 @@ beforeAll(async () => {
   });
 }, 60_000);
 
+/** Loads still running when a test fails stop before the stack does. */
+let stopLoads: { done: boolean } | null = null;
+
 afterAll(async () => {
+  if (stopLoads) stopLoads.done = true;
+  await new Promise((r) => setTimeout(r, 500));
   for (const n of stack?.nodes ?? []) thaw(n);
   await stack?.stop();
 });
@@ -211,26 +216,28 @@ describe('rebalancing while writes and searches flow', () => {
     const stop = { done: false };
     const writes = writeLoad(stop);
     const searches = searchLoad(stop);
+    stopLoads = stop;
     const spare = stack.nodes[3]!;
     const added = await call('POST', '/_miroir/nodes', { id: spare.id, url: spare.url });
     expect(added.status).toBe(202);
     expect((added.body as { node: { state: string } }).node.state).toBe('joining');
 
-    // Kill the rebalancer while a move is copying; a new one resumes it from its phase and cursor.
-    await until(
-      'a move copying',
-      async () => {
-        const r = await rebalance();
-        return (r.moves as { phase: string; copied: number }[]).some(
-          (m) => m.phase === 'copy' && m.copied > 0,
-        );
-      },
-      60_000,
-      50,
-    );
-    await stack.rebalancers[0]!.stop('SIGKILL');
-    stack.rebalancers.shift();
-    await stack.startRebalancer();
+    // Kill the rebalancer (leader and move worker) while a move copies, then while one is past its
+    // cut-over: a new one resumes each move from its recorded phase and cursor.
+    for (const phase of ['copy', 'cleanup']) {
+      await until(
+        `a move in ${phase}`,
+        async () => {
+          const r = await rebalance();
+          return (r.moves as { phase: string }[]).some((m) => m.phase === phase);
+        },
+        90_000,
+        20,
+      );
+      await stack.rebalancers[0]!.stop('SIGKILL');
+      stack.rebalancers.shift();
+      await stack.startRebalancer();
+    }
 
     const done = await until(
       'the rebalance to finish',
@@ -298,6 +305,7 @@ describe('rebalancing while writes and searches flow', () => {
     const stop = { done: false };
     const writes = writeLoad(stop);
     const searches = searchLoad(stop);
+    stopLoads = stop;
     const drained = stack.nodes[0]!;
     const drain = await call('POST', `/_miroir/nodes/${drained.id}/drain`);
     expect(drain.status).toBe(202);
