@@ -887,8 +887,34 @@ export class NodeWriter {
     if (this.status.state === 'stale') this.stop();
   }
 
+  /**
+   * A stale copy's writer holds its lease and waits: until the rebalancer hands the copy back to be
+   * rebuilt (it holds no shard now), when the writer starts again from the request's position.
+   */
   private async heartbeatUntilStopped(): Promise<void> {
     while (!this.signal.aborted && this.d.fence() !== null) {
+      const rebuild = await this.d.store.rebuilds.get(this.d.nodeId).catch(() => null);
+      if (rebuild) {
+        const lastNodeTaskUid = this.status.lastNodeTaskUid;
+        this.status = {
+          ...freshWriterStatus(this.d.nodeId, this.now(), rebuild.fromSeq),
+          lastNodeTaskUid,
+          holder: this.d.holder,
+        };
+        this.dirty = true;
+        await this.persist();
+        await this.d.store.writers.clearCopyBreak(this.d.nodeId);
+        await this.d.store.rebuilds.delete(this.d.nodeId);
+        this.d.bus.publish('nodes.copy', {
+          nodeId: this.d.nodeId,
+          from: 'stale',
+          to: 'caught-up',
+          reason: `rebuilt: holds nothing, starts after log position ${rebuild.fromSeq}`,
+          appliedSeq: rebuild.fromSeq,
+        });
+        this.d.logger('info', 'copy-rebuilt', { nodeId: this.d.nodeId, fromSeq: rebuild.fromSeq });
+        return;
+      }
       this.dirty = true;
       await this.persist().catch(() => undefined);
       await sleep(1000, this.signal);

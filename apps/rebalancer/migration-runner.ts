@@ -11,14 +11,13 @@ import {
 import type { Log } from '#lib/service';
 import type { CatalogRecord, MigrationRecord, Store } from '#lib/store';
 import type { CopyChecker } from './copy-checker.js';
+import { waitForGateways } from './rebalance-planner.js';
 
 /** Documents per copied page (each page is one log message; bodies stay well under NATS's limit). */
 const PAGE = 400;
 const PAGE_BYTES = 600_000;
 const VERIFY_ROUNDS = 5;
 const WAIT_APPLIED_MS = 60_000;
-/** After every gateway reports the cut-over epoch: searches they started before it finish first. */
-const CUTOVER_GRACE_MS = 2000;
 const POLL_MS = 200;
 
 export interface MigrationDeps {
@@ -116,6 +115,19 @@ export class MigrationRunner {
     const placement = await this.d.store.topology.getPlacement(m.nodeUid);
     const index = await this.indexOf(m.nodeUid);
     if (!placement || !index) return this.save(m, { phase: 'canceled', error: 'index deleted' });
+    const topology = await this.d.store.topology.getTopology();
+    const stateOf = (id: string | null) => topology?.nodes.find((n) => n.id === id)?.state;
+    const targetState = stateOf(m.target);
+    const owns = Object.values(placement.groups).some((c) => c[m.shard]?.owners.includes(m.target));
+    if (
+      !owns &&
+      m.phase !== 'cleanup' &&
+      (targetState === 'removed' || targetState === 'draining')
+    ) {
+      // The target is leaving: give its partial copy back; the plan picks another target.
+      if (m.phase !== 'planned') await this.change(m, index, { step: 'release', node: m.target });
+      return this.save(m, { phase: 'canceled', error: `target ${m.target} is ${targetState}` });
+    }
     switch (m.phase) {
       case 'planned':
       case 'incoming': {
@@ -142,7 +154,7 @@ export class MigrationRunner {
         return this.save(m, { phase: 'cleanup', cutoverEpoch: epoch });
       }
       case 'cleanup': {
-        await this.waitForGateways(m.cutoverEpoch ?? 0, signal);
+        await waitForGateways(this.d.store, m.cutoverEpoch ?? 0);
         if (m.displaced) {
           const seq = await this.change(m, index, { step: 'release', node: m.displaced });
           this.d.bus.publish('topology.changed', {
@@ -151,7 +163,9 @@ export class MigrationRunner {
             indexUid: m.indexUid,
             shards: [m.shard],
           });
-          await this.waitApplied([m.displaced], seq, WAIT_APPLIED_MS, false);
+          // A removed or failed node deletes its copy whenever its writer runs again.
+          const gone = ['removed', 'failed'].includes(stateOf(m.displaced) ?? 'removed');
+          if (!gone) await this.waitApplied([m.displaced], seq, WAIT_APPLIED_MS, false);
         }
         return this.save(m, { phase: 'done', error: null });
       }
@@ -198,6 +212,10 @@ export class MigrationRunner {
     // Everything before P must be on the source: later writes reach the target through its writer.
     await this.waitApplied([source], m.incomingSeq ?? 0, WAIT_APPLIED_MS, true);
     const pk = index.primaryKey ?? 'id';
+    // The copy rides the log: one page waits for the target to apply the one before, so a copy
+    // never holds more than two pages of the log (whose limits would otherwise drop pages the
+    // target has not read, and make it stale).
+    let previous = 0;
     for (;;) {
       if (signal.aborted) throw new MigrationBlocked('stopping');
       await this.waitWhilePaused(signal);
@@ -215,7 +233,9 @@ export class MigrationRunner {
           bytes += lines[j]!.length;
           j++;
         }
-        await this.appendRepair(m, index, pk, lines.slice(i, j), `${m.cursor + i}`);
+        const seq = await this.appendRepair(m, index, pk, lines.slice(i, j), `${m.cursor + i}`);
+        if (previous) await this.waitApplied([m.target], previous, WAIT_APPLIED_MS, true);
+        previous = seq;
         i = j;
       }
       m = await this.save(m, {
@@ -381,16 +401,5 @@ export class MigrationRunner {
       }
       await sleep(POLL_MS);
     }
-  }
-
-  /** Every live gateway routes with `epoch` or later (dead ones' beacons expire), plus a grace. */
-  private async waitForGateways(epoch: number, signal: AbortSignal): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (!signal.aborted && Date.now() < deadline) {
-      const { results } = await this.d.store.epochBeacons.list({ limit: 10_000 });
-      if (results.every((b) => b.epoch >= epoch)) break;
-      await sleep(POLL_MS);
-    }
-    await sleep(CUTOVER_GRACE_MS);
   }
 }

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { EventBus } from '#lib/bus';
 import type { JobData } from '#lib/contracts';
 import type { JobQueues } from '#lib/jobs';
+import type { NodeApi } from '#lib/node-client';
 import {
   minimumMoves,
   moveKey,
   nodesOfPlacement,
   planRebalance,
+  withoutNode,
   type PlannedMove,
 } from '#lib/routing';
 import type { Log } from '#lib/service';
@@ -34,6 +36,9 @@ function jobOf(m: MigrationRecord): JobData<'migrations'> {
 
 export interface PlannerDeps {
   store: Store;
+  nodes: NodeApi;
+  /** The log's last position now. */
+  logLastSeq: () => Promise<number>;
   jobs: JobQueues;
   bus: Pick<EventBus, 'publish'>;
   logger: Log;
@@ -56,6 +61,7 @@ export class RebalancePlanner {
     const placements = await store.topology.listPlacements();
     const migrations = (await store.migrations.list({ limit: 100_000 })).results;
     const active = migrations.filter((m) => !TERMINAL.has(m.phase));
+    if (await this.rebuildStale(fence, active)) return;
     let run = await store.rebalance.get('current');
     for (const m of active) await this.d.jobs.requeue('migrations', jobOf(m));
 
@@ -156,6 +162,88 @@ export class RebalancePlanner {
     }
   }
 
+  /**
+   * A stale copy (R7) is rebuilt by the moves: the node is taken out of every placement (once every
+   * gateway routes without it), its node-side indexes are deleted, its writer starts again at the
+   * log's end holding nothing, and the plan then moves its copies back onto it from healthy ones.
+   * A node holding the only caught-up copy of a shard is left as it is (nothing to rebuild from).
+   */
+  private async rebuildStale(fence: Fence, active: MigrationRecord[]): Promise<boolean> {
+    const { store } = this.d;
+    const topology = await store.topology.getTopology();
+    const writers = await store.writers.list();
+    const caughtUp = new Set(writers.filter((w) => w.state === 'caught-up').map((w) => w.nodeId));
+    const serving = (id: string) =>
+      caughtUp.has(id) && topology?.nodes.find((n) => n.id === id)?.state === 'active';
+    for (const w of writers.filter((x) => x.state === 'stale')) {
+      const node = topology?.nodes.find((n) => n.id === w.nodeId);
+      if (!node || (node.state !== 'active' && node.state !== 'joining')) continue;
+      if (await store.rebuilds.get(w.nodeId)) continue;
+      const placements = await store.topology.listPlacements();
+      const held = Object.entries(placements).filter(([, p]) => nodesOfPlacement(p).has(w.nodeId));
+      const orphan = held.find(([, p]) =>
+        Array.from({ length: p.shards }, (_, s) =>
+          Object.values(p.groups).flatMap((c) => c[s]?.owners ?? []),
+        ).some(
+          (owners) =>
+            owners.includes(w.nodeId) && !owners.some((o) => o !== w.nodeId && serving(o)),
+        ),
+      );
+      if (orphan) {
+        this.d.logger('warn', 'rebuild-blocked', {
+          nodeId: w.nodeId,
+          reason: `holds the only caught-up copy of a shard of ${orphan[0]}`,
+        });
+        continue;
+      }
+      for (const m of active.filter((x) => x.target === w.nodeId)) {
+        await store.migrations.update(m.id, (cur) => ({
+          ...cur,
+          phase: 'canceled',
+          error: 'target copy went stale',
+          finishedAt: new Date().toISOString(),
+        }));
+      }
+      const epoch = await this.demote(w.nodeId, fence);
+      this.d.bus.publish('topology.changed', { epoch, change: 'placement', nodeId: w.nodeId });
+      await waitForGateways(store, epoch);
+      for (const [nodeUid] of held) {
+        await this.d.nodes.deleteIndex(w.nodeId, nodeUid).catch(() => undefined);
+      }
+      const fromSeq = await this.d.logLastSeq();
+      await store.rebuilds.put(
+        w.nodeId,
+        { nodeId: w.nodeId, fromSeq, requestedAt: new Date().toISOString() },
+        { fence },
+      );
+      this.d.logger('info', 'rebuild-started', { nodeId: w.nodeId, fromSeq, indexes: held.length });
+      return true;
+    }
+    return false;
+  }
+
+  /** Takes a node out of every placement (store only: its writer is stopped, no other cares). */
+  private async demote(nodeId: string, fence: Fence): Promise<number> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const snapshot = await this.d.store.topology.snapshot();
+      const placements: Record<string, ReturnType<typeof withoutNode>> = {};
+      for (const [nodeUid, p] of Object.entries(snapshot.placements)) {
+        if (!nodesOfPlacement(p).has(nodeId)) continue;
+        placements[nodeUid] = withoutNode(p, nodeId);
+      }
+      const change = Object.fromEntries(
+        Object.entries(placements).map(([k, { epoch: _e, ...p }]) => [k, p]),
+      );
+      const result = await this.d.store.topology.commit(
+        { placements: change },
+        snapshot.epoch,
+        fence,
+      );
+      if (result.ok) return result.epoch;
+    }
+    throw new Error('the placement kept changing');
+  }
+
   /** A draining node that holds no copy any more (and takes part in no move) is removed. */
   private async finishDrains(
     fence: Fence,
@@ -199,4 +287,15 @@ export class RebalancePlanner {
       }
     }
   }
+}
+
+/** Every live gateway routes with `epoch` or later (dead ones' beacons expire), plus a grace. */
+export async function waitForGateways(store: Store, epoch: number, graceMs = 2000): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { results } = await store.epochBeacons.list({ limit: 10_000 });
+    if (results.every((b) => b.epoch >= epoch)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, graceMs));
 }

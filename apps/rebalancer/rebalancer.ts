@@ -127,6 +127,8 @@ export class Rebalancer {
     });
     this.planner = new RebalancePlanner({
       store: this.store,
+      nodes: this.nodes,
+      logLastSeq: async () => (await this.writeLog.state()).lastSeq,
       jobs: this.jobs,
       bus: this.bus,
       logger: this.log,

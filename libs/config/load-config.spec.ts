@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       nodeTimeoutMs: 5000,
       taskRetentionDays: 7,
       logLevel: 'info',
+      maxConcurrentMigrations: 4,
       podId: 'pod-a',
       configFile: null,
     });

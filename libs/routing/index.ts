@@ -45,6 +45,7 @@ export {
   holdsAnyCopy,
   holdsCopy,
   nodesOfPlacement,
+  withoutNode,
   type PlacementChange,
 } from './placement-change.js';
 export {

@@ -95,3 +95,22 @@ export function nodesOfPlacement(placement: Placement): Set<string> {
   }
   return nodes;
 }
+
+/** The placement with `node` holding no copy at all (a stale copy handed back to be rebuilt). */
+export function withoutNode(placement: Placement, node: string): Placement {
+  const groups: Record<string, ShardCopies[]> = {};
+  for (const [group, copies] of Object.entries(placement.groups)) {
+    groups[group] = copies.map((c) => {
+      const next: ShardCopies = {
+        owners: without(c.owners, node),
+        incoming: without(c.incoming, node),
+      };
+      const outgoing = without(c.outgoing, node);
+      if (outgoing.length) next.outgoing = outgoing;
+      const since = Object.fromEntries(Object.entries(c.since ?? {}).filter(([n]) => n !== node));
+      if (Object.keys(since).length) next.since = since;
+      return next;
+    });
+  }
+  return { ...placement, groups };
+}

@@ -41,6 +41,7 @@ export function assembleStore(p: StoreParts): Store {
     writers: p.writers,
     migrations: p.table(TABLES.migrations),
     rebalance: p.table(TABLES.rebalance),
+    rebuilds: p.table(TABLES.rebuilds),
     epochBeacons: p.table(TABLES.epochBeacons),
     aliases: p.aliases,
     leases: p.leases,

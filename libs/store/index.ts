@@ -56,6 +56,7 @@ export {
   type MigrationPhase,
   type MigrationRecord,
   type RebalanceRun,
+  type RebuildRequest,
 } from './ports/migration.port.js';
 export {
   DEFAULT_ALIAS_HISTORY,

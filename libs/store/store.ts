@@ -13,7 +13,12 @@ import type { CheckRecord } from './ports/check.port.js';
 import type { JobStore } from './ports/job.port.js';
 import type { KeyStore } from './ports/key.port.js';
 import type { LeaseStore } from './ports/lease.port.js';
-import type { EpochBeacon, MigrationRecord, RebalanceRun } from './ports/migration.port.js';
+import type {
+  EpochBeacon,
+  MigrationRecord,
+  RebalanceRun,
+  RebuildRequest,
+} from './ports/migration.port.js';
 import type { ScopedKeyStore } from './ports/scoped-key.port.js';
 import type { BeaconRecord, IdempotencyRecord, SessionRecord } from './ports/session.port.js';
 import type { Table } from './ports/table.port.js';
@@ -34,6 +39,8 @@ export interface Store {
   readonly migrations: Table<MigrationRecord>;
   /** The rebalance run (`current`). */
   readonly rebalance: Table<RebalanceRun>;
+  /** Stale copies handed back to be rebuilt (by node id): their writers restart from the request. */
+  readonly rebuilds: Table<RebuildRequest>;
   /** TTL table keyed by gateway pod: the topology epoch it routes with. */
   readonly epochBeacons: Table<EpochBeacon>;
   readonly aliases: AliasStore;

@@ -5,6 +5,7 @@ export const TABLES = {
   keys: { name: 'keys', ttl: false },
   migrations: { name: 'migrations', ttl: false },
   rebalance: { name: 'rebalance', ttl: false },
+  rebuilds: { name: 'rebuilds', ttl: false },
   epochBeacons: { name: 'epoch-beacons', ttl: true },
   sessions: { name: 'sessions', ttl: true },
   idempotency: { name: 'idempotency', ttl: true },

@@ -4,6 +4,8 @@
  * rebalancer, with the official `meilisearch` client. Oracles outside the moving parts: every node
  * asked directly for what it holds, and the copy checker.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Meilisearch } from 'meilisearch';
 import { shardOf, shardOfTag } from '#lib/routing';
@@ -12,6 +14,7 @@ import {
   checkCopies,
   freeze,
   nodeDocuments,
+  REPO_ROOT,
   startStack,
   thaw,
   until,
@@ -193,6 +196,29 @@ async function expectExactPlacement(): Promise<void> {
   expect(index.uid).toBe(INDEX);
 }
 
+/** Runs `miroir-ctl rebalance status --watch` in a pseudo-terminal (util-linux `script`) until it exits. */
+function watchInTerminal(): Promise<{ code: number | null; output: string }> {
+  const ctl = path.join(REPO_ROOT, 'dist', 'apps', 'ctl', 'main.js');
+  const child = spawn(
+    'script',
+    ['-qefc', `${process.execPath} ${ctl} rebalance status --watch`, '/dev/null'],
+    {
+      env: {
+        ...process.env,
+        MIROIR_URL: stack.gatewayUrl,
+        MIROIR_ADMIN_API_KEY: stack.adminApiKey,
+        MIROIR_CREDENTIALS: '/nonexistent',
+        COLUMNS: '160',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
 async function expectAgreement(): Promise<void> {
   const check = await checkCopies(stack, INDEX);
   expect({ status: check.status, disagreements: check.disagreements }).toEqual({
@@ -310,6 +336,16 @@ describe('rebalancing while writes and searches flow', () => {
     const drain = await call('POST', `/_miroir/nodes/${drained.id}/drain`);
     expect(drain.status).toBe(202);
     await until(
+      'the drain to start moving copies',
+      async () => {
+        const r = await rebalance();
+        return r.finishedAt === null && (r.planned as number) > 0;
+      },
+      30_000,
+      50,
+    );
+    const watch = watchInTerminal();
+    await until(
       'the drained node to be removed',
       async () => {
         const { body } = await call('GET', '/_miroir/topology');
@@ -329,6 +365,11 @@ describe('rebalancing while writes and searches flow', () => {
     const { body: shards } = await call('GET', `/_miroir/shards?index=${INDEX}`);
     const nodeUid = (shards as { nodeIndex: string }).nodeIndex;
     expect(await nodeDocuments(stack, drained, nodeUid)).toEqual([]);
+    // `miroir-ctl rebalance status --watch` in a pseudo-terminal: a live bar, then the outcome.
+    const screen = await watch;
+    expect(screen.code).toBe(0);
+    expect(screen.output).toMatch(/moves [=-]{40} \d+\/\d+ \| /);
+    expect(screen.output).toMatch(/rebalance idle: (\d+)\/\1 moves done/);
     await expectExactPlacement();
     await expectAgreement();
   }, 400_000);

@@ -2,11 +2,13 @@
  * Issue 9: the gateway killed at random points of large writes (several NATS messages each, so the
  * staged-chunks path is exercised). Every acknowledged write is complete on every copy; one that
  * was not acknowledged is either complete, with its task, or absent everywhere — never in part.
- * Also: a node down past the log's limits comes back stale and serves no reads.
+ * Also: a node down past the log's limits comes back stale, serves no reads, and is rebuilt from
+ * the healthy copies (issue 12), serving reads again only after.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Meilisearch } from 'meilisearch';
 import { seededRandom } from '#lib/random';
+import { shardOfTag } from '#lib/routing';
 import { admin, checkCopies, nodeDocuments, startStack, until, type Stack } from '#lib/testing';
 
 let stack: Stack;
@@ -32,6 +34,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  if (process.env.MIROIR_TEST_DUMP) {
+    for (const p of stack?.rebalancers ?? []) process.stderr.write(p.output().slice(-20000));
+    for (const p of stack?.writers ?? []) process.stderr.write(p.output().slice(-20000));
+  }
   await stack?.stop();
 });
 
@@ -125,7 +131,7 @@ describe('the gateway killed mid-write', () => {
 });
 
 describe('a node down longer than the log keeps writes', () => {
-  it('comes back stale and serves no reads', async () => {
+  it('comes back stale, serves no reads, and is rebuilt from the healthy copies', async () => {
     await client.createIndex('limits', { primaryKey: 'id' }).waitTask();
     const victim = stack.nodes[2]!;
     await victim.kill();
@@ -157,5 +163,49 @@ describe('a node down longer than the log keeps writes', () => {
     for (const id of [1_000_000, 1_012_345, 1_037_499]) {
       expect((await client.index('limits').getDocument(id)).id).toBe(id);
     }
-  }, 120_000);
+
+    // The rebalancer rebuilds it: out of every placement, then its copies moved back onto it.
+    const rebuilt = await until(
+      'the victim rebuilt and owning copies again',
+      async () => {
+        const { body: topology } = await admin(stack, '/_miroir/topology');
+        const node = (
+          topology!.nodes as { id: string; shardCopies: number; copy: { state: string } | null }[]
+        ).find((n) => n.id === victim.id);
+        const { body: r } = await admin(stack, '/_miroir/rebalance');
+        return node?.copy?.state === 'caught-up' && node.shardCopies > 0 && r!.finishedAt !== null
+          ? node
+          : null;
+      },
+      120_000,
+      250,
+    );
+    expect(rebuilt.copy!.state).toBe('caught-up');
+    for (const index of ['limits', 'big']) {
+      const check = await checkCopies(stack, index);
+      expect({ index, disagreements: check.disagreements, status: check.status }).toEqual({
+        index,
+        disagreements: 0,
+        status: 'succeeded',
+      });
+      // Asked of the node itself: it holds exactly its shards' documents, every one of them.
+      const { body: shards } = await admin(stack, `/_miroir/shards?index=${index}`);
+      const groups = shards!.groups as Record<string, { owners: string[] }[]>;
+      const owned = new Set<number>();
+      Object.values(groups).forEach((g) =>
+        g.forEach((c, s) => c.owners.includes(victim.id) && owned.add(s)),
+      );
+      const held = await nodeDocuments(stack, victim, shards!.nodeIndex as string);
+      expect(held.every((d) => owned.has(shardOfTag(d._miroir_shard)!))).toBe(true);
+      const peers = stack.nodes.filter((n) => n.id !== victim.id);
+      const expected = new Set<unknown>();
+      for (const peer of peers) {
+        for (const d of await nodeDocuments(stack, peer, shards!.nodeIndex as string)) {
+          if (owned.has(shardOfTag(d._miroir_shard)!)) expected.add(d.id);
+        }
+      }
+      expect(held.length).toBe(expected.size);
+    }
+    expect((await client.index('limits').getStats()).numberOfDocuments).toBe(20_000);
+  }, 240_000);
 });

@@ -8,7 +8,12 @@ import {
   type NodeState,
   type Placement,
 } from '#lib/routing';
-import { EPOCH_BEACON_TTL_MS, type Store, type StoredTopology, type WriterStatus } from '#lib/store';
+import {
+  EPOCH_BEACON_TTL_MS,
+  type Store,
+  type StoredTopology,
+  type WriterStatus,
+} from '#lib/store';
 import { MeiliError } from '#lib/errors';
 import { subjects } from '#lib/contracts';
 import { CONFIG, STORE } from './tokens.js';

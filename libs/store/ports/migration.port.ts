@@ -59,3 +59,10 @@ export interface EpochBeacon {
 }
 
 export const EPOCH_BEACON_TTL_MS = 5000;
+
+/** A stale copy's rebuild: its writer starts again after `fromSeq`, holding nothing (by node id). */
+export interface RebuildRequest {
+  nodeId: string;
+  fromSeq: number;
+  requestedAt: string;
+}
