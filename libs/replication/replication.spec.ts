@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { LogHeader } from '#lib/contracts';
 import {
+  applyPlacementChange,
   SHARD_FIELD,
+  shardFilter,
   shardOfTag,
   targetPlacement,
   VERSION_FIELD,
@@ -128,6 +130,76 @@ describe('nodeOpsFor', () => {
     expect(targetsOf(header.op, placement, nodes)).toEqual([...owners(2)].sort());
     expect(targetsOf({ kind: 'deleteAll', index }, placement, nodes)).toEqual(['m0', 'm1', 'm2']);
     expect(targetsOf({ kind: 'none' }, placement, nodes)).toEqual([]);
+  });
+
+  it('a node that joined later: no index-wide work before its first copy, the index with its settings at it', () => {
+    const joinAt = 50;
+    const moved = applyPlacementChange(
+      placement,
+      { shard: 1, group: '0', step: 'incoming', node: 'm9' },
+      joinAt,
+    );
+    const settings = { filterableAttributes: [SHARD_FIELD, 'genre'] };
+    const joined: NodeContext = {
+      nodeId: 'm9',
+      placement: () => moved,
+      deleted: () => false,
+      nodeSettings: () => settings,
+    };
+    const patch: LogHeader = {
+      v: 1,
+      task,
+      op: { kind: 'settings', index, patch: { stopWords: ['a'] } },
+    };
+    const wipe: LogHeader = { v: 1, task, op: { kind: 'deleteAll', index } };
+    // Replayed before the move (its writer read the newer placement first): nothing to do there.
+    expect(nodeOpsFor(patch, Buffer.alloc(0), joinAt - 5, joined)).toEqual([
+      { kind: 'none', reason: 'no-shard-here' },
+    ]);
+    const step: LogHeader = {
+      v: 1,
+      task,
+      op: {
+        kind: 'placement',
+        index,
+        change: { shard: 1, group: '0', step: 'incoming', node: 'm9' },
+      },
+    };
+    expect(nodeOpsFor(step, Buffer.alloc(0), joinAt, joined)).toEqual([
+      { kind: 'createIndex', nodeUid: index.nodeUid, settings },
+    ]);
+    expect(nodeOpsFor(wipe, Buffer.alloc(0), joinAt + 1, joined)[0]!.kind).toBe('deleteAll');
+    // Documents of the shard from the move on only; other nodes ignore the step.
+    const docs = documentsMessage([{ shard: 1, docs: ['{"id":"z"}'] }]);
+    expect(nodeOpsFor(docs.header, docs.body, joinAt - 1, joined)[0]!.kind).toBe('none');
+    expect(nodeOpsFor(docs.header, docs.body, joinAt + 2, joined)[0]!.kind).toBe('documents');
+    expect(nodeOpsFor(step, Buffer.alloc(0), joinAt, ctx('m0'))).toEqual([
+      { kind: 'none', reason: 'no-shard-here' },
+    ]);
+    // Index-wide work reaches the nodes listed in the placement only.
+    const nodes = ['m0', 'm1', 'm2', 'm9'].map((id) => ({
+      id,
+      url: '',
+      group: '0',
+      state: 'active' as const,
+    }));
+    expect(targetsOf(wipe.op, placement, nodes)).toEqual(['m0', 'm1', 'm2']);
+    expect(targetsOf(wipe.op, moved, nodes)).toEqual(['m0', 'm1', 'm2', 'm9']);
+  });
+
+  it('a released copy deletes the shard, whatever placement its writer read', () => {
+    const release: LogHeader = {
+      v: 1,
+      task,
+      op: {
+        kind: 'placement',
+        index,
+        change: { shard: 4, group: '0', step: 'release', node: 'm1' },
+      },
+    };
+    expect(nodeOpsFor(release, Buffer.alloc(0), 60, ctx('m1'))).toEqual([
+      { kind: 'deleteFilter', nodeUid: index.nodeUid, filter: shardFilter([4]) },
+    ]);
   });
 });
 
