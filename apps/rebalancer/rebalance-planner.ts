@@ -6,6 +6,7 @@ import type { NodeApi } from '#lib/node-client';
 import {
   minimumMoves,
   moveKey,
+  lastCopyOn,
   nodesOfPlacement,
   planRebalance,
   withoutNode,
@@ -43,6 +44,9 @@ export interface PlannerDeps {
   bus: Pick<EventBus, 'publish'>;
   logger: Log;
   maxConcurrent: number;
+  /** Remove a node failed this long and re-replicate its copies (null: never). */
+  replaceFailedAfterMs: number | null;
+  now?: () => number;
 }
 
 /**
@@ -62,6 +66,7 @@ export class RebalancePlanner {
     const migrations = (await store.migrations.list({ limit: 100_000 })).results;
     const active = migrations.filter((m) => !TERMINAL.has(m.phase));
     if (await this.rebuildStale(fence, active)) return;
+    await this.replaceFailed(fence);
     let run = await store.rebalance.get('current');
     for (const m of active) await this.d.jobs.requeue('migrations', jobOf(m));
 
@@ -220,6 +225,63 @@ export class RebalancePlanner {
       return true;
     }
     return false;
+  }
+
+  /**
+   * `auto_rebalance_on_failure`: a node failed for longer than the limit is removed, so the plan
+   * re-replicates its copies from the others; never one holding the last copy of a shard.
+   */
+  private async replaceFailed(fence: Fence): Promise<void> {
+    const after = this.d.replaceFailedAfterMs;
+    if (after === null) return;
+    const now = (this.d.now ?? Date.now)();
+    const snapshot = await this.d.store.topology.snapshot();
+    const topology = snapshot.topology;
+    if (!topology) return;
+    const writers = new Map((await this.d.store.writers.list()).map((w) => [w.nodeId, w]));
+    const serving = (id: string) => {
+      const n = topology.nodes.find((x) => x.id === id);
+      return (
+        !!n &&
+        (n.state === 'active' || n.state === 'draining') &&
+        (writers.get(id)?.state ?? 'caught-up') === 'caught-up'
+      );
+    };
+    for (const node of topology.nodes) {
+      if (node.state !== 'failed' || !node.lastSeen) continue;
+      if (now - Date.parse(node.lastSeen) < after) continue;
+      const last = lastCopyOn(snapshot.placements, node.id, serving);
+      if (last) {
+        this.d.logger('warn', 'replace-blocked', { nodeId: node.id, ...last });
+        continue;
+      }
+      const { epoch: _e, ...rest } = topology;
+      const nodes = topology.nodes.map((n) =>
+        n.id === node.id ? { ...n, state: 'removed' as const } : n,
+      );
+      const result = await this.d.store.topology.commit(
+        { topology: { ...rest, nodes } },
+        snapshot.epoch,
+        fence,
+      );
+      if (!result.ok) return;
+      this.d.bus.publish('nodes.state', {
+        nodeId: node.id,
+        from: 'failed',
+        to: 'removed',
+        error: node.error,
+      });
+      this.d.bus.publish('topology.changed', {
+        epoch: result.epoch,
+        change: 'nodeRemoved',
+        nodeId: node.id,
+      });
+      this.d.logger('warn', 'failed-node-replaced', {
+        nodeId: node.id,
+        failedSince: node.lastSeen,
+      });
+      return;
+    }
   }
 
   /** Takes a node out of every placement (store only: its writer is stopped, no other cares). */

@@ -133,6 +133,7 @@ export class Rebalancer {
       bus: this.bus,
       logger: this.log,
       maxConcurrent: this.config.maxConcurrentMigrations,
+      replaceFailedAfterMs: this.config.failedNodeReplaceAfterMs,
     });
     this.jobs.work(
       'migrations',

@@ -89,6 +89,11 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   ],
   scoped_key_beacon_ttl_s: ['60', 'a gateway silent this long no longer holds a rotation back'],
   max_concurrent_migrations: ['4', 'shard moves a rebalance runs at once across the cluster'],
+  auto_rebalance_on_failure: [
+    'false',
+    'remove a node failed longer than failed_node_replace_after_s and re-replicate its copies',
+  ],
+  failed_node_replace_after_s: ['1800', 'how long a node stays failed before it is replaced'],
   node_timeout_ms: ['5000', 'timeout of one request to a node, in milliseconds'],
   task_retention_days: ['7', 'days finished task records are kept'],
   log_level: ['info', 'fatal, error, warn, info, debug or trace'],

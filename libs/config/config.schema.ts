@@ -127,6 +127,8 @@ export const configSchema = z
     scoped_key_beacon_ttl_s: integer(1, 3600).default(60),
     aliases_history_retention: integer(1, 1000).default(10),
     max_concurrent_migrations: integer(1, 64).default(4),
+    auto_rebalance_on_failure: oneOf(['true', 'false']).default('false'),
+    failed_node_replace_after_s: integer(1, 30 * 86_400).default(1800),
     aliases_require_target_exists: oneOf(['true', 'false']).default('true'),
     node_timeout_ms: integer(1, 600_000).default(5000),
     task_retention_days: integer(1, 3650).default(7),

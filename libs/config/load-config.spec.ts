@@ -63,6 +63,7 @@ describe('loadConfig', () => {
       taskRetentionDays: 7,
       logLevel: 'info',
       maxConcurrentMigrations: 4,
+      failedNodeReplaceAfterMs: null,
       podId: 'pod-a',
       configFile: null,
     });

@@ -37,6 +37,8 @@ export interface MiroirConfig {
   aliases: { enabled: boolean; historyRetention: number; requireTargetExists: boolean };
   /** Shard moves running at once across the cluster (rebalancer). */
   maxConcurrentMigrations: number;
+  /** A node failed this long is removed and its copies re-replicated (null: never, the default). */
+  failedNodeReplaceAfterMs: number | null;
   searchUi: {
     jwtSecret: string | null;
     mode: 'public' | 'shared_key' | 'oauth_proxy';
@@ -136,6 +138,8 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
       beaconTtlMs: c.scoped_key_beacon_ttl_s * 1000,
     },
     maxConcurrentMigrations: c.max_concurrent_migrations,
+    failedNodeReplaceAfterMs:
+      c.auto_rebalance_on_failure === 'true' ? c.failed_node_replace_after_s * 1000 : null,
     aliases: {
       enabled: c.aliases_enabled === 'true',
       historyRetention: c.aliases_history_retention,

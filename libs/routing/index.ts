@@ -49,6 +49,7 @@ export {
   type PlacementChange,
 } from './placement-change.js';
 export {
+  lastCopyOn,
   minimumMoves,
   moveKey,
   planRebalance,

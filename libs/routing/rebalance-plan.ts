@@ -109,3 +109,24 @@ export function minimumMoves(topology: Topology, placements: Record<string, Plac
   }
   return total;
 }
+
+/**
+ * The first shard of which `nodeId` holds the only copy that can serve (`serving` says which copies
+ * can), or null: such a node cannot be removed without losing the shard.
+ */
+export function lastCopyOn(
+  placements: Record<string, Placement>,
+  nodeId: string,
+  serving: (nodeId: string) => boolean,
+): { nodeUid: string; shard: number } | null {
+  for (const nodeUid of Object.keys(placements).sort(compareBytes)) {
+    const p = placements[nodeUid]!;
+    for (let shard = 0; shard < p.shards; shard++) {
+      const owners = Object.values(p.groups).flatMap((c) => c[shard]?.owners ?? []);
+      if (owners.includes(nodeId) && !owners.some((n) => n !== nodeId && serving(n))) {
+        return { nodeUid, shard };
+      }
+    }
+  }
+  return null;
+}

@@ -39,6 +39,7 @@ beforeAll(async () => {
     shards: SHARDS,
     gateways: 2,
     rebalancer: true,
+    env: { MIROIR_AUTO_REBALANCE_ON_FAILURE: 'true', MIROIR_FAILED_NODE_REPLACE_AFTER_S: '8' },
   });
   client = new Meilisearch({
     host: stack.gatewayUrl,
@@ -370,6 +371,36 @@ describe('rebalancing while writes and searches flow', () => {
     expect(screen.code).toBe(0);
     expect(screen.output).toMatch(/moves [=-]{40} \d+\/\d+ \| /);
     expect(screen.output).toMatch(/rebalance idle: (\d+)\/\1 moves done/);
+    await expectExactPlacement();
+    await expectAgreement();
+  }, 400_000);
+
+  it('replaces a node failed past failed_node_replace_after_s: its copies re-replicated, RF restored', async () => {
+    failures.length = 0;
+    const stop = { done: false };
+    const writes = writeLoad(stop);
+    const searches = searchLoad(stop);
+    stopLoads = stop;
+    const victim = stack.nodes[3]!;
+    const previous = (await rebalance()).id;
+    await victim.kill();
+    await until(
+      'the dead node removed and its copies re-replicated',
+      async () => {
+        const { body } = await call('GET', '/_miroir/topology');
+        const node = (body as { nodes: { id: string; state: string }[] }).nodes.find(
+          (n) => n.id === victim.id,
+        );
+        const r = await rebalance();
+        return node?.state === 'removed' && r.id !== previous && r.finishedAt !== null;
+      },
+      240_000,
+      250,
+    );
+    stop.done = true;
+    await writes;
+    await searches;
+    expect(failures.slice(0, 10)).toEqual([]);
     await expectExactPlacement();
     await expectAgreement();
   }, 400_000);

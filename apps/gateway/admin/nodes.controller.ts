@@ -3,7 +3,7 @@ import { EventBus, WriteLog } from '#lib/bus';
 import { MeiliError } from '#lib/errors';
 import { asObject, rejectUnknown } from '#lib/meili-api';
 import { freshWriterStatus } from '#lib/replication';
-import type { NodeState } from '#lib/routing';
+import { lastCopyOn, type NodeState } from '#lib/routing';
 import type { MigrationRecord, Store, StoredNode, StoredTopology } from '#lib/store';
 import { AdminOnly } from '../auth/auth.guard.js';
 import { JsonBody } from '../http/request.js';
@@ -144,17 +144,13 @@ export class NodesController {
         (writers.get(n)?.state ?? 'caught-up') === 'caught-up'
       );
     };
-    for (const [nodeUid, p] of Object.entries(placements)) {
-      for (let shard = 0; shard < p.shards; shard++) {
-        const owners = Object.values(p.groups).flatMap((c) => c[shard]?.owners ?? []);
-        if (owners.includes(id) && !owners.some((n) => n !== id && serving(n))) {
-          const index = (await this.store.catalog.nodeIndex(nodeUid))?.uid ?? nodeUid;
-          throw new MeiliError(
-            'miroir_node_holds_last_copy',
-            `Node \`${id}\` holds the last caught-up copy of shard ${shard} of index \`${index}\`: drain it first (\`POST /_miroir/nodes/${id}/drain\`).`,
-          );
-        }
-      }
+    const last = lastCopyOn(placements, id, serving);
+    if (last) {
+      const index = (await this.store.catalog.nodeIndex(last.nodeUid))?.uid ?? last.nodeUid;
+      throw new MeiliError(
+        'miroir_node_holds_last_copy',
+        `Node \`${id}\` holds the last caught-up copy of shard ${last.shard} of index \`${index}\`: drain it first (\`POST /_miroir/nodes/${id}/drain\`).`,
+      );
     }
     let from: NodeState = 'active';
     const epoch = await this.commit((t) => {
