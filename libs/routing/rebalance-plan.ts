@@ -60,7 +60,11 @@ export function planRebalance(input: PlanInput): RebalancePlan {
         if (input.busy.has(moveKey(nodeUid, group, shard))) continue;
         const lost = owners.filter((n) => !wanted.includes(n));
         const kept = owners.filter((n) => wanted.includes(n));
-        const source = [...kept, ...lost].find((n) => input.readable(n));
+        // A new group is filled from the other groups' copies.
+        const elsewhere = Object.entries(placement.groups)
+          .filter(([g]) => g !== group)
+          .flatMap(([, c]) => c[shard]?.owners ?? []);
+        const source = [...kept, ...lost, ...elsewhere].find((n) => input.readable(n));
         // One move per shard at a time: each cut-over changes the owners the next one starts from.
         if (!source || moves.length >= input.room) {
           waiting++;
@@ -102,7 +106,10 @@ export function minimumMoves(topology: Topology, placements: Record<string, Plac
       const leaving = [...held]
         .filter(([n]) => !candidates.includes(n))
         .reduce((a, [, k]) => a + k, 0);
-      const share = Math.floor(all / candidates.length);
+      // A group being filled (a new one) must receive every copy it lacks.
+      const copiesWanted =
+        placement.shards * Math.min(topology.replicationFactor, candidates.length);
+      const share = Math.floor(Math.max(all, copiesWanted) / candidates.length);
       const lacking = candidates.reduce((a, n) => a + Math.max(0, share - (held.get(n) ?? 0)), 0);
       total += Math.max(leaving, lacking);
     }

@@ -34,13 +34,15 @@ const wait = { timeout: 120_000, interval: 50 };
 beforeAll(async () => {
   stack = await startStack({
     nodes: 3,
-    spareNodes: 1,
+    spareNodes: 3,
     replicationFactor: RF,
     shards: SHARDS,
     gateways: 2,
     rebalancer: true,
     env: { MIROIR_AUTO_REBALANCE_ON_FAILURE: 'true', MIROIR_FAILED_NODE_REPLACE_AFTER_S: '8' },
   });
+  // A standby: any replica runs moves, and the other takes the lead when one dies.
+  await stack.startRebalancer();
   client = new Meilisearch({
     host: stack.gatewayUrl,
     apiKey: stack.masterKey,
@@ -249,8 +251,9 @@ describe('rebalancing while writes and searches flow', () => {
     expect(added.status).toBe(202);
     expect((added.body as { node: { state: string } }).node.state).toBe('joining');
 
-    // Kill the rebalancer (leader and move worker) while a move copies, then while one is past its
-    // cut-over: a new one resumes each move from its recorded phase and cursor.
+    // Kill a rebalancer (each one leads or stands by, and runs moves) while a move copies, then
+    // one while a move is past its cut-over: the other resumes each move from its recorded phase
+    // and cursor; a fresh standby replaces the dead one.
     for (const phase of ['copy', 'cleanup']) {
       await until(
         `a move in ${phase}`,
@@ -403,5 +406,44 @@ describe('rebalancing while writes and searches flow', () => {
     expect(failures.slice(0, 10)).toEqual([]);
     await expectExactPlacement();
     await expectAgreement();
+  }, 400_000);
+
+  it('adds a replica group: every shard copied into it from the other group, RF copies there', async () => {
+    failures.length = 0;
+    const stop = { done: false };
+    const writes = writeLoad(stop);
+    const searches = searchLoad(stop);
+    stopLoads = stop;
+    const previous = (await rebalance()).id;
+    const [a, b] = [stack.nodes[4]!, stack.nodes[5]!];
+    const added = await call('POST', '/_miroir/groups', {
+      id: '1',
+      nodes: [
+        { id: a.id, url: a.url },
+        { id: b.id, url: b.url },
+      ],
+    });
+    expect(added.status).toBe(202);
+    const done = await until(
+      'the new group filled',
+      async () => {
+        const r = await rebalance();
+        return r.id !== previous && r.finishedAt !== null ? r : null;
+      },
+      240_000,
+      250,
+    );
+    stop.done = true;
+    await writes;
+    await searches;
+    expect(failures.slice(0, 10)).toEqual([]);
+    // Every shard gets RF copies in the new group: 2 × 32 copies, each copied once.
+    expect(done.moved).toBe(SHARDS * RF);
+    expect(done.minimum).toBe(SHARDS * RF);
+    await expectExactPlacement();
+    await expectAgreement();
+    const { body: shards } = await call('GET', `/_miroir/shards?index=${INDEX}`);
+    const groups = (shards as { groups: Record<string, { owners: string[] }[]> }).groups;
+    expect(groups['1']!.every((c) => [...c.owners].sort().join() === `${a.id},${b.id}`)).toBe(true);
   }, 400_000);
 });

@@ -104,6 +104,104 @@ export class NodesController {
     return { node, epoch };
   }
 
+  /**
+   * Adds a replica group: its nodes join, and every shard of every index gets RF copies in it,
+   * copied from the other groups (a shard's copy there serves reads once it is complete).
+   */
+  @Post('_miroir/groups')
+  @HttpCode(202)
+  @AdminOnly()
+  async addGroup(@JsonBody() input: unknown) {
+    const body = asObject(input);
+    rejectUnknown(body, ['id', 'nodes'], 'field');
+    const { id } = body;
+    if (typeof id !== 'string' || !NODE_ID.test(id)) {
+      throw new MeiliError('miroir_invalid_node', '`id` must be 1 to 64 of A-Z a-z 0-9 _ -.');
+    }
+    if (!Array.isArray(body.nodes) || body.nodes.length === 0) {
+      throw new MeiliError(
+        'miroir_invalid_node',
+        '`nodes` must list the group\'s nodes: `[{"id", "url"}]`.',
+      );
+    }
+    const members = body.nodes.map((raw) => {
+      const n = asObject(raw);
+      rejectUnknown(n, ['id', 'url'], 'field');
+      if (typeof n.id !== 'string' || !NODE_ID.test(n.id)) {
+        throw new MeiliError(
+          'miroir_invalid_node',
+          'Each node `id` must be 1 to 64 of A-Z a-z 0-9 _ -.',
+        );
+      }
+      if (typeof n.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(n.url)) {
+        throw new MeiliError('miroir_invalid_node', 'Each node `url` must be an http(s) URL.');
+      }
+      return { id: n.id, url: n.url };
+    });
+    if (new Set(members.map((m) => m.id)).size !== members.length) {
+      throw new MeiliError('miroir_invalid_node', 'Node ids repeat.');
+    }
+    const last = (await this.log.state()).lastSeq;
+    for (const m of members) {
+      if (!(await this.store.writers.get(m.id))) {
+        await this.store.writers.put(freshWriterStatus(m.id, Date.now(), last));
+      }
+    }
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const snapshot = await this.store.topology.snapshot();
+      const topology = snapshot.topology;
+      if (!topology) throw new MeiliError('miroir_not_ready', 'No topology yet.');
+      if (topology.nodes.some((n) => n.group === id)) {
+        throw new MeiliError('miroir_node_already_exists', `Group \`${id}\` already exists.`);
+      }
+      const taken = members.find((m) => topology.nodes.some((n) => n.id === m.id));
+      if (taken)
+        throw new MeiliError('miroir_node_already_exists', `Node \`${taken.id}\` already exists.`);
+      const { epoch: _e, ...rest } = topology;
+      const nodes: StoredNode[] = [
+        ...topology.nodes,
+        ...members.map((m) => ({
+          ...m,
+          group: id,
+          state: 'joining' as const,
+          lastSeen: null,
+          error: null,
+        })),
+      ];
+      const placements = Object.fromEntries(
+        Object.entries(snapshot.placements).map(([nodeUid, { epoch: _pe, ...p }]) => [
+          nodeUid,
+          {
+            ...p,
+            groups: {
+              ...p.groups,
+              [id]: Array.from({ length: p.shards }, () => ({ owners: [], incoming: [] })),
+            },
+          },
+        ]),
+      );
+      const result = await this.store.topology.commit(
+        { topology: { ...rest, nodes, replicaGroups: rest.replicaGroups + 1 }, placements },
+        snapshot.epoch,
+      );
+      if (!result.ok) continue;
+      for (const m of members) {
+        this.bus.publish('topology.changed', {
+          epoch: result.epoch,
+          change: 'nodeAdded',
+          nodeId: m.id,
+        });
+        this.bus.publish('nodes.state', { nodeId: m.id, from: null, to: 'joining', error: null });
+      }
+      return {
+        group: id,
+        nodes: members.map((m) => ({ ...m, state: 'joining' })),
+        epoch: result.epoch,
+      };
+    }
+    throw new MeiliError('miroir_not_ready', 'The topology kept changing; try again.');
+  }
+
   /** Drains a node: its copies move to the other nodes of its group; then it is `removed`. */
   @Post('_miroir/nodes/:id/drain')
   @HttpCode(202)
