@@ -247,6 +247,20 @@ describe('rebalancing while writes and searches flow', () => {
     const searches = searchLoad(stop);
     stopLoads = stop;
     const spare = stack.nodes[3]!;
+    // Bad requests change nothing.
+    for (const [body, code] of [
+      [{ id: 'bad id', url: spare.url }, 'miroir_invalid_node'],
+      [{ id: 'x', url: 'ftp://nowhere' }, 'miroir_invalid_node'],
+      [{ id: 'x', url: spare.url, group: 'nope' }, 'miroir_invalid_node'],
+      [{ id: stack.nodes[0]!.id, url: spare.url }, 'miroir_node_already_exists'],
+    ] as const) {
+      const refused = await call('POST', '/_miroir/nodes', body);
+      expect({ status: refused.status, code: (refused.body as { code: string }).code }).toEqual({
+        status: code === 'miroir_invalid_node' ? 400 : 409,
+        code,
+      });
+    }
+    expect((await call('POST', '/_miroir/nodes/nope/drain')).status).toBe(404);
     const added = await call('POST', '/_miroir/nodes', { id: spare.id, url: spare.url });
     expect(added.status).toBe(202);
     expect((added.body as { node: { state: string } }).node.state).toBe('joining');
@@ -349,6 +363,15 @@ describe('rebalancing while writes and searches flow', () => {
       50,
     );
     const watch = watchInTerminal();
+    // Paused, no new move starts (a step under way finishes); resumed, they go on.
+    const paused = await call('POST', '/_miroir/rebalance/pause');
+    expect((paused.body as { status: string }).status).toBe('paused');
+    await new Promise((r) => setTimeout(r, 1200));
+    const planned = (await rebalance()).planned;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await rebalance()).planned).toBe(planned);
+    expect((await rebalance()).status).toBe('paused');
+    expect((await call('POST', '/_miroir/rebalance/resume')).status).toBe(202);
     await until(
       'the drained node to be removed',
       async () => {

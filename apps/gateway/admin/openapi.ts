@@ -115,6 +115,74 @@ export function adminOpenApi(version: string): Record<string, unknown> {
           },
         },
       },
+      '/_miroir/nodes': {
+        get: {
+          summary: 'Every node with its state, copy state, lag and shard copies',
+          security: admin,
+          responses: { 200: { description: 'nodes', content: json({ type: 'object' }) } },
+        },
+        post: {
+          summary: 'Add a node {id, url, group}: joining; the rebalancer moves copies onto it',
+          security: admin,
+          responses: {
+            202: { description: 'added', content: json({ type: 'object' }) },
+            400: { description: 'miroir_invalid_node', content: json(errorRef) },
+            409: { description: 'miroir_node_already_exists', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/nodes/{id}/drain': {
+        post: {
+          summary: 'Drain a node: its copies move to the others, then it is removed',
+          security: admin,
+          responses: {
+            202: { description: 'draining', content: json({ type: 'object' }) },
+            404: { description: 'miroir_node_not_found', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/nodes/{id}': {
+        delete: {
+          summary: 'Remove a node now; its copies are re-replicated from the others',
+          security: admin,
+          responses: {
+            202: { description: 'removed', content: json({ type: 'object' }) },
+            409: { description: 'miroir_node_holds_last_copy', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/groups': {
+        post: {
+          summary: 'Add a replica group {id, nodes: [{id, url}]}, filled from the other groups',
+          security: admin,
+          responses: {
+            202: { description: 'added', content: json({ type: 'object' }) },
+            409: { description: 'miroir_node_already_exists', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/rebalance': {
+        get: {
+          summary:
+            'The rebalance: status, moves with phase and progress, planned, moved, minimum, ETA',
+          security: admin,
+          responses: { 200: { description: 'rebalance', content: json({ type: 'object' }) } },
+        },
+      },
+      '/_miroir/rebalance/pause': {
+        post: {
+          summary: 'Pause shard moves (a move stops between pages)',
+          security: admin,
+          responses: { 202: { description: 'paused', content: json({ type: 'object' }) } },
+        },
+      },
+      '/_miroir/rebalance/resume': {
+        post: {
+          summary: 'Resume shard moves',
+          security: admin,
+          responses: { 202: { description: 'resumed', content: json({ type: 'object' }) } },
+        },
+      },
       '/_miroir/shards': {
         get: {
           summary: 'Placement table of one index (`?index=`), or of every index',
