@@ -2,6 +2,7 @@ import type { EventBus, WriteLog } from '#lib/bus';
 import { logSubjects, type LogHeader } from '#lib/contracts';
 import { stringifyExact } from '#lib/meili-api';
 import type { NodeApi } from '#lib/node-client';
+import { servingCopies } from '#lib/replication';
 import {
   applyPlacementChange,
   shardFilter,
@@ -184,15 +185,7 @@ export class MigrationRunner {
   /** A readable copy to copy from: the planned source while it serves, else another owner. */
   private async source(m: MigrationRecord, placement: Placement): Promise<string> {
     const topology = await this.d.store.topology.getTopology();
-    const writers = new Map((await this.d.store.writers.list()).map((w) => [w.nodeId, w]));
-    const serving = (id: string) => {
-      const node = topology?.nodes.find((n) => n.id === id);
-      return (
-        !!node &&
-        (node.state === 'active' || node.state === 'draining') &&
-        (writers.get(id)?.state ?? 'caught-up') === 'caught-up'
-      );
-    };
+    const serving = servingCopies(topology?.nodes ?? [], await this.d.store.writers.list());
     const owners = Object.values(placement.groups).flatMap((c) => c[m.shard]?.owners ?? []);
     const candidates = [m.source, ...owners.filter((n) => n !== m.source && n !== m.target)];
     const found = candidates.find((n) => owners.includes(n) && serving(n));

@@ -3,6 +3,7 @@ import type { EventBus } from '#lib/bus';
 import type { JobData } from '#lib/contracts';
 import type { JobQueues } from '#lib/jobs';
 import type { NodeApi } from '#lib/node-client';
+import { servingCopies } from '#lib/replication';
 import {
   minimumMoves,
   moveKey,
@@ -70,15 +71,7 @@ export class RebalancePlanner {
     let run = await store.rebalance.get('current');
     for (const m of active) await this.d.jobs.requeue('migrations', jobOf(m));
 
-    const writers = new Map((await store.writers.list()).map((w) => [w.nodeId, w]));
-    const readable = (id: string) => {
-      const node = topology.nodes.find((n) => n.id === id);
-      return (
-        !!node &&
-        (node.state === 'active' || node.state === 'draining') &&
-        (writers.get(id)?.state ?? 'caught-up') === 'caught-up'
-      );
-    };
+    const readable = servingCopies(topology.nodes, await store.writers.list());
     const busy = new Set(active.map((m) => moveKey(m.nodeUid, m.group, m.shard)));
     const plan = planRebalance({
       topology,
@@ -238,15 +231,7 @@ export class RebalancePlanner {
     const snapshot = await this.d.store.topology.snapshot();
     const topology = snapshot.topology;
     if (!topology) return;
-    const writers = new Map((await this.d.store.writers.list()).map((w) => [w.nodeId, w]));
-    const serving = (id: string) => {
-      const n = topology.nodes.find((x) => x.id === id);
-      return (
-        !!n &&
-        (n.state === 'active' || n.state === 'draining') &&
-        (writers.get(id)?.state ?? 'caught-up') === 'caught-up'
-      );
-    };
+    const serving = servingCopies(topology.nodes, await this.d.store.writers.list());
     for (const node of topology.nodes) {
       if (node.state !== 'failed' || !node.lastSeen) continue;
       if (now - Date.parse(node.lastSeen) < after) continue;

@@ -108,3 +108,19 @@ export function freshWriterStatus(nodeId: string, now: number, seq: number): Wri
     error: null,
   };
 }
+
+/**
+ * Which nodes' copies can be read or copied from now: the node serves (active or draining) and its
+ * copy is caught up (a node whose writer never reported has nothing newer to miss).
+ */
+export function servingCopies(
+  nodes: readonly { id: string; state: string }[],
+  writers: readonly Pick<WriterStatus, 'nodeId' | 'state'>[],
+): (nodeId: string) => boolean {
+  const state = new Map(nodes.map((n) => [n.id, n.state]));
+  const copy = new Map(writers.map((w) => [w.nodeId, w.state]));
+  return (id) => {
+    const s = state.get(id);
+    return (s === 'active' || s === 'draining') && (copy.get(id) ?? 'caught-up') === 'caught-up';
+  };
+}

@@ -1,6 +1,7 @@
 export {
   freshWriterStatus,
   nextCopyState,
+  servingCopies,
   STALE_AGE_SHARE,
   type CopyLimits,
   type CopyObservation,

@@ -154,6 +154,24 @@ function searchLoad(stop: { done: boolean }): Promise<number> {
   })();
 }
 
+/** Starts both loads (failures counted afresh); `finish` stops them, expects no failure, returns the searches made. */
+function startLoads(): { finish: () => Promise<number> } {
+  failures.length = 0;
+  const stop = { done: false };
+  const writes = writeLoad(stop);
+  const searches = searchLoad(stop);
+  stopLoads = stop;
+  return {
+    async finish() {
+      stop.done = true;
+      await writes;
+      const searched = await searches;
+      expect(failures.slice(0, 10)).toEqual([]);
+      return searched;
+    },
+  };
+}
+
 /** Every acknowledged document is on exactly the owners of its shard, with its last value; nothing else is anywhere. */
 async function expectExactPlacement(): Promise<void> {
   const index = await client.getRawIndex(INDEX);
@@ -242,10 +260,7 @@ describe('rebalancing while writes and searches flow', () => {
       await client.index(INDEX).addDocuments(batch).waitTask();
       for (const d of batch) expected.set(d.id, d.title);
     }
-    const stop = { done: false };
-    const writes = writeLoad(stop);
-    const searches = searchLoad(stop);
-    stopLoads = stop;
+    const loads = startLoads();
     const spare = stack.nodes[3]!;
     // Bad requests change nothing.
     for (const [body, code] of [
@@ -292,10 +307,7 @@ describe('rebalancing while writes and searches flow', () => {
       240_000,
       250,
     );
-    stop.done = true;
-    await writes;
-    const searched = await searches;
-    expect(failures.slice(0, 10)).toEqual([]);
+    const searched = await loads.finish();
     expect(searched).toBeGreaterThan(5);
     const moves = done.moves as { phase: string; to: string }[];
     expect(moves.length).toBeGreaterThan(0);
@@ -345,11 +357,7 @@ describe('rebalancing while writes and searches flow', () => {
       100,
     );
 
-    failures.length = 0;
-    const stop = { done: false };
-    const writes = writeLoad(stop);
-    const searches = searchLoad(stop);
-    stopLoads = stop;
+    const loads = startLoads();
     const drained = stack.nodes[0]!;
     const drain = await call('POST', `/_miroir/nodes/${drained.id}/drain`);
     expect(drain.status).toBe(202);
@@ -385,10 +393,7 @@ describe('rebalancing while writes and searches flow', () => {
       240_000,
       250,
     );
-    stop.done = true;
-    await writes;
-    await searches;
-    expect(failures.slice(0, 10)).toEqual([]);
+    await loads.finish();
     const { body: shards } = await call('GET', `/_miroir/shards?index=${INDEX}`);
     const nodeUid = (shards as { nodeIndex: string }).nodeIndex;
     expect(await nodeDocuments(stack, drained, nodeUid)).toEqual([]);
@@ -402,11 +407,7 @@ describe('rebalancing while writes and searches flow', () => {
   }, 400_000);
 
   it('replaces a node failed past failed_node_replace_after_s: its copies re-replicated, RF restored', async () => {
-    failures.length = 0;
-    const stop = { done: false };
-    const writes = writeLoad(stop);
-    const searches = searchLoad(stop);
-    stopLoads = stop;
+    const loads = startLoads();
     const victim = stack.nodes[3]!;
     const previous = (await rebalance()).id;
     await victim.kill();
@@ -423,20 +424,13 @@ describe('rebalancing while writes and searches flow', () => {
       240_000,
       250,
     );
-    stop.done = true;
-    await writes;
-    await searches;
-    expect(failures.slice(0, 10)).toEqual([]);
+    await loads.finish();
     await expectExactPlacement();
     await expectAgreement();
   }, 400_000);
 
   it('adds a replica group: every shard copied into it from the other group, RF copies there', async () => {
-    failures.length = 0;
-    const stop = { done: false };
-    const writes = writeLoad(stop);
-    const searches = searchLoad(stop);
-    stopLoads = stop;
+    const loads = startLoads();
     const previous = (await rebalance()).id;
     const [a, b] = [stack.nodes[4]!, stack.nodes[5]!];
     const added = await call('POST', '/_miroir/groups', {
@@ -456,10 +450,7 @@ describe('rebalancing while writes and searches flow', () => {
       240_000,
       250,
     );
-    stop.done = true;
-    await writes;
-    await searches;
-    expect(failures.slice(0, 10)).toEqual([]);
+    await loads.finish();
     // Every shard gets RF copies in the new group: 2 × 32 copies, each copied once.
     expect(done.moved).toBe(SHARDS * RF);
     expect(done.minimum).toBe(SHARDS * RF);
