@@ -21,7 +21,13 @@ import {
   type NodeContext,
   type PlannedOp,
 } from '#lib/replication';
-import { applyPlacementChange, VERSION_FIELD, versionOfTag, type Placement } from '#lib/routing';
+import {
+  applyPlacementChange,
+  VERSION_FIELD,
+  versionOfTag,
+  type Placement,
+  type PlacementChange,
+} from '#lib/routing';
 import { memberText, nodeSettingsOf } from '#lib/writes';
 import type { Log } from '#lib/service';
 import type { Fence, PartOutcome, Store, WriterStatus } from '#lib/store';
@@ -266,6 +272,7 @@ export class NodeWriter {
           this.placements.set(op.index.nodeUid, applyPlacementChange(placement, op.change, m.seq));
         }
         this.settingsFor.delete(op.index.nodeUid);
+        await this.commitPlacement(op.index.nodeUid, op.change, m.seq);
       }
     }
     if (planned.length === 0) return;
@@ -329,6 +336,25 @@ export class NodeWriter {
     }
   }
 
+  /**
+   * Brings the store's placement up to this step before the writer moves past it: the mover
+   * appends a step and then commits it, and a writer that restarted in between would otherwise
+   * read a placement without it and never take its part. Applying a step twice changes nothing.
+   */
+  private async commitPlacement(nodeUid: string, change: PlacementChange, seq: number) {
+    for (;;) {
+      this.ensureRunning();
+      const epoch = await this.d.store.topology.epoch();
+      const placement = await this.d.store.topology.getPlacement(nodeUid);
+      if (!placement) return; // the index is gone
+      const next = applyPlacementChange(placement, change, seq);
+      if (next === placement) return;
+      const { epoch: _e, ...rest } = next;
+      const result = await this.d.store.topology.commit({ placements: { [nodeUid]: rest } }, epoch);
+      if (result.ok) return;
+    }
+  }
+
   private context(): NodeContext {
     return {
       nodeId: this.d.nodeId,
@@ -349,6 +375,7 @@ export class NodeWriter {
   private async send(batch: NodeBatch, at: number): Promise<void> {
     const head = requestOp(batch);
     if (head?.kind === 'repair') return this.repair(batch, head, at);
+    if (head?.kind === 'guardedUpdate') return this.guardedUpdate(batch, head, at);
     const write = batchWrite(batch);
     if (!write) {
       this.track(batch, at, null, true, skipOutcomes(batch));
@@ -434,10 +461,7 @@ export class NodeWriter {
   ): Promise<void> {
     const [planned] = batch.ops.filter((p) => p.op.kind === 'repair');
     const { seq, taskUid } = planned!;
-    while (this.tracked.length > 0) {
-      this.ensureRunning();
-      await sleep(POLL_BUSY_MS, this.signal);
-    }
+    await this.waitUntilIdle();
     const docs = op.ndjson
       .split('\n')
       .filter((line) => line.trim() !== '')
@@ -445,6 +469,7 @@ export class NodeWriter {
     const idOf = (d: (typeof docs)[number]) => memberText(d.text, op.primaryKey) ?? '';
     const ids = [...docs.map((d) => unquote(idOf(d))), ...op.removals.map((r) => r.id)];
     const current = await this.currentVersions(op.nodeUid, op.primaryKey, ids);
+    if (!current) return this.sendDecided(batch, seq, taskUid, [], at);
     const put = docs.filter((d) => {
       const mine = current.get(unquote(idOf(d)));
       return mine === undefined || mine < (versionOfTag(d.value[VERSION_FIELD]) ?? 0);
@@ -472,6 +497,17 @@ export class NodeWriter {
       put: put.length,
       removed: remove.length,
     });
+    await this.sendDecided(batch, seq, taskUid, writes, at);
+  }
+
+  /** Sends the writes a repair or guarded update decided on, as its own requests. */
+  private async sendDecided(
+    batch: NodeBatch,
+    seq: number,
+    taskUid: number,
+    writes: NodeOp[],
+    at: number,
+  ): Promise<void> {
     if (writes.length === 0) {
       this.track(batch, at, null, true, [
         ...skipOutcomes(batch),
@@ -486,12 +522,63 @@ export class NodeWriter {
     if (batch.ops.length > 1) this.track(batch, at, null, true, skipOutcomes(batch));
   }
 
-  /** Versions the node holds for these ids (absent: not held). */
+  /** Everything sent before has finished on the node, so what it holds now is what the log says. */
+  private async waitUntilIdle(): Promise<void> {
+    while (this.tracked.length > 0) {
+      this.ensureRunning();
+      await sleep(POLL_BUSY_MS, this.signal);
+    }
+  }
+
+  /**
+   * A partial update reaching a copy a move is still filling: its guarded lines apply only to the
+   * documents the copy already holds (see `guardedUpdate` in node-ops).
+   */
+  private async guardedUpdate(
+    batch: NodeBatch,
+    op: Extract<NodeOp, { kind: 'guardedUpdate' }>,
+    at: number,
+  ): Promise<void> {
+    const [planned] = batch.ops.filter((p) => p.op.kind === 'guardedUpdate');
+    const { seq, taskUid } = planned!;
+    await this.waitUntilIdle();
+    const lines = op.guarded.split('\n').filter((line) => line.trim() !== '');
+    const idOf = (line: string) => unquote(memberText(line, op.primaryKey) ?? '');
+    const held = await this.currentVersions(op.nodeUid, op.primaryKey, lines.map(idOf));
+    if (!held) return this.sendDecided(batch, seq, taskUid, [], at);
+    const kept = lines.filter((line) => held.has(idOf(line)));
+    const ndjson = op.ndjson + kept.map((line) => `${line}\n`).join('');
+    const count = ndjson.split('\n').filter((line) => line.trim() !== '').length;
+    this.d.logger('info', 'guarded-update', {
+      nodeId: this.d.nodeId,
+      seq,
+      held: kept.length,
+      notYetCopied: lines.length - kept.length,
+    });
+    const writes: NodeOp[] = ndjson
+      ? [
+          {
+            kind: 'documents',
+            nodeUid: op.nodeUid,
+            method: 'update',
+            primaryKey: op.primaryKey,
+            ndjson,
+            count,
+          },
+        ]
+      : [];
+    await this.sendDecided(batch, seq, taskUid, writes, at);
+  }
+
+  /**
+   * Versions the node holds for these ids (absent: not held); null when the node has no such index
+   * (nothing is held, and nothing must be written: a write would create the index bare).
+   */
   private async currentVersions(
     nodeUid: string,
     primaryKey: string,
     ids: string[],
-  ): Promise<Map<string, number>> {
+  ): Promise<Map<string, number> | null> {
     const versions = new Map<string, number>();
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
@@ -509,6 +596,10 @@ export class NodeWriter {
           }
           break;
         } catch (err) {
+          if (err instanceof NodeApiError && err.body.code === 'index_not_found') {
+            this.d.logger('warn', 'index-missing', { nodeId: this.d.nodeId, nodeUid });
+            return null;
+          }
           if (isNodeDown(err)) this.unreachable();
           await sleep(500, this.signal);
         }

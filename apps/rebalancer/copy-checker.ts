@@ -5,6 +5,7 @@ import { parseExact, stringifyExact } from '#lib/meili-api';
 import type { NodeApi } from '#lib/node-client';
 import {
   compareCopies,
+  moveRepairFor,
   repairFor,
   stampPart,
   type CopyListing,
@@ -208,7 +209,8 @@ export class CopyChecker {
       const page = await this.d.nodes.fetchDocuments(
         nodeId,
         index.nodeUid,
-        { ids: chunk, limit: chunk.length, ...(fields ? { fields } : {}) },
+        // Without fields: whole documents, with the vectors given by the user.
+        { ids: chunk, limit: chunk.length, ...(fields ? { fields } : { retrieveVectors: true }) },
         { timeoutMs: this.d.timeoutMs },
       );
       out.push(...page.results);
@@ -224,15 +226,26 @@ export class CopyChecker {
   async repair(
     index: CatalogRecord,
     differences: Difference[],
-    /** A migration's repair: only this copy is changed, and the message is not a client task. */
-    migration?: { id: string; target: string },
+    /**
+     * A move's repair: only the target changes, to what the source holds (see `moveRepairFor`),
+     * and the message is not a client task.
+     */
+    migration?: { id: string; source: string; target: string },
   ): Promise<Pick<CheckRecord, 'repairTaskUid' | 'repaired'>> {
     const pk = index.primaryKey ?? 'id';
-    const newest = await this.newestDocuments(index, differences);
-    const fates = await this.fates(index, differences, newest);
-    const actions: RepairAction[] = differences.map((d) =>
-      repairFor(d, fates.get(d.id) ?? { kind: 'none' }),
-    );
+    let newest: Awaited<ReturnType<CopyChecker['newestDocuments']>>;
+    let fates = new Map<string, LogFate>();
+    let actions: RepairAction[];
+    if (migration) {
+      newest = await this.newestDocuments(index, differences, migration.source);
+      actions = differences.flatMap(
+        (d) => moveRepairFor(d, migration.source, migration.target) ?? [],
+      );
+    } else {
+      newest = await this.newestDocuments(index, differences);
+      fates = await this.fates(index, differences, newest);
+      actions = differences.map((d) => repairFor(d, fates.get(d.id) ?? { kind: 'none' }));
+    }
     const perNode = new Map<
       string,
       { lines: string[]; removals: { id: string; version: number }[] }
@@ -245,9 +258,7 @@ export class CopyChecker {
     let put = 0;
     let removed = 0;
     for (const found of actions) {
-      const action = migration
-        ? { ...found, nodes: found.nodes.filter((n) => n === migration.target) }
-        : found;
+      const action = found;
       if (action.nodes.length === 0) continue;
       if (action.kind === 'remove') {
         for (const n of action.nodes)
@@ -294,14 +305,20 @@ export class CopyChecker {
     return { repairTaskUid: migration ? null : seq - 1, repaired: { put, removed } };
   }
 
-  /** The newest version of each disagreeing document, as one of the copies holds it. */
+  /**
+   * The newest version of each disagreeing document, as one of the copies holds it (or as `from`
+   * holds it, when given).
+   */
   private async newestDocuments(
     index: CatalogRecord,
     differences: Difference[],
+    from?: string,
   ): Promise<Map<string, { version: number; text: string; value: Record<string, unknown> }>> {
     const byNode = new Map<string, string[]>();
     for (const d of differences) {
-      const held = Object.entries(d.versions).filter(([, v]) => v !== null) as [string, number][];
+      const held = Object.entries(d.versions).filter(
+        ([n, v]) => v !== null && (from === undefined || n === from),
+      ) as [string, number][];
       if (held.length === 0) continue;
       const [node] = held.reduce((a, b) => (b[1] > a[1] ? b : a));
       byNode.set(node, [...(byNode.get(node) ?? []), d.id]);

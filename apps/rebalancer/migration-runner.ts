@@ -12,7 +12,7 @@ import {
 import type { Log } from '#lib/service';
 import type { CatalogRecord, MigrationRecord, Store } from '#lib/store';
 import type { CopyChecker } from './copy-checker.js';
-import { waitForGateways } from './rebalance-planner.js';
+import { activateNode, waitForGateways } from './topology-steps.js';
 
 /** Documents per copied page (each page is one log message; bodies stay well under NATS's limit). */
 const PAGE = 400;
@@ -29,6 +29,8 @@ export interface MigrationDeps {
   checker: CopyChecker;
   logger: Log;
   timeoutMs: number;
+  /** See `PlannerDeps.graceMs`. */
+  graceMs: number;
 }
 
 /** A migration cannot go on now (no source, node down…): the job retries later from its phase. */
@@ -52,8 +54,10 @@ const TERMINAL = new Set(['done', 'failed', 'canceled']);
 export class MigrationRunner {
   constructor(private readonly d: MigrationDeps) {}
 
-  async run(id: string, signal: AbortSignal): Promise<MigrationRecord | null> {
+  /** Runs the move `id`; `stamp` (its record's creation time) tells a job of an earlier move under the same id. */
+  async run(id: string, signal: AbortSignal, stamp?: number): Promise<MigrationRecord | null> {
     let m = await this.d.store.migrations.get(id);
+    if (m && stamp !== undefined && Date.parse(m.createdAt) !== stamp) return m;
     while (m && !TERMINAL.has(m.phase)) {
       if (signal.aborted) throw new MigrationBlocked('stopping');
       await this.waitWhilePaused(signal);
@@ -67,13 +71,20 @@ export class MigrationRunner {
     patch: Partial<MigrationRecord>,
   ): Promise<MigrationRecord> {
     const now = new Date().toISOString();
-    const next = await this.d.store.migrations.update(m.id, (cur) => ({
-      ...cur,
-      ...patch,
-      updatedAt: now,
-      ...(patch.phase && TERMINAL.has(patch.phase) ? { finishedAt: now } : {}),
-    }));
+    let saved = false;
+    // Compare-and-set on the phase: a move canceled (or planned anew) meanwhile is not taken further.
+    const next = await this.d.store.migrations.update(m.id, (cur) => {
+      if (cur.phase !== m.phase || cur.createdAt !== m.createdAt) return cur;
+      saved = true;
+      return {
+        ...cur,
+        ...patch,
+        updatedAt: now,
+        ...(patch.phase && TERMINAL.has(patch.phase) ? { finishedAt: now } : {}),
+      };
+    });
     if (!next) throw new MigrationBlocked(`migration ${m.id} is gone`);
+    if (!saved) throw new MigrationBlocked(`migration ${m.id} changed meanwhile (${next.phase})`);
     if (patch.phase) this.progress(next);
     return next;
   }
@@ -138,14 +149,19 @@ export class MigrationRunner {
       case 'copy':
         return this.copy(m, index, placement, signal);
       case 'verify':
-        return this.verify(m, index);
+        return this.verify(m, index, placement);
       case 'cutover': {
-        await this.activate(m.target);
-        const { epoch } = await this.commitChange(m, index, {
+        const { epoch, placement: after } = await this.commitChange(m, index, {
           step: 'cutover',
           node: m.target,
           displaced: m.displaced,
         });
+        const owner = Object.values(after.groups).some((c) =>
+          c[m.shard]?.owners.includes(m.target),
+        );
+        // A cut-over applies only to a copy still incoming: one released meanwhile stays released.
+        if (!owner) return this.save(m, { phase: 'canceled', error: 'the copy was released' });
+        await this.activate(m.target);
         this.d.bus.publish('topology.changed', {
           epoch,
           change: 'placement',
@@ -155,7 +171,9 @@ export class MigrationRunner {
         return this.save(m, { phase: 'cleanup', cutoverEpoch: epoch });
       }
       case 'cleanup': {
-        await waitForGateways(this.d.store, m.cutoverEpoch ?? 0);
+        await waitForGateways(this.d.store, m.cutoverEpoch ?? 0, this.d.graceMs).catch((err) => {
+          throw new MigrationBlocked(String(err));
+        });
         if (m.displaced) {
           const seq = await this.change(m, index, { step: 'release', node: m.displaced });
           this.d.bus.publish('topology.changed', {
@@ -215,7 +233,8 @@ export class MigrationRunner {
       const page = await this.d.nodes.fetchDocuments(
         source,
         m.nodeUid,
-        { filter: shardFilter([m.shard]), offset: m.cursor, limit: PAGE },
+        // Vectors given by the user exist nowhere else: they travel with their documents.
+        { filter: shardFilter([m.shard]), offset: m.cursor, limit: PAGE, retrieveVectors: true },
         { timeoutMs: this.d.timeoutMs },
       );
       const lines = page.results.map((doc) => `${stringifyExact(doc, true)}\n`);
@@ -281,7 +300,13 @@ export class MigrationRunner {
    * (a page that brought back a document deleted during the copy, a document the offsets skipped)
    * and compares again until they agree.
    */
-  private async verify(m: MigrationRecord, index: CatalogRecord): Promise<MigrationRecord> {
+  private async verify(
+    m: MigrationRecord,
+    index: CatalogRecord,
+    placement: Placement,
+  ): Promise<MigrationRecord> {
+    const source = await this.source(m, placement);
+    if (source !== m.source) m = await this.save(m, { source });
     let repaired = m.counts.repaired;
     for (let round = 0; round < VERIFY_ROUNDS; round++) {
       const last = (await this.d.log.state()).lastSeq;
@@ -292,6 +317,7 @@ export class MigrationRunner {
       }
       const result = await this.d.checker.repair(index, differences, {
         id: m.id,
+        source: m.source,
         target: m.target,
       });
       repaired += (result.repaired?.put ?? 0) + (result.repaired?.removed ?? 0);
@@ -317,7 +343,7 @@ export class MigrationRunner {
     m: MigrationRecord,
     index: CatalogRecord,
     step: Pick<PlacementChange, 'step' | 'node' | 'displaced'>,
-  ): Promise<{ seq: number; epoch: number }> {
+  ): Promise<{ seq: number; epoch: number; placement: Placement }> {
     const change: PlacementChange = { shard: m.shard, group: m.group, ...step };
     const header: LogHeader = {
       v: 1,
@@ -342,41 +368,24 @@ export class MigrationRunner {
       const epoch = await this.d.store.topology.epoch();
       const placement = await this.d.store.topology.getPlacement(m.nodeUid);
       if (!placement) throw new MigrationBlocked('index deleted');
-      const { epoch: _e, ...next } = applyPlacementChange(placement, change, seq);
+      const next = applyPlacementChange(placement, change, seq);
+      // A node writer that passed the step may have committed it already.
+      if (next === placement) return { seq, epoch, placement };
+      const { epoch: _e, ...rest } = next;
       const result = await this.d.store.topology.commit(
-        { placements: { [m.nodeUid]: next } },
+        { placements: { [m.nodeUid]: rest } },
         epoch,
       );
-      if (result.ok) return { seq, epoch: result.epoch };
+      if (result.ok) return { seq, epoch: result.epoch, placement: next };
     }
     throw new MigrationBlocked('the placement kept changing');
   }
 
   /** A joining node serves reads from its first cut-over on. */
   private async activate(nodeId: string): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const snapshot = await this.d.store.topology.snapshot();
-      const topology = snapshot.topology;
-      if (topology?.nodes.find((n) => n.id === nodeId)?.state !== 'joining') return;
-      const { epoch: _e, ...rest } = topology;
-      const nodes = topology.nodes.map((n) =>
-        n.id === nodeId ? { ...n, state: 'active' as const } : n,
-      );
-      const result = await this.d.store.topology.commit(
-        { topology: { ...rest, nodes } },
-        snapshot.epoch,
-      );
-      if (result.ok) {
-        this.d.bus.publish('nodes.state', { nodeId, from: 'joining', to: 'active', error: null });
-        this.d.bus.publish('topology.changed', {
-          epoch: result.epoch,
-          change: 'nodeState',
-          nodeId,
-        });
-        return;
-      }
+    if (!(await activateNode(this.d.store, this.d.bus, nodeId))) {
+      throw new MigrationBlocked(`could not make ${nodeId} active`);
     }
-    throw new MigrationBlocked(`could not make ${nodeId} active`);
   }
 
   /** Waits until these nodes' writers applied the log up to `seq`. */
@@ -396,3 +405,4 @@ export class MigrationRunner {
     }
   }
 }
+

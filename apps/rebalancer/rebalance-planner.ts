@@ -14,6 +14,7 @@ import {
   type PlannedMove,
 } from '#lib/routing';
 import type { Log } from '#lib/service';
+import { activateNode, waitForGateways } from './topology-steps.js';
 import type { Fence, MigrationRecord, RebalanceRun, Store } from '#lib/store';
 
 const TERMINAL = new Set(['done', 'failed', 'canceled']);
@@ -45,6 +46,8 @@ export interface PlannerDeps {
   bus: Pick<EventBus, 'publish'>;
   logger: Log;
   maxConcurrent: number;
+  /** How long after every gateway switched a removed copy may still be read (a node request's timeout, and some). */
+  graceMs: number;
   /** Remove a node failed this long and re-replicate its copies (null: never). */
   replaceFailedAfterMs: number | null;
   now?: () => number;
@@ -68,6 +71,13 @@ export class RebalancePlanner {
     const active = migrations.filter((m) => !TERMINAL.has(m.phase));
     if (await this.rebuildStale(fence, active)) return;
     await this.replaceFailed(fence);
+    // A joining node may own copies without a move: an index created while it joined.
+    for (const node of topology.nodes.filter((n) => n.state === 'joining')) {
+      const owns = Object.values(placements).some((p) =>
+        Object.values(p.groups).some((copies) => copies.some((c) => c.owners.includes(node.id))),
+      );
+      if (owns) await activateNode(store, this.d.bus, node.id);
+    }
     let run = await store.rebalance.get('current');
     for (const m of active) await this.d.jobs.requeue('migrations', jobOf(m));
 
@@ -204,10 +214,14 @@ export class RebalancePlanner {
       }
       const epoch = await this.demote(w.nodeId, fence);
       this.d.bus.publish('topology.changed', { epoch, change: 'placement', nodeId: w.nodeId });
-      await waitForGateways(store, epoch);
-      for (const [nodeUid] of held) {
-        await this.d.nodes.deleteIndex(w.nodeId, nodeUid).catch(() => undefined);
-      }
+      await waitForGateways(store, epoch, this.d.graceMs);
+      // Every index Miroir knows goes, not only those the placements list: a copy left behind
+      // would be read back as current when the node is given the shard again.
+      const known = new Set([
+        ...held.map(([nodeUid]) => nodeUid),
+        ...(await store.catalog.list()).map((r) => r.nodeUid),
+      ]);
+      for (const nodeUid of known) await this.deleteNodeIndex(w.nodeId, nodeUid);
       const fromSeq = await this.d.logLastSeq();
       await store.rebuilds.put(
         w.nodeId,
@@ -218,6 +232,22 @@ export class RebalancePlanner {
       return true;
     }
     return false;
+  }
+
+  /** Deletes a node-side index and waits until the node did (an index it never had counts as deleted). */
+  private async deleteNodeIndex(nodeId: string, nodeUid: string): Promise<void> {
+    const o = { timeoutMs: 10_000 };
+    const { taskUid } = await this.d.nodes.deleteIndex(nodeId, nodeUid, o);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const task = await this.d.nodes.getTask(nodeId, taskUid, o);
+      if (task.status === 'succeeded') return;
+      if (task.status === 'failed' && task.error?.code === 'index_not_found') return;
+      if (task.status === 'failed' || task.status === 'canceled' || Date.now() > deadline) {
+        throw new Error(`deleting ${nodeUid} on ${nodeId}: ${task.error?.message ?? task.status}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /**
@@ -334,15 +364,4 @@ export class RebalancePlanner {
       }
     }
   }
-}
-
-/** Every live gateway routes with `epoch` or later (dead ones' beacons expire), plus a grace. */
-export async function waitForGateways(store: Store, epoch: number, graceMs = 2000): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const { results } = await store.epochBeacons.list({ limit: 10_000 });
-    if (results.every((b) => b.epoch >= epoch)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await new Promise((r) => setTimeout(r, graceMs));
 }

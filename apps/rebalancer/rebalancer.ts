@@ -124,6 +124,7 @@ export class Rebalancer {
       checker,
       logger: this.log,
       timeoutMs: this.timings.probeTimeoutMs * 5,
+      graceMs: this.config.nodeTimeoutMs + 500,
     });
     this.planner = new RebalancePlanner({
       store: this.store,
@@ -133,6 +134,7 @@ export class Rebalancer {
       bus: this.bus,
       logger: this.log,
       maxConcurrent: this.config.maxConcurrentMigrations,
+      graceMs: this.config.nodeTimeoutMs + 500,
       replaceFailedAfterMs: this.config.failedNodeReplaceAfterMs,
     });
     this.jobs.work(
@@ -140,7 +142,7 @@ export class Rebalancer {
       async (data) => {
         await this.refreshTopology();
         const id = migrationId(data);
-        const m = await runner.run(id, this.stopping.signal);
+        const m = await runner.run(id, this.stopping.signal, data.epoch);
         this.log('info', 'migration-finished', { id, phase: m?.phase ?? 'gone' });
       },
       {

@@ -84,3 +84,18 @@ export function repairFor(diff: Difference, fate: LogFate): RepairAction {
     .map(([n]) => n);
   return { kind: 'put', id: diff.id, version, nodes: behind.sort() };
 }
+
+/**
+ * How a move repairs its target for one difference: inside a move the source is the authority —
+ * both copies applied the log to the same position, and every write reached both — so the target
+ * gets the source's version, or loses the document the source no longer holds (a page copied it
+ * before a deletion the log may no longer hold). The node writer still applies a put only over an
+ * older version and a removal only over one no newer than this, so a later write is never undone.
+ */
+export function moveRepairFor(diff: Difference, source: string, target: string): RepairAction | null {
+  const s = diff.versions[source] ?? null;
+  const t = diff.versions[target] ?? null;
+  if (s === t) return null;
+  if (s === null) return { kind: 'remove', id: diff.id, version: t!, nodes: [target] };
+  return { kind: 'put', id: diff.id, version: s, nodes: [target] };
+}

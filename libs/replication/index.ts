@@ -23,6 +23,7 @@ export { targetsOf } from './targets.js';
 export {
   compareCopies,
   digestOf,
+  moveRepairFor,
   repairFor,
   type CopyListing,
   type CopySummary,

@@ -3,6 +3,7 @@ import type { NodeWrite } from '#lib/node-client';
 import {
   holdsAnyCopy,
   holdsCopy,
+  isFilling,
   SHARD_FIELD,
   shardFilter,
   shardTag,
@@ -24,6 +25,20 @@ export type NodeOp =
       primaryKey: string;
       ndjson: string;
       removals: { id: string; version: number }[];
+    }
+  /**
+   * A partial update reaching copies still being filled by a move: `ndjson` applies as it is, and
+   * `guarded` only to the documents the copy already holds — on a missing one it would create a
+   * cut-down document with the same version as the source's whole one, which the copy would then
+   * never replace. The copy brings the others, whole.
+   */
+  | {
+      kind: 'guardedUpdate';
+      nodeUid: string;
+      primaryKey: string;
+      ndjson: string;
+      guarded: string;
+      count: number;
     }
   | Exclude<NodeWrite, { kind: 'documents' }>
   | (Extract<NodeWrite, { kind: 'documents' }> & { count: number });
@@ -76,6 +91,7 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
     case 'createIndex':
       return { kind: 'createIndex', nodeUid: op.index.nodeUid, settings: op.settings };
     case 'repair': {
+      if (ctx.deleted(op.index.nodeUid)) return { kind: 'none', reason: 'index-deleted' };
       let at = 0;
       for (const part of op.nodes) {
         if (part.nodeId === ctx.nodeId) {
@@ -119,13 +135,19 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
   }
   const bodies = documentPartBodies(op, body);
   let ndjson = '';
+  let guarded = '';
   let count = 0;
   op.parts.forEach((part, i) => {
     if (!holdsCopy(placement, ctx.nodeId, part.shard, seq)) return;
-    ndjson += stampPart(bodies[i]!.toString('utf8'), part.shard, seq);
+    const stamped = stampPart(bodies[i]!.toString('utf8'), part.shard, seq);
+    if (op.method === 'update' && isFilling(placement, ctx.nodeId, part.shard)) guarded += stamped;
+    else ndjson += stamped;
     count += part.count;
   });
   if (count === 0) return { kind: 'none', reason: 'no-shard-here' };
+  if (guarded) {
+    return { kind: 'guardedUpdate', nodeUid, primaryKey: op.primaryKey, ndjson, guarded, count };
+  }
   return {
     kind: 'documents',
     nodeUid,
@@ -227,7 +249,8 @@ function sameTarget(
 /** The request a batch sends: its document ops' NDJSON joined, or its one other op; null if none. */
 export function batchWrite(batch: NodeBatch): NodeWrite | null {
   const head = requestOp(batch);
-  if (!head || head.kind === 'repair') return null;
+  // Repairs and guarded updates decide their request from what the node holds (the writer's part).
+  if (!head || head.kind === 'repair' || head.kind === 'guardedUpdate') return null;
   if (head.kind !== 'documents') return head;
   let ndjson = '';
   for (const { op } of batch.ops) if (op.kind === 'documents') ndjson += op.ndjson;

@@ -44,6 +44,7 @@ export {
   applyPlacementChange,
   holdsAnyCopy,
   holdsCopy,
+  isFilling,
   nodesOfPlacement,
   withoutNode,
   type PlacementChange,

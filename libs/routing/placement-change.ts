@@ -20,7 +20,12 @@ export interface PlacementChange {
 const without = (list: readonly string[] | undefined, node: string | null | undefined) =>
   (list ?? []).filter((n) => n !== node);
 
-/** The placement after `change`, applied at log position `seq`; applying it twice changes nothing. */
+/**
+ * The placement after `change`, applied at log position `seq`. A shard's copies remember the
+ * position of the last step applied to them (`at`), so a step applied again, or late (after a
+ * later step of a later move of the same shard), changes nothing: the store can be brought up to a
+ * position by every writer that passes it, in any order.
+ */
 export function applyPlacementChange(
   placement: Placement,
   change: PlacementChange,
@@ -28,12 +33,13 @@ export function applyPlacementChange(
 ): Placement {
   const copies = placement.groups[change.group];
   const c = copies?.[change.shard];
-  if (!copies || !c) return placement;
+  if (!copies || !c || (c.at ?? 0) >= seq) return placement;
   const next: ShardCopies = {
     owners: [...c.owners],
     incoming: [...c.incoming],
     outgoing: [...(c.outgoing ?? [])],
     since: { ...(c.since ?? {}) },
+    at: seq,
   };
   const { node } = change;
   switch (change.step) {
@@ -45,6 +51,8 @@ export function applyPlacementChange(
       }
       break;
     case 'cutover':
+      // Only a copy being filled can take over (a move canceled meanwhile released it).
+      if (!next.incoming.includes(node)) break;
       next.incoming = without(next.incoming, node);
       if (!next.owners.includes(node)) next.owners.push(node);
       if (change.displaced && next.owners.includes(change.displaced)) {
@@ -77,6 +85,18 @@ export function holdsCopy(placement: Placement, node: string, shard: number, seq
   return false;
 }
 
+/** Whether `node`'s copy of `shard` is still being filled by a move (incoming, in every group it is listed in). */
+export function isFilling(placement: Placement, node: string, shard: number): boolean {
+  let filling = false;
+  for (const copies of Object.values(placement.groups)) {
+    const c = copies[shard];
+    if (!c) continue;
+    if (c.owners.includes(node) || c.outgoing?.includes(node)) return false;
+    if (c.incoming.includes(node)) filling = true;
+  }
+  return filling;
+}
+
 /** Whether `node` holds any copy of the index at log position `seq`. */
 export function holdsAnyCopy(placement: Placement, node: string, seq: number): boolean {
   for (let shard = 0; shard < placement.shards; shard++) {
@@ -104,6 +124,7 @@ export function withoutNode(placement: Placement, node: string): Placement {
       const next: ShardCopies = {
         owners: without(c.owners, node),
         incoming: without(c.incoming, node),
+        ...(c.at !== undefined ? { at: c.at } : {}),
       };
       const outgoing = without(c.outgoing, node);
       if (outgoing.length) next.outgoing = outgoing;

@@ -32,6 +32,8 @@ export interface ShardCopies {
    * writer applies the shard's writes from there on, whatever newer placement it reads first.
    */
   since?: Record<string, number>;
+  /** Log position of the last placement step applied to this shard's copies. */
+  at?: number;
 }
 
 /** The placement table of one index: `groups[group][shard]`. */

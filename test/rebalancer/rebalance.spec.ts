@@ -73,7 +73,10 @@ function call(method: string, path: string, body?: unknown) {
   });
 }
 
-/** What every acknowledged write says each document is now (absent: deleted). */
+/** A field only whole documents carry: partial updates change `title` alone. */
+const genreOf = (id: number) => `g${id % 7}`;
+
+/** What every acknowledged write says each document's title is now (absent: deleted). */
 const expected = new Map<number, string>();
 /** Ids with a deletion on its way: a search may rightly miss them. */
 const deleting = new Set<number>();
@@ -93,8 +96,12 @@ function writeLoad(stop: { done: boolean }): Promise<void> {
     while (!stop.done) {
       round++;
       const c = round % 2 ? client : second;
-      const adds = Array.from({ length: 50 }, () => ({ id: next++, title: `added ${round}` }));
+      const adds = Array.from({ length: 50 }, () => {
+        const id = next++;
+        return { id, title: `added ${round}`, genre: genreOf(id) };
+      });
       const existing = [...expected.keys()];
+      // Partial updates (PUT): a copy being filled must not turn them into cut-down documents.
       const updates = Array.from(
         { length: 20 },
         (_, i) => existing[(round * 37 + i * 101) % existing.length]!,
@@ -204,6 +211,7 @@ async function expectExactPlacement(): Promise<void> {
       if (!owners(shard).includes(node.id)) wrong.push(`${id} on ${node.id} (shard ${shard})`);
       if (expected.get(id) !== doc.title)
         wrong.push(`${id} on ${node.id}: ${doc.title} ≠ ${expected.get(id)}`);
+      if (doc.genre !== genreOf(id)) wrong.push(`${id} on ${node.id}: genre ${doc.genre}`);
       holders.set(id, [...(holders.get(id) ?? []), node.id]);
     }
   }
@@ -256,6 +264,7 @@ describe('rebalancing while writes and searches flow', () => {
       const batch = Array.from({ length: Math.min(5000, DOCS - from) }, (_, i) => ({
         id: from + i,
         title: `doc ${from + i}`,
+        genre: genreOf(from + i),
       }));
       await client.index(INDEX).addDocuments(batch).waitTask();
       for (const d of batch) expected.set(d.id, d.title);

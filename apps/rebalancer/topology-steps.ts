@@ -1,0 +1,59 @@
+import type { EventBus } from '#lib/bus';
+import type { Store } from '#lib/store';
+
+/** Topology steps a move and the planner share. */
+
+/**
+ * Waits until every live gateway routes with `epoch` or later (a dead one's beacon expires within
+ * seconds), then a grace that outlasts a node request a gateway started just before it switched.
+ * Throws if a live gateway stays behind: the caller keeps its step and tries again later.
+ */
+export async function waitForGateways(
+  store: Store,
+  epoch: number,
+  graceMs: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { results } = await store.epochBeacons.list({ limit: 10_000 });
+    const behind = results.filter((b) => b.epoch < epoch);
+    if (behind.length === 0) break;
+    if (Date.now() > deadline) {
+      throw new GatewaysBehind(`${behind.length} gateway(s) still route with an epoch before ${epoch}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, graceMs));
+}
+
+export class GatewaysBehind extends Error {
+  override readonly name = 'GatewaysBehind';
+}
+
+/**
+ * Makes a joining node active (it serves reads) once it owns a complete copy; false if the topology
+ * kept changing. A node that is not joining is left as it is.
+ */
+export async function activateNode(
+  store: Store,
+  bus: Pick<EventBus, 'publish'>,
+  nodeId: string,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const snapshot = await store.topology.snapshot();
+    const topology = snapshot.topology;
+    if (topology?.nodes.find((n) => n.id === nodeId)?.state !== 'joining') return true;
+    const { epoch: _e, ...rest } = topology;
+    const nodes = topology.nodes.map((n) =>
+      n.id === nodeId ? { ...n, state: 'active' as const } : n,
+    );
+    const result = await store.topology.commit({ topology: { ...rest, nodes } }, snapshot.epoch);
+    if (result.ok) {
+      bus.publish('nodes.state', { nodeId, from: 'joining', to: 'active', error: null });
+      bus.publish('topology.changed', { epoch: result.epoch, change: 'nodeState', nodeId });
+      return true;
+    }
+  }
+  return false;
+}
