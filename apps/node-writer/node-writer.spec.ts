@@ -9,7 +9,7 @@ import {
   type NodeTask,
   type RecordedCall,
 } from '#lib/node-client';
-import { targetPlacement } from '#lib/routing';
+import { targetPlacement, VERSION_FIELD, versionTag } from '#lib/routing';
 import { createMemoryStore, type Store } from '#lib/store';
 import { NodeWriter, type NodeWriterDeps } from './node-writer.js';
 
@@ -385,5 +385,103 @@ describe('NodeWriter', () => {
     await until(() => r.node.tasks.length === 1);
     expect(r.node.tasks[0]!.customMetadata).toBe('miroir:1-2');
     expect(String(r.node.tasks[0]!.details!.body)).not.toContain('"a"');
+  });
+});
+
+/** Shard moves seen by one writer (operations.md, replication.md "migrations on the log"). */
+describe('NodeWriter during a shard move', () => {
+  /** Shard 1 of the rig's index: owned by `m1`, being filled on this node from position 0. */
+  async function filling(r: Rig): Promise<void> {
+    const placement = (await r.store.topology.getPlacement('movies'))!;
+    const group = [...placement.groups['0']!];
+    group[1] = { owners: ['m1'], incoming: [NODE], since: { [NODE]: 0 } };
+    const { epoch: _e, ...rest } = placement;
+    await r.store.topology.commit(
+      { placements: { movies: { ...rest, groups: { '0': group } } } },
+      await r.store.topology.epoch(),
+    );
+  }
+
+  it('applies a partial update to a copy being filled only for the documents it already holds', async () => {
+    const r = await rig();
+    await filling(r);
+    const fetched: unknown[] = [];
+    r.client.when('fetchDocuments', NODE).respond((call) => {
+      fetched.push(call.options.body);
+      return { results: [{ id: 'held', [VERSION_FIELD]: versionTag(1) }], total: 1 };
+    });
+    const body = Buffer.from('{"id":"held","title":"x"}\n{"id":"missing","title":"y"}\n');
+    r.log.append(
+      {
+        v: 1,
+        task,
+        op: {
+          kind: 'documents',
+          index,
+          method: 'update',
+          primaryKey: 'id',
+          parts: [{ shard: 1, bytes: body.length, count: 2 }],
+        },
+      },
+      body,
+    );
+    start(r);
+    await until(() => r.node.tasks.length === 1);
+    const sent = String(r.node.tasks[0]!.details!.body);
+    expect(sent).toContain('"held"');
+    // Written to a copy that lacks it, a partial update would leave a cut-down document with the
+    // source's version: the move's copy brings it whole instead.
+    expect(sent).not.toContain('"missing"');
+    expect(fetched).toEqual([
+      { ids: ['held', 'missing'], fields: ['id', VERSION_FIELD], limit: 2 },
+    ]);
+    r.node.finishAll();
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === 1);
+  });
+
+  it('commits a placement step to the store before moving past it', async () => {
+    const r = await rig();
+    const seq = r.log.append({
+      v: 1,
+      task: { ...task, type: 'miroirShardMove' },
+      op: {
+        kind: 'placement',
+        index,
+        change: { shard: 2, group: '0', step: 'incoming', node: 'm9', displaced: null },
+      },
+    });
+    start(r);
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === seq);
+    const copies = (await r.store.topology.getPlacement('movies'))!.groups['0']![2]!;
+    expect(copies).toMatchObject({ incoming: ['m9'], since: { m9: seq }, at: seq });
+  });
+
+  it('ends a repair for an index the node does not have, writing nothing (a write would create it bare)', async () => {
+    const r = await rig();
+    r.client.when('fetchDocuments', NODE).respond(() => {
+      throw new NodeApiError(NODE, 'fetchDocuments', 404, {
+        message: 'Index `movies` not found.',
+        code: 'index_not_found',
+        type: 'invalid_request',
+        link: 'https://docs.meilisearch.com/errors#index_not_found',
+      });
+    });
+    const body = Buffer.from('{"id":"a"}\n');
+    const seq = r.log.append(
+      {
+        v: 1,
+        task,
+        op: {
+          kind: 'repair',
+          index,
+          primaryKey: 'id',
+          nodes: [{ nodeId: NODE, bytes: body.length, count: 1, removals: [] }],
+        },
+      },
+      body,
+    );
+    start(r);
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === seq);
+    expect(r.node.tasks).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import {
 import {
   batchWrite,
   coalesce,
+  moveRepairFor,
   nextCopyState,
   nodeOpsFor,
   targetsOf,
@@ -200,6 +201,96 @@ describe('nodeOpsFor', () => {
     expect(nodeOpsFor(release, Buffer.alloc(0), 60, ctx('m1'))).toEqual([
       { kind: 'deleteFilter', nodeUid: index.nodeUid, filter: shardFilter([4]) },
     ]);
+  });
+});
+
+describe('shard moves (placement steps)', () => {
+  const move = (step: 'incoming' | 'cutover' | 'release', node: string, displaced?: string) => ({
+    shard: 2,
+    group: '0',
+    step,
+    node,
+    ...(displaced ? { displaced } : {}),
+  });
+  const copiesOf = (p: typeof placement) => p.groups['0']![2]!;
+  const [kept, displaced] = owners(2);
+
+  it('applies each step once, in log order: a step applied again or late changes nothing', () => {
+    const incoming = applyPlacementChange(placement, move('incoming', 'm9'), 10);
+    const cut = applyPlacementChange(incoming, move('cutover', 'm9', displaced), 20);
+    expect(copiesOf(cut).owners.sort()).toEqual([kept, 'm9'].sort());
+    expect(copiesOf(cut).outgoing).toEqual([displaced]);
+    // A writer passing the incoming step again after the cut-over (it committed late).
+    expect(applyPlacementChange(cut, move('incoming', 'm9'), 10)).toBe(cut);
+    // A move abandoned at 30 (released), then a new move of the same copy at 40; the release,
+    // committed again by a slow writer, does not undo the new move.
+    const abandoned = applyPlacementChange(incoming, move('release', 'm9'), 30);
+    const again = applyPlacementChange(abandoned, move('incoming', 'm9'), 40);
+    expect(copiesOf(again).incoming).toEqual(['m9']);
+    expect(applyPlacementChange(again, move('release', 'm9'), 30)).toBe(again);
+  });
+
+  it('cuts over only a copy still incoming: a released copy never becomes an owner', () => {
+    const incoming = applyPlacementChange(placement, move('incoming', 'm9'), 10);
+    const released = applyPlacementChange(incoming, move('release', 'm9'), 11);
+    const cut = applyPlacementChange(released, move('cutover', 'm9', displaced), 12);
+    expect(copiesOf(cut).owners.sort()).toEqual([...owners(2)].sort());
+    expect(copiesOf(cut).outgoing).toBeUndefined();
+  });
+
+  it('a partial update reaching a copy being filled is guarded; a replacement and an owner copy are not', () => {
+    const filling = applyPlacementChange(placement, move('incoming', 'm9'), 10);
+    const on = (nodeId: string): NodeContext => ({ ...ctx(nodeId), placement: () => filling });
+    const { header, body } = documentsMessage([
+      { shard: 2, docs: ['{"id":"a","title":"x"}'] },
+      { shard: 3, docs: ['{"id":"b","title":"y"}'] },
+    ]);
+    const update = { ...header, op: { ...header.op, method: 'update' } } as LogHeader;
+    const [guarded] = nodeOpsFor(update, body, 11, on('m9'));
+    expect(guarded).toMatchObject({ kind: 'guardedUpdate', ndjson: '', count: 1 });
+    expect((guarded as { guarded: string }).guarded).toContain('"id":"a"');
+    expect(nodeOpsFor(update, body, 11, on(kept!))[0]!.kind).toBe('documents');
+    expect(nodeOpsFor(header, body, 11, on('m9'))[0]!.kind).toBe('documents');
+    // The batch's request is the writer's to decide: it joins no other write.
+    const ops: PlannedOp[] = [{ seq: 11, taskUid: 10, op: guarded! }];
+    expect(batchWrite(coalesce(ops, 1 << 20)[0]!)).toBeNull();
+  });
+
+  it('a repair of an index deleted before it reaches a writer does nothing', () => {
+    const repair: LogHeader = {
+      v: 1,
+      task,
+      op: {
+        kind: 'repair',
+        index,
+        primaryKey: 'id',
+        nodes: [{ nodeId: 'm1', bytes: 11, count: 1, removals: [] }],
+      },
+    };
+    expect(nodeOpsFor(repair, Buffer.from('{"id":"a"}\n'), 70, ctx('m1', true))).toEqual([
+      { kind: 'none', reason: 'index-deleted' },
+    ]);
+  });
+});
+
+describe('moveRepairFor', () => {
+  it('makes the target hold what the source holds', () => {
+    const d = (s: number | null, t: number | null) => ({ id: 'x', versions: { s, t } });
+    expect(moveRepairFor(d(5, null), 's', 't')).toEqual({
+      kind: 'put',
+      id: 'x',
+      version: 5,
+      nodes: ['t'],
+    });
+    expect(moveRepairFor(d(7, 5), 's', 't')).toMatchObject({ kind: 'put', version: 7 });
+    // A page copied a document deleted afterwards: gone from the target, whatever the log still holds.
+    expect(moveRepairFor(d(null, 5), 's', 't')).toEqual({
+      kind: 'remove',
+      id: 'x',
+      version: 5,
+      nodes: ['t'],
+    });
+    expect(moveRepairFor(d(5, 5), 's', 't')).toBeNull();
   });
 });
 
