@@ -82,7 +82,12 @@ export class RebalancePlanner {
     for (const m of active) await this.d.jobs.requeue('migrations', jobOf(m));
 
     const readable = servingCopies(topology.nodes, await store.writers.list());
-    const busy = new Set(active.map((m) => moveKey(m.nodeUid, m.group, m.shard)));
+    const busy = new Map(
+      active.map((m) => [
+        moveKey(m.nodeUid, m.group, m.shard),
+        { target: m.target, displaced: m.displaced },
+      ]),
+    );
     const plan = planRebalance({
       topology,
       placements,

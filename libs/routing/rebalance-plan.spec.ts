@@ -7,6 +7,7 @@ import {
   minimumMoves,
   moveKey,
   planRebalance,
+  balancedPlacement,
   targetPlacement,
   withoutNode,
   writeTargets,
@@ -49,6 +50,7 @@ describe('placement steps of a shard move', () => {
       owners: ['a', 'b'],
       incoming: ['d'],
       since: { d: 40 },
+      at: 40,
     });
     // A writer replaying older messages with the newer placement does not take them.
     expect(holdsCopy(incoming, 'd', 0, 39)).toBe(false);
@@ -63,6 +65,7 @@ describe('placement steps of a shard move', () => {
       owners: ['a', 'd'],
       incoming: [],
       outgoing: ['b'],
+      at: 55,
       since: { d: 40 },
     });
     // The displaced copy still takes every write until it is released.
@@ -77,6 +80,7 @@ describe('placement steps of a shard move', () => {
       owners: ['a', 'd'],
       incoming: [],
       since: { d: 40 },
+      at: 70,
     });
     expect(holdsCopy(released, 'b', 0, 80)).toBe(false);
     // The other shard is untouched.
@@ -92,7 +96,7 @@ describe('placement steps of a shard move', () => {
     let p = before;
     for (const [i, s] of steps.entries()) {
       const once = applyPlacementChange(p, { shard: 0, group: '0', ...s }, 10 + i);
-      expect(applyPlacementChange(once, { shard: 0, group: '0', ...s }, 90 + i)).toEqual(once);
+      expect(applyPlacementChange(once, { shard: 0, group: '0', ...s }, 10 + i)).toEqual(once);
       p = once;
     }
   });
@@ -108,7 +112,7 @@ describe('placement steps of a shard move', () => {
       { shard: 1, group: '0', step: 'release', node: 'd' },
       9,
     );
-    expect(back.groups['0']![1]).toEqual(before.groups['0']![1]);
+    expect(back.groups['0']![1]).toEqual({ ...before.groups['0']![1], at: 9 });
   });
 
   it('withoutNode leaves a node holding nothing', () => {
@@ -120,36 +124,81 @@ describe('placement steps of a shard move', () => {
 
 describe('planRebalance', () => {
   const three = [node('n1'), node('n2'), node('n3')];
+  const none = new Map();
+  const loads = (p: Placement) => {
+    const held = new Map<string, number>();
+    for (const c of p.groups['0']!) for (const o of c.owners) held.set(o, (held.get(o) ?? 0) + 1);
+    return held;
+  };
+  /** Applies every planned move (incoming, cut-over, release) until nothing is planned; returns the moves made. */
+  function rebalance(placement: Placement, t: Topology): { placement: Placement; moved: number } {
+    let seq = 1;
+    let moved = 0;
+    for (let round = 0; round < 50; round++) {
+      const plan = planRebalance({
+        topology: t,
+        placements: { i: placement },
+        busy: none,
+        readable: () => true,
+        room: 3,
+      });
+      for (const m of plan.moves) {
+        const change = { shard: m.shard, group: m.group };
+        placement = applyPlacementChange(
+          placement,
+          { ...change, step: 'incoming', node: m.target },
+          seq++,
+        );
+        placement = applyPlacementChange(
+          placement,
+          { ...change, step: 'cutover', node: m.target, displaced: m.displaced },
+          seq++,
+        );
+        if (m.displaced) {
+          placement = applyPlacementChange(
+            placement,
+            { ...change, step: 'release', node: m.displaced },
+            seq++,
+          );
+        }
+        moved++;
+      }
+      if (plan.needed === 0) return { placement, moved };
+    }
+    throw new Error('the plan never settled');
+  }
 
-  it('plans nothing when every placement is its HRW target', () => {
+  it('plans nothing for a new index: its placement is already even', () => {
     const t = topo(three);
     const plan = planRebalance({
       topology: t,
-      placements: { idx: targetPlacement(t, 32) },
-      busy: new Set(),
+      placements: { idx: balancedPlacement(t, 32) },
+      busy: none,
       readable: () => true,
       room: 4,
     });
     expect(plan).toEqual({ moves: [], needed: 0, waiting: 0 });
+    // Rendezvous hashing alone is uneven by a few copies (22 ± 3 here); the even placement is
+    // within one copy of the share, and keeps most of HRW's choices.
+    const even = [...loads(balancedPlacement(t, 32)).values()];
+    expect(Math.max(...even) - Math.min(...even)).toBeLessThanOrEqual(1);
   });
 
-  it('adding a node moves only copies onto it, from a copy that keeps its own, within the room', () => {
-    const before = targetPlacement(topo(three), 32);
+  it('adding a node moves the minimum: only copies onto it, from a copy that keeps its own, within the room', () => {
+    const before = balancedPlacement(topo(three), 32);
     const after = topo([...three, node('n4', 'joining')]);
     const plan = planRebalance({
       topology: after,
       placements: { idx: before },
-      busy: new Set(),
+      busy: none,
       readable: () => true,
       room: 4,
     });
-    const target = targetPlacement(after, 32);
-    const gained = target.groups['0']!.filter(
-      (c, s) => !before.groups['0']![s]!.owners.includes('n4') && c.owners.includes('n4'),
-    );
-    expect(plan.needed).toBe(gained.length);
+    // Against an even spread: 64 copies over 4 nodes → 16 must move at least; 16 do.
+    expect(minimumMoves(after, { idx: before })).toBe(16);
+    expect(plan.needed).toBe(16);
     expect(plan.moves).toHaveLength(4);
-    expect(plan.waiting).toBe(gained.length - 4);
+    expect(plan.waiting).toBe(12);
     for (const m of plan.moves) {
       expect(m.target).toBe('n4');
       const owners = before.groups['0']![m.shard]!.owners;
@@ -157,17 +206,15 @@ describe('planRebalance', () => {
       expect(owners).toContain(m.source);
       expect(m.source).not.toBe(m.displaced); // the copy that stays is read, not the leaving one
     }
-    // Against an even spread: 64 copies over 4 nodes → 16 must move at least.
-    expect(minimumMoves(after, { idx: before })).toBe(16);
   });
 
-  it('a shard with a move in progress waits; without a readable copy it waits too', () => {
+  it('a shard with a move in progress waits and counts as moved; without a readable copy it waits too', () => {
     const t = topo([...three, node('n4')]);
-    const before = targetPlacement(topo(three), 8);
+    const before = balancedPlacement(topo(three), 8);
     const all = planRebalance({
       topology: t,
       placements: { i: before },
-      busy: new Set(),
+      busy: none,
       readable: () => true,
       room: 99,
     });
@@ -175,15 +222,17 @@ describe('planRebalance', () => {
     const busy = planRebalance({
       topology: t,
       placements: { i: before },
-      busy: new Set([moveKey('i', '0', first.shard)]),
+      busy: new Map([[moveKey('i', '0', first.shard), first]]),
       readable: () => true,
       room: 99,
     });
     expect(busy.moves.map((m) => m.shard)).not.toContain(first.shard);
+    // The move in progress already fills part of the new node's share: nothing plans it twice.
+    expect(busy.needed).toBe(all.needed - 1);
     const dark = planRebalance({
       topology: t,
       placements: { i: before },
-      busy: new Set(),
+      busy: none,
       readable: () => false,
       room: 99,
     });
@@ -192,12 +241,12 @@ describe('planRebalance', () => {
   });
 
   it('draining a node moves every copy it holds, and each shard keeps RF owners', () => {
-    const before = targetPlacement(topo(three), 16);
+    const before = balancedPlacement(topo(three), 16);
     const t = topo([node('n1'), node('n2'), node('n3', 'draining')]);
     const plan = planRebalance({
       topology: t,
       placements: { i: before },
-      busy: new Set(),
+      busy: none,
       readable: () => true,
       room: 99,
     });
@@ -207,51 +256,48 @@ describe('planRebalance', () => {
     expect(minimumMoves(t, { i: before })).toBe(held);
   });
 
-  it('property: applying the planned moves step by step reaches the HRW target', () => {
+  it('property: adding or draining a node settles on an even spread, moving at most 1.1 × the minimum', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 24 }), fc.integer({ min: 2, max: 6 }), (shards, n) => {
-        const nodes = Array.from({ length: n }, (_, i) => node(`n${i}`));
-        let placement = targetPlacement(topo(nodes.slice(0, n - 1)), shards);
-        const t = topo(nodes);
-        let seq = 1;
-        for (let round = 0; round < 10; round++) {
-          const plan = planRebalance({
-            topology: t,
-            placements: { i: placement },
-            busy: new Set(),
-            readable: () => true,
-            room: 99,
-          });
-          for (const m of plan.moves) {
-            const change = { shard: m.shard, group: m.group };
-            placement = applyPlacementChange(
-              placement,
-              { ...change, step: 'incoming', node: m.target },
-              seq++,
-            );
-            placement = applyPlacementChange(
-              placement,
-              { ...change, step: 'cutover', node: m.target, displaced: m.displaced },
-              seq++,
-            );
-            if (m.displaced) {
-              placement = applyPlacementChange(
-                placement,
-                { ...change, step: 'release', node: m.displaced },
-                seq++,
-              );
-            }
+      fc.property(
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 2, max: 7 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        (shards, n, rf, adding) => {
+          // A drain with fewer nodes left than RF drops copies rather than moving them (not planned here).
+          fc.pre(adding || n - 1 >= rf);
+          const nodes = Array.from({ length: n }, (_, i) => node(`n${i}`));
+          const start = adding ? nodes.slice(0, n - 1) : nodes;
+          const end = adding
+            ? nodes
+            : nodes.map((x, i) => (i === 0 ? { ...x, state: 'draining' as const } : x));
+          const before = balancedPlacement(topo(start, rf), shards);
+          // A new index's placement needs no move.
+          expect(
+            planRebalance({
+              topology: topo(start, rf),
+              placements: { i: before },
+              busy: none,
+              readable: () => true,
+              room: 99,
+            }).needed,
+          ).toBe(0);
+          const t = topo(end, rf);
+          const minimum = minimumMoves(t, { i: before });
+          const { placement, moved } = rebalance(before, t);
+          expect(moved).toBeLessThanOrEqual(Math.max(1, Math.ceil(1.1 * minimum)));
+          const live = end.filter((x) => x.state === 'active').map((x) => x.id);
+          const copies = Math.min(rf, live.length);
+          for (const c of placement.groups['0']!) {
+            expect(new Set(c.owners).size).toBe(copies);
+            expect(c.owners.every((o) => live.includes(o))).toBe(true);
+            expect(c.incoming.length === 0 && !c.outgoing).toBe(true);
           }
-          if (plan.needed === 0) break;
-        }
-        const target = targetPlacement(t, shards);
-        expect(placement.groups['0']!.map((c) => [...c.owners].sort())).toEqual(
-          target.groups['0']!.map((c) => [...c.owners].sort()),
-        );
-        expect(placement.groups['0']!.every((c) => c.incoming.length === 0 && !c.outgoing)).toBe(
-          true,
-        );
-      }),
+          const held = live.map((id) => loads(placement).get(id) ?? 0);
+          expect(Math.max(...held) - Math.min(...held)).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -4,7 +4,7 @@ import { EventBus } from '#lib/bus';
 import { HttpNodeClient, NodeHealth } from '#lib/node-client';
 import {
   isPlacementCandidate,
-  targetPlacement,
+  balancedPlacement,
   type NodeState,
   type Placement,
 } from '#lib/routing';
@@ -191,7 +191,7 @@ export class TopologyService implements OnModuleDestroy {
       // the first). A topology change after this read fails the compare-and-set and retries.
       const epoch = await this.store.topology.epoch();
       const topology = await this.refresh();
-      const { epoch: _epoch, ...placement } = targetPlacement(topology, shards);
+      const { epoch: _epoch, ...placement } = balancedPlacement(topology, shards);
       const result = await this.store.topology.commit(
         { placements: { [indexUid]: placement } },
         epoch,
