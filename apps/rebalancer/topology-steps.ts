@@ -20,7 +20,9 @@ export async function waitForGateways(
     const behind = results.filter((b) => b.epoch < epoch);
     if (behind.length === 0) break;
     if (Date.now() > deadline) {
-      throw new GatewaysBehind(`${behind.length} gateway(s) still route with an epoch before ${epoch}`);
+      throw new GatewaysBehind(
+        `${behind.length} gateway(s) still route with an epoch before ${epoch}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }

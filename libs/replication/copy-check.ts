@@ -92,7 +92,11 @@ export function repairFor(diff: Difference, fate: LogFate): RepairAction {
  * before a deletion the log may no longer hold). The node writer still applies a put only over an
  * older version and a removal only over one no newer than this, so a later write is never undone.
  */
-export function moveRepairFor(diff: Difference, source: string, target: string): RepairAction | null {
+export function moveRepairFor(
+  diff: Difference,
+  source: string,
+  target: string,
+): RepairAction | null {
   const s = diff.versions[source] ?? null;
   const t = diff.versions[target] ?? null;
   if (s === t) return null;

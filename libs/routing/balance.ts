@@ -139,9 +139,10 @@ export function evenTarget(placement: Placement, topology: Topology): Placement 
       { length: placement.shards },
       (_, shard) => placement.groups[group]?.[shard]?.owners ?? [],
     );
-    groups[group] = balanceGroup(current, candidates, topology.replicationFactor).map(
-      (owners) => ({ owners, incoming: [] }),
-    );
+    groups[group] = balanceGroup(current, candidates, topology.replicationFactor).map((owners) => ({
+      owners,
+      incoming: [],
+    }));
   }
   return { shards: placement.shards, epoch: topology.epoch, groups };
 }

@@ -8,7 +8,6 @@ import {
   moveKey,
   planRebalance,
   balancedPlacement,
-  targetPlacement,
   withoutNode,
   writeTargets,
   type Placement,
