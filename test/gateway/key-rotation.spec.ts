@@ -11,6 +11,7 @@ import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js
 
 let g: GatewayStack;
 let clients: Meilisearch[];
+let browsers: Meilisearch[];
 let nodeUid: string;
 
 interface Rotation {
@@ -80,7 +81,11 @@ beforeAll(async () => {
     shards: 8,
     gateways: 2,
     keyRotator: true,
-    env: { MIROIR_SCOPED_KEY_BEACON_TTL_S: '3', MIROIR_NODE_TIMEOUT_MS: '1000' },
+    env: {
+      MIROIR_SCOPED_KEY_BEACON_TTL_S: '3',
+      MIROIR_NODE_TIMEOUT_MS: '1000',
+      MIROIR_SEARCH_UI_JWT_SECRET: 'key-rotation-test-secret-of-32-bytes!',
+    },
   });
   clients = g.stack.gateways.map(
     (p) => new Meilisearch({ host: p.listening.url, apiKey: g.stack.masterKey }),
@@ -91,6 +96,18 @@ beforeAll(async () => {
       .index('lamps')
       .addDocuments(Array.from({ length: 40 }, (_, i) => ({ id: i, title: `lamp ${i}` }))),
   );
+  // Browsers search with a token of the hosted search page (api.md: the gateway swaps it for the
+  // current scoped node key), fetched from each gateway.
+  const browserTokens = await Promise.all(
+    g.stack.gateways.map(async (p) => {
+      const res = await fetch(`${p.listening.url}/_miroir/ui/search/lamps/session`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { token: string }).token;
+    }),
+  );
+  browsers = g.stack.gateways.map(
+    (p, i) => new Meilisearch({ host: p.listening.url, apiKey: browserTokens[i]! }),
+  );
   const shards = await g.gateway('/_miroir/shards?index=lamps', { key: g.stack.adminApiKey });
   nodeUid = ((await shards.json()) as { nodeIndex: string }).nodeIndex;
 }, 60_000);
@@ -99,11 +116,11 @@ afterAll(async () => {
   await g?.stop();
 });
 
-/** Searches through every gateway until `stop`; returns the failures. */
+/** Searches through every gateway, with a key and with a browser token, until `stop`; returns the failures. */
 function searchLoad(): { stop: () => Promise<string[]> } {
   const failures: string[] = [];
   let stopped = false;
-  const runs = [...clients, ...clients].map(async (c) => {
+  const runs = [...clients, ...browsers].map(async (c) => {
     while (!stopped) {
       try {
         const res = await c.index('lamps').search('lamp', { limit: 5 });
@@ -153,7 +170,7 @@ describe('scoped search keys', () => {
     expect(created.status).toBe(201);
   });
 
-  it('rotates under search load through both gateways: no failed request, the old key revoked', async () => {
+  it('rotates under search load through both gateways, with keys and browser tokens: no failed request, the old key revoked', async () => {
     const before = (await rotation())!;
     const fallbacksBefore = await fallbacks();
     const load = searchLoad();
