@@ -5,7 +5,15 @@ import type { JobQueues } from '#lib/jobs';
 import { rotationStep, type RotationPolicy } from '#lib/keys';
 import { HttpNodeClient, NodeApiError } from '#lib/node-client';
 import { StaleFenceError, type Fence, type ScopedKeyRecord, type Store } from '#lib/store';
-import { connectService, Leadership, type Log } from '#lib/service';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  connectionProblems,
+  connectService,
+  Leadership,
+  leaderGauge,
+  type Log,
+  type ServiceOps,
+} from '#lib/service';
 
 const LEASE_SCOPE = 'key-rotator';
 const LEASE_TTL_MS = 10_000;
@@ -22,6 +30,9 @@ export class KeyRotator {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
+  readonly ops: ServiceOps;
+  private readonly rotations: Counter;
+  private readonly revocationWait: Histogram;
 
   private constructor(
     private readonly config: MiroirConfig,
@@ -40,6 +51,48 @@ export class KeyRotator {
       log,
       onChange: () => undefined,
     });
+    const registry = new Registry();
+    leaderGauge(registry, LEASE_SCOPE, () => this.leadership.fence !== null);
+    this.rotations = new Counter({
+      name: 'miroir_key_rotations_total',
+      help: 'Scoped search keys promoted to a new generation by this process',
+      labelNames: ['index'],
+      registers: [registry],
+    });
+    this.revocationWait = new Histogram({
+      name: 'miroir_key_revocation_wait_seconds',
+      help: 'From a promotion to the revocation of the previous key (the drain)',
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600],
+      registers: [registry],
+    });
+    const keys = async () =>
+      (
+        await Promise.all((await store.catalog.list()).map((r) => store.scopedKeys.get(r.nodeUid)))
+      ).filter((k): k is ScopedKeyRecord => k !== null);
+    new Gauge({
+      name: 'miroir_scoped_key_age_seconds',
+      help: 'Age of the scoped search key of a node index (since it was minted or promoted)',
+      labelNames: ['index'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const k of await keys()) {
+          if (k.rotatedAt)
+            this.set({ index: k.indexUid }, (Date.now() - Date.parse(k.rotatedAt)) / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: 'miroir_scoped_key_generation',
+      help: 'Generation of the scoped search key of a node index',
+      labelNames: ['index'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const k of await keys()) this.set({ index: k.indexUid }, k.generation);
+      },
+    });
+    this.ops = { registry, notReady: () => connectionProblems(store, bus) };
   }
 
   static async start(config: MiroirConfig, log: Log): Promise<KeyRotator> {
@@ -184,6 +237,7 @@ export class KeyRotator {
           };
     const written = await this.store.scopedKeys.put(next, record.generation, fence);
     if (!written.ok) return;
+    if (then === 'promoted') this.rotations.inc({ index: record.indexUid });
     this.bus.publish(
       'keys.rotated',
       {
@@ -217,11 +271,14 @@ export class KeyRotator {
         ),
       );
     }
-    await this.store.scopedKeys.put(
+    const written = await this.store.scopedKeys.put(
       { ...record, previousUid: null, state: 'stable' },
       record.generation,
       fence,
     );
+    if (written.ok && uid && record.rotatedAt) {
+      this.revocationWait.observe((Date.now() - Date.parse(record.rotatedAt)) / 1000);
+    }
     this.log('info', 'key-revoked', { index: record.indexUid, generation: record.generation });
   }
 

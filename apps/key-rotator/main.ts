@@ -13,4 +13,4 @@ try {
 }
 
 const log = jsonLog('key-rotator', config.logLevel);
-await runService('key-rotator', log, () => KeyRotator.start(config, log));
+await runService('key-rotator', log, config.ops, () => KeyRotator.start(config, log));

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type MiroirConfig } from '#lib/config';
-import { connectService, jsonLog, runService } from '#lib/service';
+import { Registry } from 'prom-client';
+import { connectionProblems, connectService, jsonLog, runService } from '#lib/service';
 import { WriterPool } from './writer-pool.js';
 
 let config: MiroirConfig;
@@ -14,7 +15,7 @@ try {
 }
 
 const logger = jsonLog('node-writer', config.logLevel);
-await runService('node-writer', logger, async () => {
+await runService('node-writer', logger, config.ops, async () => {
   const c = await connectService(config, 'node-writer', { log: true });
   const pool = new WriterPool({
     config,
@@ -26,8 +27,17 @@ await runService('node-writer', logger, async () => {
     instance: c.instance,
   });
   await pool.start();
+  const registry = new Registry();
+  pool.metrics(registry);
   return {
     instance: c.instance,
+    ops: {
+      registry,
+      notReady: async () => [
+        ...(await connectionProblems(c.store, c.bus)),
+        ...(c.log!.isConnected() ? [] : ['the write log is not connected']),
+      ],
+    },
     async stop() {
       await pool.stop();
       await Promise.allSettled([c.log!.close(), c.bus.close(), c.nodes.close()]);

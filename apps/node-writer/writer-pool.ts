@@ -1,3 +1,4 @@
+import { Gauge, type Registry } from 'prom-client';
 import type { EventBus, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import type { HttpNodeClient } from '#lib/node-client';
@@ -43,6 +44,60 @@ export class WriterPool {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), TOPOLOGY_REFRESH_MS);
     this.timer.unref();
+  }
+
+  /**
+   * Metrics of the writers this process runs: for each node it writes to, the log position its
+   * node applied, how far behind the log's end that is, and the copy's state.
+   */
+  metrics(registry: Registry): void {
+    const writing = () => this.writing;
+    const { store, log } = this.d;
+    const statuses = async () => {
+      const mine = new Set(writing());
+      return (await store.writers.list()).filter((w) => mine.has(w.nodeId));
+    };
+    new Gauge({
+      name: 'miroir_writer_applied_seq',
+      help: 'Log position up to which the node applied every message',
+      labelNames: ['node'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const w of await statuses()) this.set({ node: w.nodeId }, w.appliedSeq);
+      },
+    });
+    new Gauge({
+      name: 'miroir_writer_lag_messages',
+      help: 'Log messages the node has not applied yet',
+      labelNames: ['node'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const { lastSeq } = await log.state();
+        for (const w of await statuses()) {
+          this.set({ node: w.nodeId }, Math.max(0, lastSeq - w.appliedSeq));
+        }
+      },
+    });
+    new Gauge({
+      name: 'miroir_writer_copy_state',
+      help: "The node's copy state (1 for its current state)",
+      labelNames: ['node', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const w of await statuses()) this.set({ node: w.nodeId, state: w.state }, 1);
+      },
+    });
+    new Gauge({
+      name: 'miroir_writers_held',
+      help: 'Nodes this process writes to (it holds their writer lease)',
+      registers: [registry],
+      collect() {
+        this.set(writing().length);
+      },
+    });
   }
 
   /** Node ids this process writes to now. */

@@ -19,4 +19,4 @@ try {
 }
 
 const log = jsonLog('rebalancer', config.logLevel);
-await runService('rebalancer', log, () => Rebalancer.start(config, timings, log));
+await runService('rebalancer', log, config.ops, () => Rebalancer.start(config, timings, log));

@@ -7,8 +7,15 @@ import { StaleFenceError, type Lease, type Store } from '#lib/store';
 import { HealthProber } from './health-prober.js';
 import { MigrationRunner } from './migration-runner.js';
 import { RebalancePlanner } from './rebalance-planner.js';
-import { Leadership } from '#lib/service';
-import { connectService, type Log } from '#lib/service';
+import { Gauge, Registry } from 'prom-client';
+import {
+  connectionProblems,
+  connectService,
+  Leadership,
+  leaderGauge,
+  type Log,
+  type ServiceOps,
+} from '#lib/service';
 import type { RebalancerTimings } from './options.js';
 import { migrationId } from './rebalance-planner.js';
 
@@ -58,6 +65,53 @@ export class Rebalancer {
       log,
       onChange: (lease) => this.onLeadership(lease),
     });
+    this.ops = { registry: this.metrics(), notReady: () => connectionProblems(store, bus) };
+  }
+
+  readonly ops: ServiceOps;
+
+  /** Leader gauge, moves of the current rebalance by phase and documents they copied, nodes by state. */
+  private metrics(): Registry {
+    const registry = new Registry();
+    const { store } = this;
+    leaderGauge(registry, LEASE_SCOPE, () => this.leadership.fence !== null);
+    const currentMoves = async () => {
+      const run = await store.rebalance.get('current');
+      if (!run) return [];
+      const { results } = await store.migrations.list({ limit: 100_000 });
+      return results.filter((m) => m.run === run.id);
+    };
+    new Gauge({
+      name: 'miroir_rebalance_moves',
+      help: 'Moves of the current (or last) rebalance, by phase',
+      labelNames: ['phase'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const m of await currentMoves()) this.inc({ phase: m.phase });
+      },
+    });
+    new Gauge({
+      name: 'miroir_rebalance_documents_copied',
+      help: 'Documents copied by the moves of the current (or last) rebalance',
+      registers: [registry],
+      async collect() {
+        this.set((await currentMoves()).reduce((a, m) => a + m.counts.copied, 0));
+      },
+    });
+    new Gauge({
+      name: 'miroir_nodes',
+      help: 'Nodes of the topology, by state',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const n of (await store.topology.getTopology())?.nodes ?? []) {
+          this.inc({ state: n.state });
+        }
+      },
+    });
+    return registry;
   }
 
   static async start(

@@ -14,4 +14,4 @@ try {
 }
 
 const log = jsonLog('task-reconciler', config.logLevel);
-await runService('task-reconciler', log, () => Reconciler.start(config, log));
+await runService('task-reconciler', log, config.ops, () => Reconciler.start(config, log));

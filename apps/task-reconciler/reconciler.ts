@@ -1,6 +1,14 @@
 import type { EventBus, LogFollower, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
-import { connectService, Leadership, type Log } from '#lib/service';
+import { Gauge, Registry } from 'prom-client';
+import {
+  connectionProblems,
+  connectService,
+  Leadership,
+  leaderGauge,
+  type Log,
+  type ServiceOps,
+} from '#lib/service';
 import type { Lease, Store } from '#lib/store';
 import { pruneFinished } from './housekeeping.js';
 import { TaskSettler } from './task-settler.js';
@@ -20,6 +28,7 @@ export class Reconciler {
   private readonly leadership: Leadership;
   private run: { abort: AbortController; done: Promise<void> } | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
+  readonly ops: ServiceOps;
 
   private constructor(
     private readonly config: MiroirConfig,
@@ -38,6 +47,18 @@ export class Reconciler {
       log: logger,
       onChange: (lease) => this.onLease(lease),
     });
+    const registry = new Registry();
+    leaderGauge(registry, LEASE_SCOPE, () => this.leadership.fence !== null);
+    new Gauge({
+      name: 'miroir_tasks_unsettled_messages',
+      help: 'Log messages appended but not yet settled into task records',
+      registers: [registry],
+      async collect() {
+        const [state, settled] = await Promise.all([log.state(), store.tasks.settledThrough()]);
+        this.set(Math.max(0, state.lastSeq - settled));
+      },
+    });
+    this.ops = { registry, notReady: () => connectionProblems(store, bus) };
   }
 
   static async start(config: MiroirConfig, logger: Log): Promise<Reconciler> {

@@ -13,6 +13,10 @@ export interface ConfigDoc {
 // Typed by the schema's keys, so a key added to the schema without documentation fails to compile.
 const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
   http_addr: ['0.0.0.0:7700', 'address the client API listens on (host:port)'],
+  ops_addr: [
+    '127.0.0.1:0',
+    'where a background service answers /health, /ready and /metrics (port 0: any free port, printed at start)',
+  ],
   env: [
     'development',
     'development or production, as Meilisearch: production requires a master key of at least 16 bytes',

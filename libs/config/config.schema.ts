@@ -73,6 +73,13 @@ export const configSchema = z
         error: 'port must be ≤ 65535',
       })
       .default('0.0.0.0:7700'),
+    ops_addr: z
+      .string({ error: 'must be host:port' })
+      .regex(HTTP_ADDR, { error: 'must be host:port, e.g. 0.0.0.0:9464' })
+      .refine((v) => Number(HTTP_ADDR.exec(v)?.[3] ?? 0) <= 65535, {
+        error: 'port must be ≤ 65535',
+      })
+      .default('127.0.0.1:0'),
     env: oneOf(['development', 'production']).default('development'),
     // Meilisearch refuses master keys shorter than 16 bytes in production (checked below).
     master_key: secret(1).optional(),

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(c).toEqual({
       httpAddr: '0.0.0.0:7700',
       http: { host: '0.0.0.0', port: 7700 },
+      ops: { host: '127.0.0.1', port: 0 },
       env: 'development',
       masterKey: undefined,
       adminApiKey: undefined,

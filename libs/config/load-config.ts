@@ -18,6 +18,8 @@ export interface ConfigNode {
 export interface MiroirConfig {
   httpAddr: string;
   http: { host: string; port: number };
+  /** Where a background service answers /health, /ready and /metrics. */
+  ops: { host: string; port: number };
   env: 'development' | 'production';
   masterKey: string | undefined;
   adminApiKey: string | undefined;
@@ -95,10 +97,14 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
     throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, raw, fromEnv, file)));
   }
   const c = parsed.data;
-  const addr = /^(?:\[(.+)\]|(.+)):(\d+)$/.exec(c.http_addr)!;
+  const hostPort = (v: string) => {
+    const m = /^(?:\[(.+)\]|(.+)):(\d+)$/.exec(v)!;
+    return { host: m[1] ?? m[2]!, port: Number(m[3]) };
+  };
   return deepFreeze({
     httpAddr: c.http_addr,
-    http: { host: addr[1] ?? addr[2]!, port: Number(addr[3]) },
+    http: hostPort(c.http_addr),
+    ops: hostPort(c.ops_addr),
     env: c.env,
     masterKey: c.master_key,
     adminApiKey: c.admin_api_key,
