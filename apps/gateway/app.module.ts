@@ -11,7 +11,7 @@ import { EventBus, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient, NodeHealth } from '#lib/node-client';
-import { openWriteLog } from '#lib/service';
+import { jsonLog, openWriteLog } from '#lib/service';
 import { createRedisStore, type Store } from '#lib/store';
 import { AdminController } from './admin/admin.controller.js';
 import { NodesController } from './admin/nodes.controller.js';
@@ -27,7 +27,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { CatalogService } from './indexes/catalog.service.js';
 import { IndexService } from './indexes/index.service.js';
 import { IndexesController } from './indexes/indexes.controller.js';
-import { CONFIG, STORE } from './infra/tokens.js';
+import { CONFIG, LOG, STORE } from './infra/tokens.js';
 import { TopologyService } from './infra/topology.service.js';
 import { KeysController } from './keys/keys.controller.js';
 import { KeysService } from './keys/keys.service.js';
@@ -70,6 +70,7 @@ class Connections implements OnApplicationShutdown {
 @Module({})
 export class AppModule {
   static forRoot(config: MiroirConfig): DynamicModule {
+    const log = jsonLog('gateway', config.logLevel);
     return {
       module: AppModule,
       controllers: [
@@ -89,6 +90,7 @@ export class AppModule {
       ],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: LOG, useValue: log },
         {
           provide: STORE,
           useFactory: () => createRedisStore({ url: config.redisUrl, prefix: config.keyPrefix }),
@@ -113,7 +115,13 @@ export class AppModule {
               nodeKey: config.nodeKey,
               timeoutMs: config.nodeTimeoutMs,
               health,
-              onRequest: (m) => metrics.recordNodeRequest(m),
+              onRequest: (m) => {
+                metrics.recordNodeRequest(m);
+                // A node that times out, cannot be reached or fails is what an operator looks for.
+                if (typeof m.status !== 'number' || m.status >= 500) {
+                  if (m.status !== 'aborted') log('warn', 'node-request-failed', { ...m });
+                }
+              },
             }),
         },
         {

@@ -11,6 +11,8 @@ import { MetricsService } from './admin/metrics.service.js';
 import { AppModule } from './app.module.js';
 import { KeyCacheService } from './auth/key-cache.service.js';
 import { TopologyService } from './infra/topology.service.js';
+import { LOG } from './infra/tokens.js';
+import type { Log } from '#lib/service';
 
 /** Meilisearch's default payload limit. */
 const PAYLOAD_LIMIT = 100_000_000;
@@ -52,12 +54,22 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
     done();
   });
   const metrics = app.get(MetricsService);
+  const log = app.get<symbol, Log>(LOG);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unknown';
+    const status = reply.statusCode;
     metrics.httpRequests.observe(
-      { method: req.method, route, status: String(reply.statusCode) },
+      { method: req.method, route, status: String(status) },
       reply.elapsedTime / 1000,
     );
+    // One line per request, as Meilisearch logs them; the route template, never the query or body.
+    log(status >= 500 ? 'warn' : 'info', 'request', {
+      requestId: req.id,
+      method: req.method,
+      route,
+      status,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    });
     done();
   });
   app.enableShutdownHooks();

@@ -67,3 +67,60 @@ describe('cluster health', () => {
     expect(await ready()).toBe(200);
   }, 90_000);
 });
+
+describe('gateway log', () => {
+  /** The gateway's JSON log lines so far. */
+  const lines = () =>
+    g.stack.gateway
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it('has one line per request, with its id and route template, and one per failed node call', async () => {
+    const res = await g.gateway('/indexes/things/search', {
+      method: 'POST',
+      key: g.stack.masterKey,
+      headers: { 'content-type': 'application/json', 'x-request-id': 'trace-me-1' },
+      body: JSON.stringify({ q: 'secret words' }),
+    });
+    expect(res.status).toBe(200);
+    const line = await waitFor(() =>
+      lines().find((l) => l.event === 'request' && l.requestId === 'trace-me-1'),
+    );
+    expect(line).toMatchObject({
+      level: 'info',
+      service: 'gateway',
+      method: 'POST',
+      route: '/indexes/:indexUid/search',
+      status: 200,
+    });
+    expect(JSON.stringify(line)).not.toContain('secret words'); // no query text in the log
+    const [a] = g.stack.nodes;
+    freeze(a!);
+    try {
+      const failed = await waitFor(async () => {
+        await g.gateway('/indexes/things/search', {
+          method: 'POST',
+          key: g.stack.masterKey,
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        return lines().find((l) => l.event === 'node-request-failed' && l.nodeId === a!.id);
+      });
+      expect(failed).toMatchObject({ level: 'warn', status: 'timeout' });
+    } finally {
+      thaw(a!);
+    }
+  }, 60_000);
+});
+
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('not logged in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
