@@ -46,8 +46,10 @@ export {
   holdsAnyCopy,
   holdsCopy,
   isFilling,
+  listedCopies,
   nodesOfPlacement,
   withoutNode,
+  type ListedCopy,
   type PlacementChange,
 } from './placement-change.js';
 export {

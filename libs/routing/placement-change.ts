@@ -135,3 +135,32 @@ export function withoutNode(placement: Placement, node: string): Placement {
   }
   return { ...placement, groups };
 }
+
+/** One copy of one shard as a placement lists it. */
+export interface ListedCopy {
+  shard: number;
+  group: string;
+  node: string;
+  /** `owner`: read and written; `incoming`: being filled by a move; `outgoing`: written, unread, until released. */
+  role: 'owner' | 'incoming' | 'outgoing';
+}
+
+/** Every copy a placement lists, by shard, then group, then node. */
+export function listedCopies(placement: Placement): ListedCopy[] {
+  const copies: ListedCopy[] = [];
+  for (let shard = 0; shard < placement.shards; shard++) {
+    for (const group of Object.keys(placement.groups).sort()) {
+      const c = placement.groups[group]![shard];
+      if (!c) continue;
+      const roles: [ListedCopy['role'], readonly string[]][] = [
+        ['owner', c.owners],
+        ['incoming', c.incoming],
+        ['outgoing', c.outgoing ?? []],
+      ];
+      for (const [role, nodes] of roles) {
+        for (const node of [...nodes].sort()) copies.push({ shard, group, node, role });
+      }
+    }
+  }
+  return copies;
+}

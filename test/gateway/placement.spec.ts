@@ -88,6 +88,25 @@ describe('placement', () => {
         }
       }
       expect(holders.size).toBe(count);
+      // The placement route shows each copy with its document count, asked of its node.
+      const perCopy = new Map<string, number>();
+      for (const [nodeId, docs] of await nodeDocuments(index)) {
+        for (const doc of docs) {
+          const key = `${shardOfTag(doc._miroir_shard)}/${nodeId}`;
+          perCopy.set(key, (perCopy.get(key) ?? 0) + 1);
+        }
+      }
+      const { copies } = (await placementOf(index)) as Placement & {
+        copies: { shard: number; node: string; role: string; documents: number; state: string }[];
+      };
+      expect(copies).toHaveLength(SHARDS * 2);
+      for (const c of copies) {
+        expect(c).toMatchObject({
+          role: 'owner',
+          state: 'caught-up',
+          documents: perCopy.get(`${c.shard}/${c.node}`) ?? 0,
+        });
+      }
       for (const [id, nodes] of holders) {
         const shard = shardOf(pk === 'id' ? Number(id) : id, SHARDS);
         expect({ id, nodes: nodes.sort() }).toEqual({

@@ -1,10 +1,11 @@
-import { clusterHealth } from '#lib/routing';
+import { clusterHealth, listedCopies, shardFilter } from '#lib/routing';
 import { randomBytes } from 'node:crypto';
 import { Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { EventBus, WriteLog } from '#lib/bus';
 import { asyncApiDocument } from '#lib/contracts';
 import { MeiliError } from '#lib/errors';
 import { JobQueues } from '#lib/jobs';
+import { HttpNodeClient } from '#lib/node-client';
 import { asObject, rejectUnknown } from '#lib/meili-api';
 import { CHECK_TTL_MS, type CheckRecord, type Store } from '#lib/store';
 import { AdminOnly, Public } from '../auth/auth.guard.js';
@@ -26,6 +27,7 @@ export class AdminController {
     private readonly log: WriteLog,
     private readonly jobs: JobQueues,
     private readonly catalog: CatalogService,
+    private readonly nodes: HttpNodeClient,
   ) {}
 
   /**
@@ -121,7 +123,32 @@ export class AdminController {
     const index = await this.catalog.get(query.index);
     const placement = await this.store.topology.getPlacement(index.nodeUid);
     if (!placement) throw new MeiliError('index_not_found', `Index \`${query.index}\` not found.`);
-    return { index: query.index, nodeIndex: index.nodeUid, ...placement };
+    const [writers, { lastSeq }] = await Promise.all([this.store.writers.list(), this.log.state()]);
+    const writerOf = new Map(writers.map((w) => [w.nodeId, w]));
+    // Each copy's document count, asked of its node (null: the node did not answer in time).
+    const copies = await Promise.all(
+      listedCopies(placement).map(async (copy) => {
+        const writer = writerOf.get(copy.node);
+        const documents = await this.nodes
+          .fetchDocuments(
+            copy.node,
+            index.nodeUid,
+            { filter: shardFilter([copy.shard]), limit: 1, fields: [index.primaryKey ?? 'id'] },
+            { timeoutMs: 2000 },
+          )
+          .then(
+            (page) => page.total,
+            () => null,
+          );
+        return {
+          ...copy,
+          documents,
+          state: writer?.state ?? null,
+          lagMessages: writer ? Math.max(0, lastSeq - writer.appliedSeq) : null,
+        };
+      }),
+    );
+    return { index: query.index, nodeIndex: index.nodeUid, ...placement, copies };
   }
 
   /**

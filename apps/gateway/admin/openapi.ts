@@ -185,7 +185,8 @@ export function adminOpenApi(version: string): Record<string, unknown> {
       },
       '/_miroir/shards': {
         get: {
-          summary: 'Placement table of one index (`?index=`), or of every index',
+          summary:
+            'Placement table of one index (`?index=`: with `copies`, each copy with its role, document count, writer state and lag in log messages), or of every index',
           security: admin,
           parameters: [{ name: 'index', in: 'query', schema: { type: 'string' } }],
           responses: {
