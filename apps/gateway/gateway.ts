@@ -13,6 +13,7 @@ import { KeyCacheService } from './auth/key-cache.service.js';
 import { TopologyService } from './infra/topology.service.js';
 import { LOG } from './infra/tokens.js';
 import type { Log } from '#lib/service';
+import { endRequestSpan, startRequestSpan, type Span } from '#lib/telemetry';
 
 /** Meilisearch's default payload limit. */
 const PAYLOAD_LIMIT = 100_000_000;
@@ -49,15 +50,25 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
       (err: Error) => done(err, undefined),
     );
   });
+  // One server span per request (tracing on): node calls and the log append are its children.
+  const spans = new WeakMap<object, Span>();
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('X-Request-Id', req.id);
-    done();
+    const { span, enter } = startRequestSpan(
+      `${req.method} ${req.routeOptions.url ?? 'unknown'}`,
+      req.headers,
+      { 'http.request.method': req.method, 'miroir.request_id': req.id },
+    );
+    spans.set(req, span);
+    enter(done);
   });
   const metrics = app.get(MetricsService);
   const log = app.get<symbol, Log>(LOG);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unknown';
     const status = reply.statusCode;
+    const span = spans.get(req);
+    if (span) endRequestSpan(span, status);
     metrics.httpRequests.observe(
       { method: req.method, route, status: String(status) },
       reply.elapsedTime / 1000,

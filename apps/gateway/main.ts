@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '#lib/config';
+import { startTracing } from '#lib/telemetry';
 import { createGateway } from './gateway.js';
 
 let config;
@@ -11,6 +12,8 @@ try {
   }
   throw err;
 }
+const stopTracing = startTracing('miroir-gateway');
+process.once('SIGTERM', () => void stopTracing());
 const app = await createGateway(config);
 await app.listen(config.http.port, config.http.host);
 const url = await app.getUrl();

@@ -30,6 +30,7 @@ import {
 } from '#lib/routing';
 import { memberText, nodeSettingsOf } from '#lib/writes';
 import type { Log } from '#lib/service';
+import { contextOf, inSpan } from '#lib/telemetry';
 import type { Fence, PartOutcome, Store, WriterStatus } from '#lib/store';
 
 export interface WriterLimits extends CopyLimits {
@@ -286,8 +287,30 @@ export class NodeWriter {
       taskUid,
       op: canceled.has(taskUid) ? { kind: 'none', reason: 'nothing-for-nodes' } : op,
     }));
+    const traces = new Map(messages.map((m) => [m.seq, m.header.trace]));
     for (const batch of coalesce(ops, this.d.limits.batchBytes)) {
-      await this.send(batch, times.get(batch.fromSeq) ?? this.now());
+      // The node call belongs to the trace of the write(s) it carries (tracing on).
+      const carried = [
+        ...new Set(batch.ops.filter((p) => p.op.kind !== 'none').map((p) => traces.get(p.seq))),
+      ]
+        .filter(Boolean)
+        .map((traceparent) => contextOf({ traceparent }));
+      const at = times.get(batch.fromSeq) ?? this.now();
+      if (requestOp(batch) === null) await this.send(batch, at);
+      else
+        await inSpan(
+          'node write',
+          {
+            parent: carried[0],
+            links: carried.slice(1),
+            attributes: {
+              'miroir.node': this.d.nodeId,
+              'miroir.log.from': batch.fromSeq,
+              'miroir.log.to': batch.toSeq,
+            },
+          },
+          () => this.send(batch, at),
+        );
       this.status.sentSeq = batch.toSeq;
       this.dirty = true;
     }

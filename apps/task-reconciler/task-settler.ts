@@ -1,3 +1,4 @@
+import { contextOf, recordEvent } from '#lib/telemetry';
 import type { EventBus } from '#lib/bus';
 import type { LogHeader } from '#lib/contracts';
 import {
@@ -79,7 +80,7 @@ export class TaskSettler {
       // The gateway cancels before it answers; doing it again is harmless and covers its crash.
       await this.d.store.writers.cancel(header.op.uids, fresh.uid);
     }
-    if (isTerminal(task.status)) this.announce(task);
+    if (isTerminal(task.status)) this.announce(task, header);
     else this.pending.set(seq, { seq, header, task });
     this.taken = seq;
   }
@@ -178,15 +179,22 @@ export class TaskSettler {
         });
       }
     }
-    if (moved !== null) this.announce(stored);
+    if (moved !== null) this.announce(stored, p.header);
     if (isTerminal(stored.status)) {
       this.pending.delete(p.seq);
       await this.d.store.writers.dropOutcomes([stored.uid]);
     }
   }
 
-  private announce(task: TaskRecord): void {
+  private announce(task: TaskRecord, header?: LogHeader): void {
     this.d.bus.publish('tasks.status', toTaskObject(task), `task-${task.uid}-${task.status}`);
+    if (header && isTerminal(task.status)) {
+      // The end of the write's trace (tracing on): its task's final status.
+      recordEvent(`task ${task.status}`, contextOf({ traceparent: header.trace }), {
+        'miroir.task.uid': task.uid,
+        'miroir.task.status': task.status,
+      });
+    }
   }
 
   /** Targets canceled by this task: by their gate, or (once settled and pruned) their record. */

@@ -1,3 +1,4 @@
+import { activeTraceparent, inSpan, SpanKind } from '#lib/telemetry';
 import { randomBytes } from 'node:crypto';
 import {
   DiscardPolicy,
@@ -161,6 +162,20 @@ export class WriteLog {
    * (what orders the write) is appended atomically or not at all.
    */
   async append(entry: LogAppend): Promise<{ seq: number; duplicate: boolean }> {
+    return inSpan(
+      'log append',
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': entry.subject } },
+      async (span) => {
+        const traceparent = activeTraceparent();
+        const header = traceparent ? { ...entry.header, trace: traceparent } : entry.header;
+        const result = await this.appendOnce({ ...entry, header });
+        span.setAttribute('miroir.log.seq', result.seq);
+        return result;
+      },
+    );
+  }
+
+  private async appendOnce(entry: LogAppend): Promise<{ seq: number; duplicate: boolean }> {
     let header = entry.header;
     let body = entry.body;
     let bytes = encodeLogMessage(header, body);

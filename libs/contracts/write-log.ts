@@ -192,6 +192,8 @@ export const logHeader = z.object({
         .optional(),
     })
     .optional(),
+  /** W3C traceparent of the append (tracing on): node writers and the reconciler continue it. */
+  trace: z.string().max(128).optional(),
   /** The body was staged in the chunk stream under this subject. */
   chunks: z
     .object({ subject: z.string(), count: z.number().int().min(1), bytes: count })

@@ -1,3 +1,4 @@
+import { startTracing } from '#lib/telemetry';
 import type { Log } from './log.js';
 import { startOpsServer, type ServiceOps } from './ops-server.js';
 
@@ -20,6 +21,7 @@ export async function runService(
   opsAddr: { host: string; port: number },
   start: () => Promise<RunningService>,
 ): Promise<void> {
+  const stopTracing = startTracing(`miroir-${service}`);
   const running = await start();
   const ops = await startOpsServer(opsAddr, service, running.ops, log);
   process.stdout.write(
@@ -39,6 +41,7 @@ export async function runService(
     running
       .stop()
       .then(() => ops.close())
+      .then(() => stopTracing())
       .then(
         () => process.exit(0),
         (err: unknown) => {
