@@ -150,4 +150,32 @@ describe('tracing', () => {
     });
     expect(byId.get(settled.parentSpanId)?.name).toBe('log append');
   }, 90_000);
+
+  it('shows a search as its request and the calls to the nodes it covered', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const res = await fetch(`${stack.gatewayUrl}/indexes/traced/search`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${stack.masterKey}`,
+        'content-type': 'application/json',
+        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+      },
+      body: JSON.stringify({ q: 'lamp' }),
+    });
+    expect(res.status).toBe(200);
+    const trace = await until(
+      'the search trace',
+      () => {
+        const mine = spans.filter((s) => s.traceId === traceId);
+        return mine.length >= 2 ? mine : null;
+      },
+      20_000,
+      100,
+    );
+    const request = trace.find((s) => s.name === 'POST /indexes/:indexUid/search')!;
+    const calls = trace.filter((s) => s.parentSpanId === request.spanId);
+    // 8 shards over 3 nodes at RF 2: the covering set needs at least two nodes.
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.every((c) => c.service === 'miroir-gateway')).toBe(true);
+  }, 30_000);
 });
