@@ -102,6 +102,16 @@ describe('Kubernetes manifests', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('the gateway is ready only when it can serve (api.md: /_miroir/ready), not when it merely runs', () => {
+    const gateway = manifests.find(
+      ([, m]) => m.kind === 'Deployment' && m.metadata.name === 'gateway',
+    )!;
+    const container = (
+      gateway[1].spec as { template: { spec: { containers: { readinessProbe: unknown }[] } } }
+    ).template.spec.containers[0]!;
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/_miroir/ready' } });
+  });
 });
 
 describe('docker compose file', () => {
