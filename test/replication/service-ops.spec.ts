@@ -4,6 +4,7 @@
  * metrics of what it does; `/ready` says 503 with its reasons while Redis is gone, and ready again
  * once it is back. Real processes, a Redis of this test's own (killed), the shared NATS.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Meilisearch } from 'meilisearch';
 import {
@@ -154,6 +155,33 @@ describe('operator endpoints of the background services', () => {
     expect(
       sample(rotator, `miroir_scoped_key_age_seconds{index="${nodeUid}",service="key-rotator"}`),
     ).toBeGreaterThanOrEqual(0);
+  });
+
+  it('export every metric the alert rules and the dashboard in deploy/monitoring name', async () => {
+    const exported = new Set<string>();
+    const texts = await Promise.all([
+      ...services().map(async ([, p]) => (await get(p, '/metrics')).text),
+      fetch(`${stack.gatewayUrl}/metrics`, {
+        headers: { authorization: `Bearer ${stack.adminApiKey}` },
+      }).then((r) => r.text()),
+    ]);
+    for (const text of texts) {
+      for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+        exported.add(name!);
+        if (type === 'histogram')
+          for (const s of ['_bucket', '_sum', '_count']) exported.add(name + s);
+      }
+    }
+    const named = (file: string) =>
+      new Set(
+        readFileSync(new URL(`../../deploy/monitoring/${file}`, import.meta.url), 'utf8').match(
+          /\bmiroir_[a-z_]+/g,
+        ),
+      );
+    for (const file of ['alerts.yaml', 'dashboard.json']) {
+      const unknown = [...named(file)].filter((n) => !exported.has(n));
+      expect({ file, unknown }).toEqual({ file, unknown: [] });
+    }
   });
 
   it('say 503 with the reason while Redis is gone, and ready once it is back', async () => {
