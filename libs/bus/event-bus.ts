@@ -141,6 +141,24 @@ export class EventBus {
     return !this.nc.isClosed();
   }
 
+  /** Whether the server answers a round trip within `timeoutMs` (a reconnecting client does not). */
+  async answers(timeoutMs: number): Promise<boolean> {
+    if (this.nc.isClosed()) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    try {
+      return await Promise.race([
+        this.nc.rtt().then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Waits (a bounded while) for unsent events, then closes the connection. */
   async close(timeoutMs = 5000): Promise<void> {
     if (this.queue.length > 0) {

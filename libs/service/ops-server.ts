@@ -46,7 +46,7 @@ export async function startOpsServer(
   return { url, close: () => app.close() };
 }
 
-/** How long a readiness probe waits for the store (a probe must answer, not hang). */
+/** How long a readiness probe waits for Redis and NATS (a probe must answer, not hang). */
 const STORE_PROBE_MS = 1000;
 
 /** Reasons a service that works through the store and the bus cannot work now. */
@@ -66,7 +66,9 @@ export async function connectionProblems(store: Store, bus: EventBus): Promise<s
   } finally {
     clearTimeout(timer);
   }
-  if (!bus.isConnected()) reasons.push('NATS is not connected');
+  if (!(await bus.answers(STORE_PROBE_MS))) {
+    reasons.push(`NATS does not answer within ${STORE_PROBE_MS} ms`);
+  }
   return reasons;
 }
 

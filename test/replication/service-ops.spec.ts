@@ -1,13 +1,14 @@
 /**
  * Every background service answers its operators (issue 15): `/health`, `/ready` and `/metrics`
  * on the address `MIROIR_OPS_ADDR` gives (here any free port, from the `listening` line), with the
- * metrics of what it does; `/ready` says 503 with its reasons while Redis is gone, and ready again
- * once it is back. Real processes, a Redis of this test's own (killed), the shared NATS.
+ * metrics of what it does; `/ready` says 503 with its reasons while Redis or NATS is gone, and
+ * ready again once it is back. Real processes, a Redis and a NATS of this test's own (killed).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Meilisearch } from 'meilisearch';
 import {
+  startPrivateNats,
   startPrivateRedis,
   startStack,
   until,
@@ -17,11 +18,12 @@ import {
 } from '#lib/testing';
 
 let redis: PrivateServer;
+let nats: PrivateServer;
 let stack: Stack;
 let nodeUid: string;
 
 beforeAll(async () => {
-  redis = await startPrivateRedis();
+  [redis, nats] = await Promise.all([startPrivateRedis(), startPrivateNats()]);
   stack = await startStack({
     nodes: 3,
     replicationFactor: 2,
@@ -29,6 +31,7 @@ beforeAll(async () => {
     rebalancer: true,
     keyRotator: true,
     redisUrl: redis.url,
+    natsUrl: nats.url,
   });
   await stack.startRebalancer(); // a standby
   const client = new Meilisearch({ host: stack.gatewayUrl, apiKey: stack.masterKey });
@@ -44,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await redis?.dispose();
+  await Promise.all([redis?.dispose(), nats?.dispose()]);
 });
 
 const services = (): [string, RunningProcess][] => [
@@ -198,6 +201,38 @@ describe('operator endpoints of the background services', () => {
       }
     } finally {
       await redis.start();
+    }
+    for (const [name, p] of services()) {
+      await until(
+        `${name} ready again`,
+        async () => (await get(p, '/ready')).status === 200,
+        30_000,
+        200,
+      );
+    }
+  }, 90_000);
+
+  it('say 503 with the reason while NATS is gone, and ready once it is back', async () => {
+    await nats.kill();
+    try {
+      for (const [name, p] of services()) {
+        const ready = await until(
+          `${name} not ready`,
+          async () => {
+            const r = await get(p, '/ready');
+            return r.status === 503 ? r : null;
+          },
+          10_000,
+          200,
+        );
+        expect(JSON.parse(ready.text)).toMatchObject({
+          status: 'not ready',
+          reasons: expect.arrayContaining([expect.stringContaining('NATS does not answer')]),
+        });
+        expect((await get(p, '/health')).status).toBe(200);
+      }
+    } finally {
+      await nats.start();
     }
     for (const [name, p] of services()) {
       await until(

@@ -245,8 +245,8 @@ export class AdminController {
     } catch (err) {
       throw new MeiliError('miroir_not_ready', `Not ready: ${(err as Error).message}`);
     }
-    if (!this.bus.isConnected())
-      throw new MeiliError('miroir_not_ready', 'Not ready: NATS is not connected.');
+    if (!(await this.bus.answers(1000)))
+      throw new MeiliError('miroir_not_ready', 'Not ready: NATS does not answer.');
     // A gateway none of whose nodes can serve reads cannot answer a search: take it out.
     const topology = await this.topology.current();
     if (!topology.nodes.some((n) => this.topology.isReadable(topology, n.id))) {
