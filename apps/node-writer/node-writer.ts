@@ -567,8 +567,9 @@ export class NodeWriter {
     await this.waitUntilIdle();
     const lines = op.guarded.split('\n').filter((line) => line.trim() !== '');
     const idOf = (line: string) => unquote(memberText(line, op.primaryKey) ?? '');
-    const held = await this.currentVersions(op.nodeUid, op.primaryKey, lines.map(idOf));
-    if (!held) return this.sendDecided(batch, seq, taskUid, [], at);
+    // No index on the node: the copy holds nothing (its owner part, if any, goes as usual).
+    const held =
+      (await this.currentVersions(op.nodeUid, op.primaryKey, lines.map(idOf))) ?? new Map();
     const kept = lines.filter((line) => held.has(idOf(line)));
     const ndjson = op.ndjson + kept.map((line) => `${line}\n`).join('');
     const count = ndjson.split('\n').filter((line) => line.trim() !== '').length;
