@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   builtApp,
   startProcess,
@@ -81,7 +81,6 @@ async function realNodes(): Promise<Record<string, unknown>> {
     nodes: 3,
     replicationFactor: 2,
     shards: 16,
-    reconciler: false,
     masterKey: MASTER,
   });
   const direct = await startProcess(
@@ -194,6 +193,9 @@ function cannedReply(node: number): Buffer {
 }
 
 /** A node that answers every search at once with the same reply, and every write with a task. */
+/** Searches each canned node answered (the gateway's fan-out, measured). */
+const cannedSearches = [0, 0, 0];
+
 async function cannedNode(node: number): Promise<Server> {
   const search = cannedReply(node);
   let taskUid = 0;
@@ -201,6 +203,7 @@ async function cannedNode(node: number): Promise<Server> {
     req.resume();
     req.on('end', () => {
       const isSearch = req.method === 'POST' && req.url?.endsWith('/search');
+      if (isSearch) cannedSearches[node]!++;
       const body = isSearch
         ? search
         : req.method === 'GET'
@@ -284,13 +287,13 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
       await node0.close();
       let peakRss = 0;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 200);
-      const cpu0 = cpuMicros(pid);
-      const t0 = performance.now();
-      const qps = await throughput(gw, '/indexes/bench/search', bodies, LOAD_SECONDS + 1);
-      const seconds = (performance.now() - t0) / 1000;
-      const cpuPerSearch = (cpuMicros(pid) - cpu0) / (qps * seconds);
+      const searched0 = cannedSearches.reduce((a, b) => a + b, 0);
+      const { qps, cpuPerSearch } = await cpuPerSearchOf(gw, pid, bodies);
+      const fanout =
+        (cannedSearches.reduce((a, b) => a + b, 0) - searched0) / (qps * (LOAD_SECONDS + 1));
       clearInterval(sampler);
       peakRss = Math.max(peakRss, rssMb(pid));
+      const budget = await speedBudget(gw, pid, nodes, Math.round(fanout), sequence, bodies);
 
       // The gateway's own ingest capacity: nodes accept batches at once, so only parsing,
       // validation, routing and re-serialising per node are measured.
@@ -318,6 +321,7 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
           peakRss,
           1,
         ),
+        ...budget,
       };
     } finally {
       await gw.close();
@@ -326,6 +330,70 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
     await gateway?.stop();
     for (const s of servers) s.closeAllConnections();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+/** Searches/s at `CONCURRENCY` and the process's CPU µs per search over the same run. */
+async function cpuPerSearchOf(c: Client, pid: number, bodies: string[]) {
+  const cpu0 = cpuMicros(pid);
+  const t0 = performance.now();
+  const qps = await throughput(c, '/indexes/bench/search', bodies, LOAD_SECONDS + 1);
+  const seconds = (performance.now() - t0) / 1000;
+  return { qps, cpuPerSearch: (cpuMicros(pid) - cpu0) / (qps * seconds) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The speed budget (issue 15): the gateway against a bare Fastify + undici fan-out of the same
+ * search to as many of the same canned nodes as the gateway's covering set asks (parse, merge by
+ * score, strip; `bench/lib/bare-fanout.ts`), side by side: CPU per search and latency at c=1,
+ * medians of interleaved rounds.
+ */
+async function speedBudget(
+  gw: Client,
+  gwPid: number,
+  nodes: { url: string }[],
+  fanout: number,
+  sequence: string[],
+  bodies: string[],
+): Promise<Record<string, unknown>> {
+  const main = fileURLToPath(new URL('./lib/bare-fanout.js', import.meta.url));
+  const bare = await startProcess(main, [], {
+    MIROIR_BARE_NODES: nodes
+      .slice(0, Math.max(1, fanout))
+      .map((n) => n.url)
+      .join(','),
+    MIROIR_BARE_NODE_KEY: NODE_KEY,
+  });
+  const baseline = client(bare.listening.url, MASTER);
+  try {
+    await throughput(baseline, '/indexes/bench/search', bodies, 1); // warm up
+    const cpu = { gw: [] as number[], bare: [] as number[] };
+    const p50 = { gw: [] as number[], bare: [] as number[] };
+    const p99 = { gw: [] as number[], bare: [] as number[] };
+    for (let round = 0; round < 3; round++) {
+      cpu.gw.push((await cpuPerSearchOf(gw, gwPid, bodies)).cpuPerSearch);
+      cpu.bare.push((await cpuPerSearchOf(baseline, bare.child.pid!, bodies)).cpuPerSearch);
+      const [g, b] = (await latencies([gw, baseline], '/indexes/bench/search', sequence, 20)) as [
+        number[],
+        number[],
+      ];
+      p50.gw.push(percentile(g, 50));
+      p50.bare.push(percentile(b, 50));
+      p99.gw.push(percentile(g, 99));
+      p99.bare.push(percentile(b, 99));
+    }
+    const ratio = (k: { gw: number[]; bare: number[] }) => round(median(k.gw) / median(k.bare));
+    return {
+      "speed budget: nodes per search (the gateway's covering set, the baseline's fan-out)": fanout,
+      'speed budget: CPU per search, gateway / bare fan-out (µs; target ≤ 1.15×)': `${Math.round(median(cpu.gw))} / ${Math.round(median(cpu.bare))} = ${ratio(cpu)}×`,
+      'speed budget c=1: p50, gateway / bare fan-out (ms; target ≤ 1.15×)': `${round(median(p50.gw))} / ${round(median(p50.bare))} = ${ratio(p50)}×`,
+      'speed budget c=1: p99, gateway / bare fan-out (ms; target ≤ 1.15×)': `${round(median(p99.gw))} / ${round(median(p99.bare))} = ${ratio(p99)}×`,
+    };
+  } finally {
+    await baseline.close();
+    await bare.stop();
   }
 }
 
