@@ -63,6 +63,18 @@ async function get(p: RunningProcess, path: string): Promise<{ status: number; t
   return { status: res.status, text: await res.text() };
 }
 
+/** Waits until every service says ready again. */
+async function everyServiceReady(): Promise<void> {
+  for (const [name, p] of services()) {
+    await until(
+      `${name} ready again`,
+      async () => (await get(p, '/ready')).status === 200,
+      30_000,
+      200,
+    );
+  }
+}
+
 /** One sample's value from Prometheus text (`name{labels}` exactly as printed), or null. */
 function sample(text: string, series: string): number | null {
   for (const line of text.split('\n')) {
@@ -202,14 +214,7 @@ describe('operator endpoints of the background services', () => {
     } finally {
       await redis.start();
     }
-    for (const [name, p] of services()) {
-      await until(
-        `${name} ready again`,
-        async () => (await get(p, '/ready')).status === 200,
-        30_000,
-        200,
-      );
-    }
+    await everyServiceReady();
   }, 90_000);
 
   it('say 503 with the reason while NATS is gone, and ready once it is back', async () => {
@@ -234,13 +239,6 @@ describe('operator endpoints of the background services', () => {
     } finally {
       await nats.start();
     }
-    for (const [name, p] of services()) {
-      await until(
-        `${name} ready again`,
-        async () => (await get(p, '/ready')).status === 200,
-        30_000,
-        200,
-      );
-    }
+    await everyServiceReady();
   }, 90_000);
 });
