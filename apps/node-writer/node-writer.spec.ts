@@ -484,4 +484,38 @@ describe('NodeWriter during a shard move', () => {
     await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === seq);
     expect(r.node.tasks).toEqual([]);
   });
+
+  it("a move's repair replaces a copy holding the same version (created cut down by a partial update); another repair does not", async () => {
+    const r = await rig();
+    // The copy holds `a` at version 5, as its source does, but cut down (title only).
+    r.client.when('fetchDocuments', NODE).respond(() => ({
+      results: [{ id: 'a', [VERSION_FIELD]: versionTag(5) }],
+      total: 1,
+    }));
+    const whole = `{"id":"a","title":"t","genre":"g","${VERSION_FIELD}":"${versionTag(5)}"}\n`;
+    const repair = (migration?: string) =>
+      r.log.append(
+        {
+          v: 1,
+          task,
+          op: {
+            kind: 'repair',
+            index,
+            primaryKey: 'id',
+            ...(migration ? { migration } : {}),
+            nodes: [{ nodeId: NODE, bytes: whole.length, count: 1, removals: [] }],
+          },
+        },
+        Buffer.from(whole),
+      );
+    const checker = repair();
+    const move = repair('movies.0.1.n0');
+    start(r);
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === checker);
+    expect(r.node.tasks).toEqual([]);
+    await until(() => r.node.tasks.length === 1);
+    expect(String(r.node.tasks[0]!.details!.body)).toContain('"genre":"g"');
+    r.node.finishAll();
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === move);
+  });
 });

@@ -495,7 +495,8 @@ export class NodeWriter {
     if (!current) return this.sendDecided(batch, seq, taskUid, [], at);
     const put = docs.filter((d) => {
       const mine = current.get(unquote(idOf(d)));
-      return mine === undefined || mine < (versionOfTag(d.value[VERSION_FIELD]) ?? 0);
+      const version = versionOfTag(d.value[VERSION_FIELD]) ?? 0;
+      return mine === undefined || mine < version || (op.overEqual && mine === version);
     });
     const remove = op.removals.filter((r) => {
       const mine = current.get(r.id);

@@ -5,6 +5,7 @@ import { parseExact, stringifyExact } from '#lib/meili-api';
 import type { NodeApi } from '#lib/node-client';
 import {
   compareCopies,
+  contentDigest,
   moveRepairFor,
   repairFor,
   stampPart,
@@ -41,6 +42,21 @@ export interface CopyCheckerDeps {
 /** Nodes filling a copy of the shard (incoming in any group). */
 function incomingOf(placement: Placement, shard: number): Set<string> {
   return new Set(Object.values(placement.groups).flatMap((c) => c[shard]?.incoming ?? []));
+}
+
+function listingOf(
+  nodeId: string,
+  pk: string,
+  found: Record<string, unknown>[],
+  whole: boolean,
+): CopyListing {
+  const docs = new Map<string, number>();
+  const contents = new Map<string, string>();
+  for (const doc of found) {
+    docs.set(String(doc[pk]), versionOfTag(doc[VERSION_FIELD]) ?? 0);
+    if (whole) contents.set(String(doc[pk]), contentDigest(doc));
+  }
+  return whole ? { nodeId, docs, contents } : { nodeId, docs };
 }
 
 /** A fresh check record, as the admin API stores it before the job runs. */
@@ -132,20 +148,24 @@ export class CopyChecker {
     return (await this.d.store.checks.get(checkId))!;
   }
 
-  /** Compares the copies of one shard on `nodes`. */
+  /**
+   * Compares the copies of one shard on `nodes`: ids and versions, or with `whole` also each
+   * document's content (a move's last check: a copy can hold a version cut down).
+   */
   async checkShard(
     index: CatalogRecord,
     nodes: string[],
     shard: number,
+    whole = false,
   ): Promise<{ copies: CheckedShard['copies']; differences: Difference[] }> {
     const listedAt = (await this.d.log.state()).lastSeq;
-    const listings = await Promise.all(nodes.map((n) => this.listing(n, index, shard)));
+    const listings = await Promise.all(nodes.map((n) => this.listing(n, index, shard, whole)));
     const first = compareCopies(listings);
     if (first.differences.length === 0) return first;
     // Some copies may not have applied the latest writes yet: look again once they all have.
     await this.waitApplied(nodes, listedAt);
     const ids = first.differences.map((d) => d.id);
-    const again = await Promise.all(nodes.map((n) => this.versions(n, index, ids)));
+    const again = await Promise.all(nodes.map((n) => this.versions(n, index, ids, whole)));
     return { copies: first.copies, differences: compareCopies(again).differences };
   }
 
@@ -161,40 +181,42 @@ export class CopyChecker {
     }
   }
 
-  /** Every document of one shard on one copy: id → version. */
-  private async listing(nodeId: string, index: CatalogRecord, shard: number): Promise<CopyListing> {
-    const docs = new Map<string, number>();
+  /** Every document of one shard on one copy: id → version (and content digest, `whole`). */
+  private async listing(
+    nodeId: string,
+    index: CatalogRecord,
+    shard: number,
+    whole: boolean,
+  ): Promise<CopyListing> {
     const pk = index.primaryKey ?? 'id';
+    const found: Record<string, unknown>[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await this.d.nodes.fetchDocuments(
         nodeId,
         index.nodeUid,
         {
           filter: `${SHARD_FIELD} = "${shardTag(shard)}"`,
-          fields: [pk, VERSION_FIELD],
+          ...(whole ? {} : { fields: [pk, VERSION_FIELD] }),
           offset,
           limit: PAGE,
         },
         { timeoutMs: this.d.timeoutMs },
       );
-      for (const doc of page.results)
-        docs.set(String(doc[pk]), versionOfTag(doc[VERSION_FIELD]) ?? 0);
-      if (page.results.length < PAGE) return { nodeId, docs };
+      found.push(...page.results);
+      if (page.results.length < PAGE) return listingOf(nodeId, pk, found, whole);
     }
   }
 
-  /** Versions of some documents on one copy. */
+  /** Versions (and content digests, `whole`) of some documents on one copy. */
   private async versions(
     nodeId: string,
     index: CatalogRecord,
     ids: string[],
+    whole = false,
   ): Promise<CopyListing> {
-    const docs = new Map<string, number>();
     const pk = index.primaryKey ?? 'id';
-    for (const doc of await this.fetch(nodeId, index, ids, [pk, VERSION_FIELD])) {
-      docs.set(String(doc[pk]), versionOfTag(doc[VERSION_FIELD]) ?? 0);
-    }
-    return { nodeId, docs };
+    const found = await this.fetch(nodeId, index, ids, whole ? undefined : [pk, VERSION_FIELD]);
+    return listingOf(nodeId, pk, found, whole);
   }
 
   private async fetch(

@@ -2,17 +2,17 @@ import type { EventBus, WriteLog } from '#lib/bus';
 import { logSubjects, type LogHeader } from '#lib/contracts';
 import { stringifyExact } from '#lib/meili-api';
 import type { NodeApi } from '#lib/node-client';
-import { servingCopies } from '#lib/replication';
-import {
-  applyPlacementChange,
-  shardFilter,
-  type Placement,
-  type PlacementChange,
-} from '#lib/routing';
+import { servingCopies, type Difference } from '#lib/replication';
+import { shardFilter, type Placement, type PlacementChange } from '#lib/routing';
 import type { Log } from '#lib/service';
 import type { CatalogRecord, MigrationRecord, Store } from '#lib/store';
 import type { CopyChecker } from './copy-checker.js';
-import { activateNode, waitForGateways } from './topology-steps.js';
+import {
+  activateNode,
+  appendPlacementStep,
+  PlacementBusy,
+  waitForGateways,
+} from './topology-steps.js';
 
 /** Documents per copied page (each page is one log message; bodies stay well under NATS's limit). */
 const PAGE = 400;
@@ -40,6 +40,8 @@ export class MigrationBlocked extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TERMINAL = new Set(['done', 'failed', 'canceled']);
+/** Phases a move can still be abandoned in: nothing of it is read yet. */
+const BEFORE_CUTOVER = new Set(['planned', 'incoming', 'copy', 'verify']);
 
 /**
  * Runs one shard move exactly as operations.md says, one phase at a time, recording the phase and
@@ -130,14 +132,13 @@ export class MigrationRunner {
     const topology = await this.d.store.topology.getTopology();
     const stateOf = (id: string | null) => topology?.nodes.find((n) => n.id === id)?.state;
     const targetState = stateOf(m.target);
-    const owns = Object.values(placement.groups).some((c) => c[m.shard]?.owners.includes(m.target));
-    if (
-      !owns &&
-      m.phase !== 'cleanup' &&
-      (targetState === 'removed' || targetState === 'draining')
-    ) {
-      // The target is leaving: give its partial copy back; the plan picks another target.
-      if (m.phase !== 'planned') await this.change(m, index, { step: 'release', node: m.target });
+    if (BEFORE_CUTOVER.has(m.phase) && (targetState === 'removed' || targetState === 'draining')) {
+      // The target is leaving: give its partial copy back (its incoming step may have been
+      // appended even at `planned`: a crash before the phase was saved); the plan picks another
+      // target. From `cutover` on, the move finishes: its cut-over may be in the log already, and
+      // a release cannot undo it (an owner is never released), so canceling would leave the
+      // displaced copy outgoing for good.
+      await this.change(m, index, { step: 'release', node: m.target });
       return this.save(m, { phase: 'canceled', error: `target ${m.target} is ${targetState}` });
     }
     switch (m.phase) {
@@ -149,7 +150,7 @@ export class MigrationRunner {
       case 'copy':
         return this.copy(m, index, placement, signal);
       case 'verify':
-        return this.verify(m, index, placement);
+        return this.verify(m, index);
       case 'cutover': {
         const { epoch, placement: after } = await this.commitChange(m, index, {
           step: 'cutover',
@@ -297,27 +298,42 @@ export class MigrationRunner {
 
   /**
    * Compares source and target once both applied the log so far; repairs the target's differences
-   * (a page that brought back a document deleted during the copy, a document the offsets skipped)
-   * and compares again until they agree.
+   * (a page that brought back a document deleted during the copy, a document the offsets skipped,
+   * one a guarded partial update had to leave out) and compares again until they agree. Once they
+   * agree, the target is `filled` (partial updates reach it whole from then on), and a last
+   * comparison of whole documents finds any a partial update created there cut down meanwhile.
    */
-  private async verify(
-    m: MigrationRecord,
-    index: CatalogRecord,
-    placement: Placement,
-  ): Promise<MigrationRecord> {
-    const source = await this.source(m, placement);
-    if (source !== m.source) m = await this.save(m, { source });
+  private async verify(m: MigrationRecord, index: CatalogRecord): Promise<MigrationRecord> {
     let repaired = m.counts.repaired;
+    let differences: Difference[] = [];
     for (let round = 0; round < VERIFY_ROUNDS; round++) {
+      const source = await this.source(m, await this.placementOf(m));
+      if (source !== m.source) m = await this.save(m, { source });
       const last = (await this.d.log.state()).lastSeq;
-      await this.waitApplied([m.source, m.target], last, WAIT_APPLIED_MS, true);
-      const { differences } = await this.d.checker.checkShard(index, [m.source, m.target], m.shard);
+      await this.waitApplied([source, m.target], last, WAIT_APPLIED_MS, true);
+      const whole = m.filledSeq != null;
+      ({ differences } = await this.d.checker.checkShard(
+        index,
+        [source, m.target],
+        m.shard,
+        whole,
+      ));
+      // The source must still hold its whole copy now: a release (committed before its writer
+      // deletes anything) read meanwhile would make the target lose what the source lost.
+      if (!(await this.stillSource(m, source))) {
+        throw new MigrationBlocked(`source ${source} stopped owning shard ${m.shard}`);
+      }
       if (differences.length === 0) {
+        if (!whole) {
+          const seq = await this.change(m, index, { step: 'filled', node: m.target });
+          m = await this.save(m, { filledSeq: seq, counts: { ...m.counts, repaired } });
+          continue;
+        }
         return this.save(m, { phase: 'cutover', counts: { ...m.counts, repaired } });
       }
       const result = await this.d.checker.repair(index, differences, {
         id: m.id,
-        source: m.source,
+        source,
         target: m.target,
       });
       repaired += (result.repaired?.put ?? 0) + (result.repaired?.removed ?? 0);
@@ -327,7 +343,32 @@ export class MigrationRunner {
         ...result.repaired,
       });
     }
+    const newer = differences.filter(
+      (d) => (d.versions[m.target] ?? 0) > (d.versions[m.source] ?? -1),
+    );
+    if (newer.length > 0) {
+      // A write the source's node refused but the target's took: the source is not the newest
+      // copy, and a move copies it as it is. Repairing the index's copies settles it first.
+      throw new MigrationBlocked(
+        `shard ${m.shard}: the target holds newer versions than its source ${m.source} for ${newer.length} document(s) (e.g. \`${newer[0]!.id}\`); run \`miroir-ctl repair ${index.uid}\``,
+      );
+    }
     throw new MigrationBlocked(`shard ${m.shard}: source and target still differ`);
+  }
+
+  private async placementOf(m: MigrationRecord): Promise<Placement> {
+    const placement = await this.d.store.topology.getPlacement(m.nodeUid);
+    if (!placement) throw new MigrationBlocked('index deleted');
+    return placement;
+  }
+
+  /** Whether `source` still owns the shard and serves it (read from the store now). */
+  private async stillSource(m: MigrationRecord, source: string): Promise<boolean> {
+    const placement = await this.placementOf(m);
+    const topology = await this.d.store.topology.getTopology();
+    const serving = servingCopies(topology?.nodes ?? [], await this.d.store.writers.list());
+    const owners = Object.values(placement.groups).flatMap((c) => c[m.shard]?.owners ?? []);
+    return owners.includes(source) && serving(source);
   }
 
   /** Appends a placement step to the log, then commits it to the store; returns its position. */
@@ -345,40 +386,10 @@ export class MigrationRunner {
     step: Pick<PlacementChange, 'step' | 'node' | 'displaced'>,
   ): Promise<{ seq: number; epoch: number; placement: Placement }> {
     const change: PlacementChange = { shard: m.shard, group: m.group, ...step };
-    const header: LogHeader = {
-      v: 1,
-      task: {
-        type: 'miroirShardMove',
-        indexUid: index.uid,
-        details: null,
-        enqueuedAt: new Date().toISOString(),
-      },
-      op: {
-        kind: 'placement',
-        index: { uid: index.uid, nodeUid: m.nodeUid },
-        change: { ...change, displaced: change.displaced ?? null },
-      },
-    };
-    const { seq } = await this.d.log.append({
-      subject: logSubjects.documents(this.d.log.names, index.uid),
-      header,
-      msgId: `${m.id}.${Date.parse(m.createdAt)}.${step.step}`,
+    const msgId = `${m.id}.${Date.parse(m.createdAt)}.${step.step}`;
+    return appendPlacementStep(this.d.store, this.d.log, index, change, msgId).catch((err) => {
+      throw err instanceof PlacementBusy ? new MigrationBlocked(err.message) : err;
     });
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const epoch = await this.d.store.topology.epoch();
-      const placement = await this.d.store.topology.getPlacement(m.nodeUid);
-      if (!placement) throw new MigrationBlocked('index deleted');
-      const next = applyPlacementChange(placement, change, seq);
-      // A node writer that passed the step may have committed it already.
-      if (next === placement) return { seq, epoch, placement };
-      const { epoch: _e, ...rest } = next;
-      const result = await this.d.store.topology.commit(
-        { placements: { [m.nodeUid]: rest } },
-        epoch,
-      );
-      if (result.ok) return { seq, epoch: result.epoch, placement: next };
-    }
-    throw new MigrationBlocked('the placement kept changing');
   }
 
   /** A joining node serves reads from its first cut-over on. */

@@ -1,23 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import type { EventBus } from '#lib/bus';
+import type { EventBus, WriteLog } from '#lib/bus';
 import type { JobData } from '#lib/contracts';
 import type { JobQueues } from '#lib/jobs';
 import type { NodeApi } from '#lib/node-client';
 import { servingCopies } from '#lib/replication';
 import {
+  listedCopies,
   minimumMoves,
   moveKey,
   lastCopyOn,
   nodesOfPlacement,
   planRebalance,
   withoutNode,
+  type ListedCopy,
+  type Placement,
   type PlannedMove,
 } from '#lib/routing';
 import type { Log } from '#lib/service';
-import { activateNode, waitForGateways } from './topology-steps.js';
+import { activateNode, appendPlacementStep, waitForGateways } from './topology-steps.js';
 import type { Fence, MigrationRecord, RebalanceRun, Store } from '#lib/store';
 
 const TERMINAL = new Set(['done', 'failed', 'canceled']);
+
+/** The placement with an outgoing copy owning again (store only: its writer writes it either way). */
+function ownsAgain(p: Placement, copy: ListedCopy): Placement {
+  const groups = { ...p.groups };
+  const copies = [...(groups[copy.group] ?? [])];
+  const c = copies[copy.shard]!;
+  const outgoing = (c.outgoing ?? []).filter((n) => n !== copy.node);
+  const { outgoing: _o, ...rest } = c;
+  copies[copy.shard] = {
+    ...rest,
+    owners: [...c.owners, copy.node],
+    ...(outgoing.length ? { outgoing } : {}),
+  };
+  groups[copy.group] = copies;
+  return { ...p, groups };
+}
 
 /** The store id of a move: one move of one copy at a time. */
 export function migrationId(
@@ -40,8 +59,8 @@ function jobOf(m: MigrationRecord): JobData<'migrations'> {
 export interface PlannerDeps {
   store: Store;
   nodes: NodeApi;
-  /** The log's last position now. */
-  logLastSeq: () => Promise<number>;
+  /** The write log: placement steps the planner appends, and its last position. */
+  log: WriteLog;
   jobs: JobQueues;
   bus: Pick<EventBus, 'publish'>;
   logger: Log;
@@ -70,6 +89,7 @@ export class RebalancePlanner {
     const migrations = (await store.migrations.list({ limit: 100_000 })).results;
     const active = migrations.filter((m) => !TERMINAL.has(m.phase));
     if (await this.rebuildStale(fence, active)) return;
+    if (await this.sweepUnaccounted(fence)) return;
     await this.replaceFailed(fence);
     // A joining node may own copies without a move: an index created while it joined.
     for (const node of topology.nodes.filter((n) => n.state === 'joining')) {
@@ -209,13 +229,20 @@ export class RebalancePlanner {
         });
         continue;
       }
-      for (const m of active.filter((x) => x.target === w.nodeId)) {
-        await store.migrations.update(m.id, (cur) => ({
-          ...cur,
-          phase: 'canceled',
-          error: 'target copy went stale',
-          finishedAt: new Date().toISOString(),
-        }));
+      // Moves onto it that nobody reads yet end here (taking the node out of the placement ends
+      // their incoming copy too); one past its cut-over finishes, since its cut-over may be in the
+      // log, and the plan restores the copy it takes away from this node.
+      for (const m of active.filter((x) => x.target === w.nodeId && x.phase !== 'cleanup')) {
+        await store.migrations.update(m.id, (cur) =>
+          cur.phase === 'cleanup' || TERMINAL.has(cur.phase)
+            ? cur
+            : {
+                ...cur,
+                phase: 'canceled',
+                error: 'target copy went stale',
+                finishedAt: new Date().toISOString(),
+              },
+        );
       }
       const epoch = await this.demote(w.nodeId, fence);
       this.d.bus.publish('topology.changed', { epoch, change: 'placement', nodeId: w.nodeId });
@@ -227,7 +254,7 @@ export class RebalancePlanner {
         ...(await store.catalog.list()).map((r) => r.nodeUid),
       ]);
       for (const nodeUid of known) await this.deleteNodeIndex(w.nodeId, nodeUid);
-      const fromSeq = await this.d.logLastSeq();
+      const fromSeq = (await this.d.log.state()).lastSeq;
       await store.rebuilds.put(
         w.nodeId,
         { nodeId: w.nodeId, fromSeq, requestedAt: new Date().toISOString() },
@@ -237,6 +264,63 @@ export class RebalancePlanner {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Copies listed `incoming` or `outgoing` that no move in progress accounts for (a move canceled
+   * after its step reached the log, or by a stale rebuild): an incoming one is released through the
+   * log (its writer deletes the partial copy); an outgoing one was written all along, so it simply
+   * owns again (readers may use it at once; writers write it either way) and the plan evens out
+   * from there — unless its node was removed (released too). Without this, such a copy would keep
+   * a drain from ever finishing.
+   */
+  private async sweepUnaccounted(fence: Fence): Promise<boolean> {
+    const { store } = this.d;
+    // Moves first: a move planned after this read has no step in the placement read next.
+    const moves = (await store.migrations.list({ limit: 100_000 })).results.filter(
+      (m) => !TERMINAL.has(m.phase),
+    );
+    const accounted = new Set(
+      moves.flatMap((m) => [
+        `${m.nodeUid}|${m.group}|${m.shard}|${m.target}`,
+        ...(m.displaced ? [`${m.nodeUid}|${m.group}|${m.shard}|${m.displaced}`] : []),
+      ]),
+    );
+    const snapshot = await store.topology.snapshot();
+    let swept = false;
+    const restored: Record<string, Placement> = {};
+    for (const [nodeUid, p] of Object.entries(snapshot.placements)) {
+      for (const copy of listedCopies(p)) {
+        if (copy.role === 'owner') continue;
+        if (accounted.has(`${nodeUid}|${copy.group}|${copy.shard}|${copy.node}`)) continue;
+        swept = true;
+        this.d.logger('warn', 'copy-swept', { nodeUid, ...copy });
+        const gone = snapshot.topology?.nodes.find((n) => n.id === copy.node)?.state === 'removed';
+        if (copy.role === 'outgoing' && !gone) {
+          restored[nodeUid] = ownsAgain(restored[nodeUid] ?? p, copy);
+          continue;
+        }
+        const catalog = await store.catalog.nodeIndex(nodeUid);
+        const at = p.groups[copy.group]?.[copy.shard]?.at ?? 0;
+        await appendPlacementStep(
+          store,
+          this.d.log,
+          { uid: catalog?.uid ?? nodeUid, nodeUid },
+          { shard: copy.shard, group: copy.group, step: 'release', node: copy.node },
+          `sweep.${nodeUid}.${copy.group}.${copy.shard}.${copy.node}.${at}`,
+        );
+      }
+    }
+    if (Object.keys(restored).length > 0) {
+      const change = Object.fromEntries(
+        Object.entries(restored).map(([k, { epoch: _e, ...rest }]) => [k, rest]),
+      );
+      const result = await store.topology.commit({ placements: change }, snapshot.epoch, fence);
+      if (result.ok) {
+        this.d.bus.publish('topology.changed', { epoch: result.epoch, change: 'placement' });
+      }
+    }
+    return swept;
   }
 
   /** Deletes a node-side index and waits until the node did (an index it never had counts as deleted). */

@@ -183,7 +183,7 @@ export class Rebalancer {
     this.planner = new RebalancePlanner({
       store: this.store,
       nodes: this.nodes,
-      logLastSeq: async () => (await this.writeLog.state()).lastSeq,
+      log: this.writeLog,
       jobs: this.jobs,
       bus: this.bus,
       logger: this.log,

@@ -1,4 +1,6 @@
-import type { EventBus } from '#lib/bus';
+import type { EventBus, WriteLog } from '#lib/bus';
+import { logSubjects, type LogHeader } from '#lib/contracts';
+import { applyPlacementChange, type Placement, type PlacementChange } from '#lib/routing';
 import type { Store } from '#lib/store';
 
 /** Topology steps a move and the planner share. */
@@ -58,4 +60,53 @@ export async function activateNode(
     }
   }
   return false;
+}
+
+/** A placement step could not be committed: the index is gone, or its placement kept changing. */
+export class PlacementBusy extends Error {
+  override readonly name = 'PlacementBusy';
+}
+
+/**
+ * Appends a placement step to the log (every node writer applies it at its position), then commits
+ * it to the store for readers; a writer that passed it may have committed it already. `msgId` makes
+ * an append repeated after a crash one message (within the log's duplicate window).
+ */
+export async function appendPlacementStep(
+  store: Store,
+  log: WriteLog,
+  index: { uid: string; nodeUid: string },
+  change: PlacementChange,
+  msgId: string,
+): Promise<{ seq: number; epoch: number; placement: Placement }> {
+  const header: LogHeader = {
+    v: 1,
+    task: {
+      type: 'miroirShardMove',
+      indexUid: index.uid,
+      details: null,
+      enqueuedAt: new Date().toISOString(),
+    },
+    op: {
+      kind: 'placement',
+      index,
+      change: { ...change, displaced: change.displaced ?? null },
+    },
+  };
+  const { seq } = await log.append({
+    subject: logSubjects.documents(log.names, index.uid),
+    header,
+    msgId,
+  });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const epoch = await store.topology.epoch();
+    const placement = await store.topology.getPlacement(index.nodeUid);
+    if (!placement) throw new PlacementBusy('index deleted');
+    const next = applyPlacementChange(placement, change, seq);
+    if (next === placement) return { seq, epoch, placement };
+    const { epoch: _e, ...rest } = next;
+    const result = await store.topology.commit({ placements: { [index.nodeUid]: rest } }, epoch);
+    if (result.ok) return { seq, epoch: result.epoch, placement: next };
+  }
+  throw new PlacementBusy('the placement kept changing');
 }

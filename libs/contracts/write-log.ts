@@ -143,7 +143,7 @@ export const logOp = z.discriminatedUnion('kind', [
     change: z.object({
       shard,
       group: uid,
-      step: z.enum(['incoming', 'cutover', 'release']),
+      step: z.enum(['incoming', 'filled', 'cutover', 'release']),
       node: uid,
       displaced: uid.nullable().optional(),
     }),

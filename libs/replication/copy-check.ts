@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { configure } from 'safe-stable-stringify';
 
 /**
  * The copy checker's comparison (replication.md): every copy of a shard is listed as document id →
@@ -6,10 +7,25 @@ import { createHash } from 'node:crypto';
  * Counts alone would miss a copy holding an older version, so the digest covers both.
  */
 
-/** One copy of one shard: document id → version. */
+/** One copy of one shard: document id → version (and → content digest, when compared whole). */
 export interface CopyListing {
   nodeId: string;
   docs: ReadonlyMap<string, number>;
+  contents?: ReadonlyMap<string, string>;
+}
+
+const canonical = configure({ bigint: true, deterministic: true });
+
+/**
+ * A digest of a document's content, whatever order its fields come in (a node keeps the order
+ * writes gave them). Vectors are left out: an embedder's output need not be byte-identical.
+ */
+export function contentDigest(doc: Record<string, unknown>): string {
+  const { _vectors: _v, ...fields } = doc;
+  return createHash('sha256')
+    .update(canonical(fields) ?? '')
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export interface CopySummary {
@@ -23,6 +39,8 @@ export interface CopySummary {
 export interface Difference {
   id: string;
   versions: Record<string, number | null>;
+  /** Same version everywhere, different content (only when contents are compared). */
+  content?: true;
 }
 
 export interface ShardComparison {
@@ -49,6 +67,10 @@ export function compareCopies(listings: readonly CopyListing[]): ShardComparison
     const versions = Object.fromEntries(listings.map((l) => [l.nodeId, l.docs.get(id) ?? null]));
     const distinct = new Set(Object.values(versions));
     if (distinct.size > 1) differences.push({ id, versions });
+    else if (listings.every((l) => l.contents)) {
+      const contents = new Set(listings.map((l) => l.contents!.get(id)));
+      if (contents.size > 1) differences.push({ id, versions, content: true });
+    }
   }
   return { copies, differences };
 }
@@ -99,6 +121,11 @@ export function moveRepairFor(
 ): RepairAction | null {
   const s = diff.versions[source] ?? null;
   const t = diff.versions[target] ?? null;
+  // Same version, other content: the target's was created cut down (see `PlacementChange`
+  // `filled`); the source's whole document replaces it.
+  if (s !== null && s === t && diff.content) {
+    return { kind: 'put', id: diff.id, version: s, nodes: [target] };
+  }
   if (s === t) return null;
   if (s === null) return { kind: 'remove', id: diff.id, version: t!, nodes: [target] };
   return { kind: 'put', id: diff.id, version: s, nodes: [target] };

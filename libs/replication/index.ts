@@ -22,6 +22,7 @@ export {
 export { targetsOf } from './targets.js';
 export {
   compareCopies,
+  contentDigest,
   digestOf,
   moveRepairFor,
   repairFor,

@@ -3,6 +3,7 @@ import type { NodeWrite } from '#lib/node-client';
 import {
   holdsAnyCopy,
   holdsCopy,
+  applyPlacementChange,
   isFilling,
   SHARD_FIELD,
   shardFilter,
@@ -25,6 +26,11 @@ export type NodeOp =
       primaryKey: string;
       ndjson: string;
       removals: { id: string; version: number }[];
+      /**
+       * A move's page or repair: its documents are its source's, whole, so they also replace a
+       * copy holding the same version — one a partial update created there cut down.
+       */
+      overEqual: boolean;
     }
   /**
    * A partial update reaching copies still being filled by a move: `ndjson` applies as it is, and
@@ -101,6 +107,7 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
             primaryKey: op.primaryKey,
             ndjson: body.subarray(at, at + part.bytes).toString('utf8'),
             removals: part.removals,
+            overEqual: op.migration !== undefined,
           };
         }
         at += part.bytes;
@@ -160,8 +167,10 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
 
 /**
  * A shard move's step on this node: the gaining node creates the index (with the settings nodes
- * hold) when it is its first copy of the index; a released node deletes the shard's documents —
- * always, since a writer that starts after the release reads a placement that no longer lists it.
+ * hold) when it is its first copy of the index; a released node deletes the shard's documents
+ * unless it still holds the shard after the release (an owner is never released, see
+ * `PlacementChange`) — a writer that starts after the release reads a placement that no longer
+ * lists it, and deletes too.
  */
 function placementOp(
   op: Extract<LogHeader['op'], { kind: 'placement' }>,
@@ -173,10 +182,14 @@ function placementOp(
   if (change.node !== ctx.nodeId || ctx.deleted(nodeUid)) {
     return { kind: 'none', reason: 'no-shard-here' };
   }
+  const placement = ctx.placement(nodeUid);
   if (change.step === 'release') {
+    const after = placement && applyPlacementChange(placement, change, seq);
+    if (after && holdsCopy(after, ctx.nodeId, change.shard, seq)) {
+      return { kind: 'none', reason: 'nothing-for-nodes' };
+    }
     return { kind: 'deleteFilter', nodeUid, filter: shardFilter([change.shard]) };
   }
-  const placement = ctx.placement(nodeUid);
   const settings = ctx.nodeSettings(nodeUid);
   const heldBefore = placement !== null && holdsAnyCopy(placement, ctx.nodeId, seq - 1);
   if (change.step === 'incoming' && settings && !heldBefore) {

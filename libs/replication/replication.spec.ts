@@ -13,6 +13,8 @@ import {
 import {
   batchWrite,
   coalesce,
+  compareCopies,
+  contentDigest,
   moveRepairFor,
   nextCopyState,
   nodeOpsFor,
@@ -188,24 +190,50 @@ describe('nodeOpsFor', () => {
     expect(targetsOf(wipe.op, moved, nodes)).toEqual(['m0', 'm1', 'm2', 'm9']);
   });
 
-  it('a released copy deletes the shard, whatever placement its writer read', () => {
-    const release: LogHeader = {
+  it('a released copy deletes the shard, whatever placement its writer read; an owner keeps it', () => {
+    const releaseOf = (node: string): LogHeader => ({
       v: 1,
       task,
       op: {
         kind: 'placement',
         index,
-        change: { shard: 4, group: '0', step: 'release', node: 'm1' },
+        change: { shard: 4, group: '0', step: 'release', node },
       },
-    };
-    expect(nodeOpsFor(release, Buffer.alloc(0), 60, ctx('m1'))).toEqual([
+    });
+    const [owner] = owners(4);
+    const outsider = ['m0', 'm1', 'm2'].find((n) => !owners(4).includes(n))!;
+    // A writer that starts after the release reads a placement that no longer lists its copy.
+    expect(nodeOpsFor(releaseOf(outsider), Buffer.alloc(0), 60, ctx(outsider))).toEqual([
       { kind: 'deleteFilter', nodeUid: index.nodeUid, filter: shardFilter([4]) },
     ]);
+    // A copy displaced at 50 and released at 60 goes.
+    const cut = applyPlacementChange(
+      applyPlacementChange(placement, { shard: 4, group: '0', step: 'incoming', node: 'm9' }, 40),
+      { shard: 4, group: '0', step: 'cutover', node: 'm9', displaced: owner! },
+      50,
+    );
+    const at = (p: typeof placement, nodeId: string): NodeContext => ({
+      ...ctx(nodeId),
+      placement: () => p,
+    });
+    expect(nodeOpsFor(releaseOf(owner!), Buffer.alloc(0), 60, at(cut, owner!))[0]!.kind).toBe(
+      'deleteFilter',
+    );
+    // A release reaching a copy that was cut over before it (a move canceled after appending its
+    // cut-over) deletes nothing: the copy serves reads.
+    expect(nodeOpsFor(releaseOf('m9'), Buffer.alloc(0), 60, at(cut, 'm9'))).toEqual([
+      { kind: 'none', reason: 'nothing-for-nodes' },
+    ]);
+    expect(nodeOpsFor(releaseOf(owner!), Buffer.alloc(0), 60, ctx(owner!))[0]!.kind).toBe('none');
   });
 });
 
 describe('shard moves (placement steps)', () => {
-  const move = (step: 'incoming' | 'cutover' | 'release', node: string, displaced?: string) => ({
+  const move = (
+    step: 'incoming' | 'filled' | 'cutover' | 'release',
+    node: string,
+    displaced?: string,
+  ) => ({
     shard: 2,
     group: '0',
     step,
@@ -254,6 +282,11 @@ describe('shard moves (placement steps)', () => {
     // The batch's request is the writer's to decide: it joins no other write.
     const ops: PlannedOp[] = [{ seq: 11, taskUid: 10, op: guarded! }];
     expect(batchWrite(coalesce(ops, 1 << 20)[0]!)).toBeNull();
+    // Once the move found the copy complete (filled), a partial update reaches it whole: one that
+    // creates a document creates it there too.
+    const filled = applyPlacementChange(filling, move('filled', 'm9'), 12);
+    const whole = nodeOpsFor(update, body, 13, { ...ctx('m9'), placement: () => filled });
+    expect(whole[0]).toMatchObject({ kind: 'documents', method: 'update', count: 1 });
   });
 
   it('a repair of an index deleted before it reaches a writer does nothing', () => {
@@ -291,6 +324,44 @@ describe('moveRepairFor', () => {
       nodes: ['t'],
     });
     expect(moveRepairFor(d(5, 5), 's', 't')).toBeNull();
+    // Same version, other content: a partial update created the target's cut down.
+    expect(moveRepairFor({ ...d(5, 5), content: true }, 's', 't')).toEqual({
+      kind: 'put',
+      id: 'x',
+      version: 5,
+      nodes: ['t'],
+    });
+  });
+});
+
+describe('compareCopies', () => {
+  const listing = (nodeId: string, docs: Record<string, unknown>[], whole: boolean) => ({
+    nodeId,
+    docs: new Map(docs.map((doc) => [String(doc.id), doc.v as number])),
+    ...(whole
+      ? { contents: new Map(docs.map((doc) => [String(doc.id), contentDigest(doc)])) }
+      : {}),
+  });
+
+  it('compares versions, and with contents also what documents hold, whatever their field order', () => {
+    const source = [
+      { id: 1, v: 5, title: 'a', genre: 'g' },
+      { id: 2, v: 6, title: 'b', _vectors: { e: [0.1] } },
+    ];
+    const target = [
+      { genre: 'g', title: 'a', v: 5, id: 1 },
+      { id: 2, v: 6, title: 'b', _vectors: { e: [0.1000001] } },
+    ];
+    expect(
+      compareCopies([listing('s', source, true), listing('t', target, true)]).differences,
+    ).toEqual([]);
+    const cutDown = [{ id: 1, v: 5, title: 'a' }, target[1]!];
+    expect(
+      compareCopies([listing('s', source, false), listing('t', cutDown, false)]).differences,
+    ).toEqual([]);
+    expect(
+      compareCopies([listing('s', source, true), listing('t', cutDown, true)]).differences,
+    ).toEqual([{ id: '1', versions: { s: 5, t: 5 }, content: true }]);
   });
 });
 

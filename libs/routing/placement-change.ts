@@ -4,15 +4,19 @@ import type { Placement, ShardCopies } from './topology.js';
  * One step of a shard move (operations.md), written to the log so that every node writer applies it
  * at the same position, and committed to the store for readers:
  * - `incoming`: `node` starts receiving the shard's writes from this log position (an empty copy
- *   being filled);
+ *   being filled; partial updates reach it guarded: only documents it already holds change);
+ * - `filled`: the copy holds every document (a verify found it equal to its source): from here on
+ *   partial updates reach it whole, so one creating a document creates it there too;
  * - `cutover`: `node` becomes an owner and `displaced` (if any) an outgoing copy — written, unread;
  * - `release`: `node` stops holding the copy (outgoing after a cut-over, or incoming when a move is
- *   abandoned) and its writer deletes the shard from it.
+ *   abandoned) and its writer deletes the shard from it. An owner is never released: a release
+ *   that reaches a copy cut over meanwhile (a move canceled after appending its cut-over) does
+ *   nothing, so a copy serving reads is never deleted.
  */
 export interface PlacementChange {
   shard: number;
   group: string;
-  step: 'incoming' | 'cutover' | 'release';
+  step: 'incoming' | 'filled' | 'cutover' | 'release';
   node: string;
   displaced?: string | null;
 }
@@ -38,6 +42,7 @@ export function applyPlacementChange(
     owners: [...c.owners],
     incoming: [...c.incoming],
     outgoing: [...(c.outgoing ?? [])],
+    filled: [...(c.filled ?? [])],
     since: { ...(c.since ?? {}) },
     at: seq,
   };
@@ -47,13 +52,18 @@ export function applyPlacementChange(
       if (!next.owners.includes(node) && !next.incoming.includes(node)) {
         next.incoming.push(node);
         next.outgoing = without(next.outgoing, node);
+        next.filled = without(next.filled, node);
         next.since![node] = seq;
       }
+      break;
+    case 'filled':
+      if (next.incoming.includes(node) && !next.filled!.includes(node)) next.filled!.push(node);
       break;
     case 'cutover':
       // Only a copy being filled can take over (a move canceled meanwhile released it).
       if (!next.incoming.includes(node)) break;
       next.incoming = without(next.incoming, node);
+      next.filled = without(next.filled, node);
       if (!next.owners.includes(node)) next.owners.push(node);
       if (change.displaced && next.owners.includes(change.displaced)) {
         next.owners = without(next.owners, change.displaced);
@@ -61,12 +71,15 @@ export function applyPlacementChange(
       }
       break;
     case 'release':
+      if (next.owners.includes(node)) break;
       next.incoming = without(next.incoming, node);
       next.outgoing = without(next.outgoing, node);
-      if (!next.owners.includes(node)) delete next.since![node];
+      next.filled = without(next.filled, node);
+      delete next.since![node];
       break;
   }
   if (next.outgoing!.length === 0) delete next.outgoing;
+  if (next.filled!.length === 0) delete next.filled;
   if (Object.keys(next.since!).length === 0) delete next.since;
   const groupCopies = [...copies];
   groupCopies[change.shard] = next;
@@ -85,13 +98,18 @@ export function holdsCopy(placement: Placement, node: string, shard: number, seq
   return false;
 }
 
-/** Whether `node`'s copy of `shard` is still being filled by a move (incoming, in every group it is listed in). */
+/**
+ * Whether `node`'s copy of `shard` is still being filled by a move: incoming and not yet `filled`,
+ * in every group it is listed in.
+ */
 export function isFilling(placement: Placement, node: string, shard: number): boolean {
   let filling = false;
   for (const copies of Object.values(placement.groups)) {
     const c = copies[shard];
     if (!c) continue;
-    if (c.owners.includes(node) || c.outgoing?.includes(node)) return false;
+    if (c.owners.includes(node) || c.outgoing?.includes(node) || c.filled?.includes(node)) {
+      return false;
+    }
     if (c.incoming.includes(node)) filling = true;
   }
   return filling;
@@ -128,6 +146,8 @@ export function withoutNode(placement: Placement, node: string): Placement {
       };
       const outgoing = without(c.outgoing, node);
       if (outgoing.length) next.outgoing = outgoing;
+      const filled = without(c.filled, node);
+      if (filled.length) next.filled = filled;
       const since = Object.fromEntries(Object.entries(c.since ?? {}).filter(([n]) => n !== node));
       if (Object.keys(since).length) next.since = since;
       return next;

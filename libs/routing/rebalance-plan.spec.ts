@@ -4,6 +4,7 @@ import {
   applyPlacementChange,
   holdsAnyCopy,
   holdsCopy,
+  isFilling,
   minimumMoves,
   moveKey,
   planRebalance,
@@ -112,6 +113,66 @@ describe('placement steps of a shard move', () => {
       9,
     );
     expect(back.groups['0']![1]).toEqual({ ...before.groups['0']![1], at: 9 });
+  });
+
+  it('filled ends the guard of an incoming copy; the cut-over and a release clear it', () => {
+    const step = (
+      p: Placement,
+      step: 'incoming' | 'filled' | 'cutover' | 'release',
+      node: string,
+      seq: number,
+      displaced?: string,
+    ) =>
+      applyPlacementChange(
+        p,
+        { shard: 0, group: '0', step, node, ...(displaced ? { displaced } : {}) },
+        seq,
+      );
+    const incoming = step(before, 'incoming', 'd', 10);
+    expect(isFilling(incoming, 'd', 0)).toBe(true);
+    // Only an incoming copy can be filled.
+    expect(step(before, 'filled', 'd', 11).groups['0']![0]!.filled).toBeUndefined();
+    const filled = step(incoming, 'filled', 'd', 11);
+    expect(filled.groups['0']![0]!.filled).toEqual(['d']);
+    expect(isFilling(filled, 'd', 0)).toBe(false);
+    // Still read from nowhere but written: a filled copy is still incoming.
+    expect(filled.groups['0']![0]!.incoming).toEqual(['d']);
+    const cut = step(filled, 'cutover', 'd', 12, 'b');
+    expect(cut.groups['0']![0]!.filled).toBeUndefined();
+    expect(step(filled, 'release', 'd', 12).groups['0']![0]!.filled).toBeUndefined();
+    // A move starting again on the same node starts guarded.
+    const again = step(step(filled, 'release', 'd', 12), 'incoming', 'd', 20);
+    expect(isFilling(again, 'd', 0)).toBe(true);
+  });
+
+  it('a release never reaches an owner: a move canceled after its cut-over reached the log keeps the copy', () => {
+    // The runner appended the cut-over (30), crashed before recording it, found its target
+    // draining and appended a release (31): the cut-over copy stays an owner, the displaced outgoing.
+    const incoming = applyPlacementChange(
+      before,
+      { shard: 0, group: '0', step: 'incoming', node: 'd' },
+      10,
+    );
+    const cut = applyPlacementChange(
+      incoming,
+      { shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'b' },
+      30,
+    );
+    const released = applyPlacementChange(
+      cut,
+      { shard: 0, group: '0', step: 'release', node: 'd' },
+      31,
+    );
+    expect(released.groups['0']![0]!.owners).toEqual(['a', 'd']);
+    expect(released.groups['0']![0]!.outgoing).toEqual(['b']);
+    expect(holdsCopy(released, 'd', 0, 40)).toBe(true);
+    // An original owner (no incoming position) is never released either.
+    const owner = applyPlacementChange(
+      before,
+      { shard: 0, group: '0', step: 'release', node: 'a' },
+      5,
+    );
+    expect(owner.groups['0']![0]!.owners).toEqual(['a', 'b']);
   });
 
   it('withoutNode leaves a node holding nothing', () => {

@@ -27,6 +27,8 @@ export interface ShardCopies {
   owners: string[];
   incoming: string[];
   outgoing?: string[];
+  /** Incoming copies a move found complete: partial updates reach them whole (see `PlacementChange`). */
+  filled?: string[];
   /**
    * Log position from which a node holds this copy (set when a migration makes it incoming): its
    * writer applies the shard's writes from there on, whatever newer placement it reads first.

@@ -28,6 +28,8 @@ export interface MigrationRecord {
   phase: MigrationPhase;
   /** Log position from which the target takes the shard's writes. */
   incomingSeq: number | null;
+  /** Log position of the `filled` step: partial updates reach the target whole from there on. */
+  filledSeq?: number | null;
   /** Resume point of the copy: documents of the source's shard already copied (offset). */
   cursor: number;
   counts: { copied: number; total: number; repaired: number };

@@ -1,0 +1,261 @@
+/**
+ * The move runner's decisions at the moments an adversarial review found unsafe (issue 12): a move
+ * canceled after its cut-over reached the log, a source released while a verify read it, and a
+ * partial update that creates a document while the target is still guarded. Memory store, a log
+ * that de-duplicates appends by id as JetStream does, and a scripted copy checker.
+ */
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import type { LogAppend } from '#lib/bus';
+import { logNames, type LogHeader } from '#lib/contracts';
+import { RecordingNodeClient } from '#lib/node-client';
+import { freshWriterStatus, type Difference } from '#lib/replication';
+import { applyPlacementChange, type Placement, type PlacementChange } from '#lib/routing';
+import {
+  createMemoryStore,
+  type CatalogRecord,
+  type MigrationRecord,
+  type Store,
+} from '#lib/store';
+import type { CopyChecker } from './copy-checker.js';
+import { MigrationBlocked, MigrationRunner } from './migration-runner.js';
+
+const NODE_UID = 'movies-1';
+const record: CatalogRecord = {
+  uid: 'movies',
+  nodeUid: NODE_UID,
+  primaryKey: 'id',
+  primaryKeyFixed: true,
+  shards: 2,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:00.000Z',
+  settings: {},
+  settingsVersion: 1,
+};
+
+/** A log keeping what is appended; an append repeated with the same id is one message. */
+class MemoryLog {
+  readonly names = logNames('test');
+  readonly messages: { seq: number; header: LogHeader; msgId: string }[] = [];
+
+  async append(a: LogAppend): Promise<{ seq: number; duplicate: boolean }> {
+    const found = this.messages.find((m) => m.msgId === a.msgId);
+    if (found) return { seq: found.seq, duplicate: true };
+    const seq = this.messages.length + 1;
+    this.messages.push({ seq, header: a.header, msgId: a.msgId });
+    return { seq, duplicate: false };
+  }
+
+  async state() {
+    return { firstSeq: 1, lastSeq: this.messages.length, messages: 0, bytes: 0, lastTime: 0 };
+  }
+
+  /** The placement steps appended, as `step node`. */
+  steps(): string[] {
+    return this.messages.flatMap(({ header: { op } }) =>
+      op.kind === 'placement' ? [`${op.change.step} ${op.change.node}`] : [],
+    );
+  }
+}
+
+let store: Store;
+let log: MemoryLog;
+let checks: { whole: boolean }[];
+let repairs: Difference[][];
+
+/** What the scripted checker finds, one answer per call (then: the copies agree). */
+let answers: (() => Promise<Difference[]>)[];
+
+function runner(): MigrationRunner {
+  const checker = {
+    checkShard: async (_i: CatalogRecord, _n: string[], _s: number, whole = false) => {
+      checks.push({ whole });
+      return { copies: [], differences: await (answers.shift() ?? (async () => []))() };
+    },
+    repair: async (_i: CatalogRecord, differences: Difference[]) => {
+      repairs.push(differences);
+      return { repairTaskUid: null, repaired: { put: differences.length, removed: 0 } };
+    },
+  } as unknown as CopyChecker;
+  return new MigrationRunner({
+    store,
+    nodes: new RecordingNodeClient(),
+    log: log as never,
+    bus: { publish: () => undefined as never },
+    checker,
+    logger: () => undefined,
+    timeoutMs: 1000,
+    graceMs: 0,
+  });
+}
+
+const placement = (): Promise<Placement> =>
+  store.topology.getPlacement(NODE_UID) as Promise<Placement>;
+
+async function setState(node: string, state: 'active' | 'draining') {
+  const snapshot = await store.topology.snapshot();
+  const { epoch: _e, ...topology } = snapshot.topology!;
+  const nodes = topology.nodes.map((n) => (n.id === node ? { ...n, state } : n));
+  await store.topology.commit({ topology: { ...topology, nodes } }, snapshot.epoch);
+}
+
+/** Commits a placement step to the store as a writer passing it would. */
+async function commit(change: PlacementChange, seq: number) {
+  const { epoch, ...next } = applyPlacementChange(await placement(), change, seq);
+  await store.topology.commit({ placements: { [NODE_UID]: next } }, epoch);
+}
+
+async function move(phase: MigrationRecord['phase'], extra: Partial<MigrationRecord> = {}) {
+  const now = new Date().toISOString();
+  const m: MigrationRecord = {
+    id: `${NODE_UID}.0.0.d`,
+    run: 'r1',
+    indexUid: 'movies',
+    nodeUid: NODE_UID,
+    shard: 0,
+    group: '0',
+    source: 'a',
+    target: 'd',
+    displaced: 'b',
+    phase,
+    incomingSeq: 1,
+    cursor: 0,
+    counts: { copied: 0, total: 0, repaired: 0 },
+    cutoverEpoch: null,
+    attempts: 0,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    ...extra,
+  };
+  await store.migrations.put(m.id, m);
+  return m;
+}
+
+beforeEach(async () => {
+  store = createMemoryStore();
+  log = new MemoryLog();
+  checks = [];
+  repairs = [];
+  answers = [];
+  await store.topology.commit(
+    {
+      topology: {
+        nodes: ['a', 'b', 'c', 'd'].map((id) => ({
+          id,
+          url: `http://${id}`,
+          group: '0',
+          state: 'active' as const,
+          lastSeen: null,
+          error: null,
+        })),
+        replicationFactor: 2,
+        replicaGroups: 1,
+      },
+      placements: {
+        [NODE_UID]: {
+          shards: 2,
+          groups: {
+            '0': [
+              { owners: ['a', 'b'], incoming: [] },
+              { owners: ['a', 'c'], incoming: [] },
+            ],
+          },
+        },
+      },
+    },
+    0,
+  );
+  await store.catalog.apply({ seq: 1, prevSeq: 0, records: { movies: record }, dropped: [] });
+  // Every copy has applied everything: the runner never waits on a writer here.
+  for (const id of ['a', 'b', 'c', 'd']) await store.writers.put(freshWriterStatus(id, 0, 1e9));
+  // The move made d incoming at position 1 (the log's first message).
+  await log.append({
+    subject: 'x',
+    header: {
+      v: 1,
+      task: { type: 'miroirShardMove', indexUid: 'movies', details: null, enqueuedAt: '' },
+      op: {
+        kind: 'placement',
+        index: { uid: 'movies', nodeUid: NODE_UID },
+        change: { shard: 0, group: '0', step: 'incoming', node: 'd', displaced: null },
+      },
+    },
+    msgId: 'incoming',
+  });
+  await commit({ shard: 0, group: '0', step: 'incoming', node: 'd' }, 1);
+});
+
+describe('MigrationRunner', () => {
+  it('finishes a move whose cut-over reached the log before a crash, even with its target draining since', async () => {
+    const m = await move('cutover', { filledSeq: 1 });
+    // The crashed runner appended the cut-over (same id as the runner's) but never recorded it;
+    // then the target was drained.
+    const cutoverId = `${m.id}.${Date.parse(m.createdAt)}.cutover`;
+    await log.append({
+      subject: 'x',
+      header: {
+        v: 1,
+        task: { type: 'miroirShardMove', indexUid: 'movies', details: null, enqueuedAt: '' },
+        op: {
+          kind: 'placement',
+          index: { uid: 'movies', nodeUid: NODE_UID },
+          change: { shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'b' },
+        },
+      },
+      msgId: cutoverId,
+    });
+    await setState('d', 'draining');
+    const done = await runner().run(m.id, new AbortController().signal);
+    expect(done?.phase).toBe('done');
+    // Never a release of the copy that was cut over (its writer would delete a copy read from).
+    expect(log.steps()).toEqual(['incoming d', 'cutover d', 'release b']);
+    expect((await placement()).groups['0']![0]).toMatchObject({ owners: ['a', 'd'], incoming: [] });
+  });
+
+  it('gives back the incoming copy of a move canceled before its cut-over, even one still `planned`', async () => {
+    // A crash after appending the incoming step, before recording the phase.
+    const m = await move('planned');
+    await setState('d', 'draining');
+    const done = await runner().run(m.id, new AbortController().signal);
+    expect(done?.phase).toBe('canceled');
+    expect(log.steps()).toEqual(['incoming d', 'release d']);
+    expect((await placement()).groups['0']![0]).toMatchObject({ owners: ['a', 'b'], incoming: [] });
+  });
+
+  it('never repairs from a source released while the verify read it', async () => {
+    const m = await move('verify', { filledSeq: 1 });
+    answers.push(async () => {
+      // Another group's move released the source meanwhile: its copy is being emptied.
+      await commit({ shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'a' }, 5);
+      await commit({ shard: 0, group: '0', step: 'release', node: 'a' }, 6);
+      return [{ id: 'x', versions: { a: null, d: 3 } }];
+    });
+    await expect(runner().run(m.id, new AbortController().signal)).rejects.toThrow(
+      MigrationBlocked,
+    );
+    expect(repairs).toEqual([]);
+  });
+
+  it('ends guarding once the copies agree, then compares whole documents before the cut-over', async () => {
+    const m = await move('verify');
+    answers.push(async () => []);
+    // A partial update created `x` between the two comparisons: guarded, the target left it out;
+    // a later one created it there cut down, with the source's version.
+    answers.push(async () => [{ id: 'x', versions: { a: 9, d: 9 }, content: true }]);
+    const done = await runner().run(m.id, new AbortController().signal);
+    expect(done?.phase).toBe('done');
+    expect(checks).toEqual([{ whole: false }, { whole: true }, { whole: true }]);
+    expect(repairs).toEqual([[{ id: 'x', versions: { a: 9, d: 9 }, content: true }]]);
+    expect(log.steps()).toEqual(['incoming d', 'filled d', 'cutover d', 'release b']);
+    expect(done?.filledSeq).toBe(2);
+  });
+
+  it('says so when the target holds newer versions than its source', async () => {
+    const m = await move('verify', { filledSeq: 1 });
+    for (let i = 0; i < 5; i++) answers.push(async () => [{ id: 'x', versions: { a: 3, d: 7 } }]);
+    await expect(runner().run(m.id, new AbortController().signal)).rejects.toThrow(
+      /target holds newer versions than its source a for 1 document\(s\) \(e\.g\. `x`\); run `miroir-ctl repair movies`/,
+    );
+  });
+});
