@@ -5,8 +5,6 @@
  * that de-duplicates appends by id as JetStream does, and a scripted copy checker.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import type { LogAppend } from '#lib/bus';
-import { logNames, type LogHeader } from '#lib/contracts';
 import { RecordingNodeClient } from '#lib/node-client';
 import { freshWriterStatus, type Difference } from '#lib/replication';
 import { applyPlacementChange, type Placement, type PlacementChange } from '#lib/routing';
@@ -16,6 +14,7 @@ import {
   type MigrationRecord,
   type Store,
 } from '#lib/store';
+import { MemoryWriteLog } from '#lib/testing';
 import type { CopyChecker } from './copy-checker.js';
 import { MigrationBlocked, MigrationRunner } from './migration-runner.js';
 
@@ -32,33 +31,8 @@ const record: CatalogRecord = {
   settingsVersion: 1,
 };
 
-/** A log keeping what is appended; an append repeated with the same id is one message. */
-class MemoryLog {
-  readonly names = logNames('test');
-  readonly messages: { seq: number; header: LogHeader; msgId: string }[] = [];
-
-  async append(a: LogAppend): Promise<{ seq: number; duplicate: boolean }> {
-    const found = this.messages.find((m) => m.msgId === a.msgId);
-    if (found) return { seq: found.seq, duplicate: true };
-    const seq = this.messages.length + 1;
-    this.messages.push({ seq, header: a.header, msgId: a.msgId });
-    return { seq, duplicate: false };
-  }
-
-  async state() {
-    return { firstSeq: 1, lastSeq: this.messages.length, messages: 0, bytes: 0, lastTime: 0 };
-  }
-
-  /** The placement steps appended, as `step node`. */
-  steps(): string[] {
-    return this.messages.flatMap(({ header: { op } }) =>
-      op.kind === 'placement' ? [`${op.change.step} ${op.change.node}`] : [],
-    );
-  }
-}
-
 let store: Store;
-let log: MemoryLog;
+let log: MemoryWriteLog;
 let checks: { whole: boolean }[];
 let repairs: Difference[][];
 
@@ -134,7 +108,7 @@ async function move(phase: MigrationRecord['phase'], extra: Partial<MigrationRec
 
 beforeEach(async () => {
   store = createMemoryStore();
-  log = new MemoryLog();
+  log = new MemoryWriteLog();
   checks = [];
   repairs = [];
   answers = [];

@@ -287,39 +287,42 @@ export class RebalancePlanner {
       ]),
     );
     const snapshot = await store.topology.snapshot();
-    let swept = false;
     const restored: Record<string, Placement> = {};
+    const released: { nodeUid: string; copy: ListedCopy; at: number }[] = [];
     for (const [nodeUid, p] of Object.entries(snapshot.placements)) {
       for (const copy of listedCopies(p)) {
         if (copy.role === 'owner') continue;
         if (accounted.has(`${nodeUid}|${copy.group}|${copy.shard}|${copy.node}`)) continue;
-        swept = true;
         this.d.logger('warn', 'copy-swept', { nodeUid, ...copy });
         const gone = snapshot.topology?.nodes.find((n) => n.id === copy.node)?.state === 'removed';
         if (copy.role === 'outgoing' && !gone) {
           restored[nodeUid] = ownsAgain(restored[nodeUid] ?? p, copy);
-          continue;
+        } else {
+          released.push({ nodeUid, copy, at: p.groups[copy.group]?.[copy.shard]?.at ?? 0 });
         }
-        const catalog = await store.catalog.nodeIndex(nodeUid);
-        const at = p.groups[copy.group]?.[copy.shard]?.at ?? 0;
-        await appendPlacementStep(
-          store,
-          this.d.log,
-          { uid: catalog?.uid ?? nodeUid, nodeUid },
-          { shard: copy.shard, group: copy.group, step: 'release', node: copy.node },
-          `sweep.${nodeUid}.${copy.group}.${copy.shard}.${copy.node}.${at}`,
-        );
       }
     }
     if (Object.keys(restored).length > 0) {
       const change = Object.fromEntries(
         Object.entries(restored).map(([k, { epoch: _e, ...rest }]) => [k, rest]),
       );
+      // A placement changed meanwhile: the next round looks again.
       const result = await store.topology.commit({ placements: change }, snapshot.epoch, fence);
       if (result.ok) {
         this.d.bus.publish('topology.changed', { epoch: result.epoch, change: 'placement' });
       }
     }
+    for (const { nodeUid, copy, at } of released) {
+      const catalog = await store.catalog.nodeIndex(nodeUid);
+      await appendPlacementStep(
+        store,
+        this.d.log,
+        { uid: catalog?.uid ?? nodeUid, nodeUid },
+        { shard: copy.shard, group: copy.group, step: 'release', node: copy.node },
+        `sweep.${nodeUid}.${copy.group}.${copy.shard}.${copy.node}.${at}`,
+      );
+    }
+    const swept = Object.keys(restored).length + released.length > 0;
     return swept;
   }
 

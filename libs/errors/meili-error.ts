@@ -44,6 +44,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   miroir_node_not_found: 404,
   miroir_node_already_exists: 409,
   miroir_node_holds_last_copy: 409,
+  miroir_not_enough_nodes: 409,
   miroir_node_state_conflict: 409,
   miroir_invalid_node: 400,
 };

@@ -3,3 +3,4 @@ export { missingService, testNatsUrl, testRedisUrl, uniquePrefix } from './servi
 export { startStack, type Stack, type StackNode, type StackOptions } from './stack.js';
 export { admin, checkCopies, freeze, nodeDocuments, nodeJson, thaw, until } from './copies.js';
 export { startPrivateNats, startPrivateRedis, type PrivateServer } from './servers.js';
+export { MemoryWriteLog } from './memory-log.js';

@@ -485,5 +485,16 @@ describe('rebalancing while writes and searches flow', () => {
     const { body: shards } = await call('GET', `/_miroir/shards?index=${INDEX}`);
     const groups = (shards as { groups: Record<string, { owners: string[] }[]> }).groups;
     expect(groups['1']!.every((c) => [...c.owners].sort().join() === `${a.id},${b.id}`)).toBe(true);
+    // Two nodes hold RF 2 copies of every shard: draining one would leave its copies nowhere to go.
+    const refused = await call('POST', `/_miroir/nodes/${a.id}/drain`);
+    expect({ status: refused.status, code: (refused.body as { code: string }).code }).toEqual({
+      status: 409,
+      code: 'miroir_not_enough_nodes',
+    });
+    const { body: topology } = await call('GET', '/_miroir/topology');
+    const state = (topology as { nodes: { id: string; state: string }[] }).nodes.find(
+      (n) => n.id === a.id,
+    )?.state;
+    expect(state).toBe('active');
   }, 400_000);
 });

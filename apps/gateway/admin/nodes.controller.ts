@@ -3,7 +3,7 @@ import { EventBus, WriteLog } from '#lib/bus';
 import { MeiliError } from '#lib/errors';
 import { asObject, rejectUnknown } from '#lib/meili-api';
 import { freshWriterStatus } from '#lib/replication';
-import { lastCopyOn, type NodeState } from '#lib/routing';
+import { isPlacementCandidate, lastCopyOn, type NodeState } from '#lib/routing';
 import type { MigrationRecord, Store, StoredNode, StoredTopology } from '#lib/store';
 import { AdminOnly } from '../auth/auth.guard.js';
 import { JsonBody } from '../http/request.js';
@@ -214,6 +214,16 @@ export class NodesController {
         throw new MeiliError('miroir_node_state_conflict', `Node \`${id}\` is already removed.`);
       }
       from = node.state;
+      // Its copies need somewhere to go: RF nodes of its group that stay.
+      const staying = t.nodes.filter(
+        (n) => n.group === node.group && n.id !== id && isPlacementCandidate(n),
+      );
+      if (node.state !== 'draining' && staying.length < t.replicationFactor) {
+        throw new MeiliError(
+          'miroir_not_enough_nodes',
+          `Draining node \`${id}\` would leave group \`${node.group}\` ${staying.length} node(s) for ${t.replicationFactor} copies of each shard: add a node first (\`POST /_miroir/nodes\`).`,
+        );
+      }
       return t.nodes.map((n) => (n.id === id ? { ...n, state: 'draining' as const } : n));
     });
     this.bus.publish('topology.changed', { epoch, change: 'nodeDraining', nodeId: id });

@@ -137,6 +137,7 @@ export function adminOpenApi(version: string): Record<string, unknown> {
           security: admin,
           responses: {
             202: { description: 'draining', content: json({ type: 'object' }) },
+            409: { description: 'miroir_not_enough_nodes', content: json(errorRef) },
             404: { description: 'miroir_node_not_found', content: json(errorRef) },
           },
         },

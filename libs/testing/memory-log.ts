@@ -1,0 +1,30 @@
+import type { LogAppend } from '#lib/bus';
+import { logNames, type LogHeader } from '#lib/contracts';
+
+/**
+ * A write log for unit tests of what appends to it: keeps each append, and stores an append
+ * repeated with the same id once (as JetStream's de-duplication does).
+ */
+export class MemoryWriteLog {
+  readonly names = logNames('test');
+  readonly messages: { seq: number; header: LogHeader; msgId: string }[] = [];
+
+  async append(a: LogAppend): Promise<{ seq: number; duplicate: boolean }> {
+    const found = this.messages.find((m) => m.msgId === a.msgId);
+    if (found) return { seq: found.seq, duplicate: true };
+    const seq = this.messages.length + 1;
+    this.messages.push({ seq, header: a.header, msgId: a.msgId });
+    return { seq, duplicate: false };
+  }
+
+  async state() {
+    return { firstSeq: 1, lastSeq: this.messages.length, messages: 0, bytes: 0, lastTime: 0 };
+  }
+
+  /** The placement steps appended, as `step node`. */
+  steps(): string[] {
+    return this.messages.flatMap(({ header: { op } }) =>
+      op.kind === 'placement' ? [`${op.change.step} ${op.change.node}`] : [],
+    );
+  }
+}
