@@ -13,7 +13,9 @@ import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient, NodeHealth } from '#lib/node-client';
 import { jsonLog, openWriteLog } from '#lib/service';
 import { createRedisStore, type Store } from '#lib/store';
+import { ActivityService } from './admin/activity.service.js';
 import { AdminController } from './admin/admin.controller.js';
+import { ConsoleController } from './admin/console.controller.js';
 import { NodesController } from './admin/nodes.controller.js';
 import { MetricsService } from './admin/metrics.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -87,6 +89,7 @@ export class AppModule {
         AliasesController,
         SearchUiController,
         AdminSessionController,
+        ConsoleController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -158,6 +161,7 @@ export class AppModule {
         ScopedKeyService,
         SearchUiService,
         AdminSessionService,
+        ActivityService,
       ],
     };
   }

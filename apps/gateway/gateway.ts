@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MASTER_KEY_MIN_BYTES, type MiroirConfig } from '#lib/config';
 import { readBody, stringifyExact } from '#lib/meili-api';
+import { ActivityService } from './admin/activity.service.js';
 import { MetricsService } from './admin/metrics.service.js';
 import { AppModule } from './app.module.js';
 import { KeyCacheService } from './auth/key-cache.service.js';
@@ -64,6 +65,7 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
   });
   const metrics = app.get(MetricsService);
   const log = app.get<symbol, Log>(LOG);
+  const activity = app.get(ActivityService);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unknown';
     const status = reply.statusCode;
@@ -73,6 +75,7 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
       { method: req.method, route, status: String(status) },
       reply.elapsedTime / 1000,
     );
+    activity.observe(req, status);
     // One line per request, as Meilisearch logs them; the route template, never the query or body.
     log(status >= 500 ? 'warn' : 'info', 'request', {
       requestId: req.id,

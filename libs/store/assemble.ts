@@ -60,6 +60,7 @@ export function assembleStore(p: StoreParts): Store {
     beacons: p.table(TABLES.beacons),
     rateLimits: p.rateLimits,
     checks: p.table(TABLES.checks),
+    activity: p.table(TABLES.activity),
     close: () => p.close(),
   };
 }

@@ -14,6 +14,7 @@ export {
   type Table,
 } from './ports/table.port.js';
 export { CHECK_TTL_MS, type CheckedShard, type CheckRecord } from './ports/check.port.js';
+export { ACTIVITY_TTL_MS, type ActivityRecord } from './ports/activity.port.js';
 export type {
   CatalogApply,
   CatalogChange,

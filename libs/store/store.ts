@@ -1,3 +1,4 @@
+import type { ActivityRecord } from './ports/activity.port.js';
 import type { AliasStore } from './ports/alias.port.js';
 import type { CanaryRunStore, RateLimitStore } from './ports/counter.port.js';
 import type {
@@ -67,6 +68,8 @@ export interface Store {
   readonly rateLimits: RateLimitStore;
   /** TTL table: copy checker runs (CHECK_TTL_MS). */
   readonly checks: Table<CheckRecord>;
+  /** TTL table: changes made through the admin API (ACTIVITY_TTL_MS). */
+  readonly activity: Table<ActivityRecord>;
   /** Closes the connections this store opened (not a client passed in). */
   close(): Promise<void>;
 }

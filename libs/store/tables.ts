@@ -19,4 +19,5 @@ export const TABLES = {
   beacons: { name: 'beacons', ttl: true },
   scopedKeys: { name: 'scoped-keys', ttl: false },
   checks: { name: 'checks', ttl: true },
+  activity: { name: 'activity', ttl: true },
 } as const satisfies Record<string, TableSpec>;

@@ -15,6 +15,9 @@ export const AdminOnly = () => SetMetadata(POLICY, 'admin');
 
 export type AuthedRequest = FastifyRequest & { access?: Access };
 
+/** Client routes an admin console session may read (never documents, searches or keys). */
+const CONSOLE_READS = new Set(['indexes.get', 'stats.get', 'settings.get', 'tasks.get']);
+
 /** Checks every request against its route's policy; routes without one are refused. */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,9 +36,12 @@ export class AuthGuard implements CanActivate {
     if (!policy) return false;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const params = req.params as Record<string, string | undefined>;
-    // The admin console's browser session: a cookie (and a CSRF token on changes) for the admin key.
+    // The admin console's browser session: a cookie (and a CSRF token on changes) for the admin key,
+    // on admin routes and on the client routes it reads (indexes, their stats and settings, tasks).
     const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    if (policy === 'admin' && !req.headers.authorization && session) {
+    const consoleRead =
+      req.method === 'GET' && typeof policy === 'object' && CONSOLE_READS.has(policy.action);
+    if ((policy === 'admin' || consoleRead) && !req.headers.authorization && session) {
       const csrf = req.headers['x-csrf-token'];
       await this.sessions.check(session, req.method, typeof csrf === 'string' ? csrf : undefined);
       req.access = FULL_ACCESS;
