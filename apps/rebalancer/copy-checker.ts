@@ -189,7 +189,8 @@ export class CopyChecker {
     whole: boolean,
   ): Promise<CopyListing> {
     const pk = index.primaryKey ?? 'id';
-    const found: Record<string, unknown>[] = [];
+    const docs = new Map<string, number>();
+    const contents = new Map<string, string>();
     for (let offset = 0; ; offset += PAGE) {
       const page = await this.d.nodes.fetchDocuments(
         nodeId,
@@ -202,8 +203,11 @@ export class CopyChecker {
         },
         { timeoutMs: this.d.timeoutMs },
       );
-      found.push(...page.results);
-      if (page.results.length < PAGE) return listingOf(nodeId, pk, found, whole);
+      // Page by page: only ids, versions and digests are kept, never the documents.
+      const part = listingOf(nodeId, pk, page.results, whole);
+      for (const [id, v] of part.docs) docs.set(id, v);
+      for (const [id, c] of part.contents ?? []) contents.set(id, c);
+      if (page.results.length < PAGE) return whole ? { nodeId, docs, contents } : { nodeId, docs };
     }
   }
 
@@ -310,6 +314,7 @@ export class CopyChecker {
         index: { uid: index.uid, nodeUid: index.nodeUid },
         primaryKey: pk,
         ...(migration ? { migration: migration.id } : {}),
+        ...(differences.some((d) => d.content) ? { overEqual: true } : {}),
         nodes: nodes.map(([nodeId, e], i) => ({
           nodeId,
           bytes: bodies[i]!.length,

@@ -65,7 +65,7 @@ function runner(): MigrationRunner {
 const placement = (): Promise<Placement> =>
   store.topology.getPlacement(NODE_UID) as Promise<Placement>;
 
-async function setState(node: string, state: 'active' | 'draining') {
+async function setState(node: string, state: 'active' | 'draining' | 'removed' | 'failed') {
   const snapshot = await store.topology.snapshot();
   const { epoch: _e, ...topology } = snapshot.topology!;
   const nodes = topology.nodes.map((n) => (n.id === node ? { ...n, state } : n));
@@ -74,8 +74,12 @@ async function setState(node: string, state: 'active' | 'draining') {
 
 /** Commits a placement step to the store as a writer passing it would. */
 async function commit(change: PlacementChange, seq: number) {
-  const { epoch, ...next } = applyPlacementChange(await placement(), change, seq);
-  await store.topology.commit({ placements: { [NODE_UID]: next } }, epoch);
+  const { epoch: _e, ...next } = applyPlacementChange(await placement(), change, seq);
+  const result = await store.topology.commit(
+    { placements: { [NODE_UID]: next } },
+    await store.topology.epoch(),
+  );
+  expect(result.ok).toBe(true);
 }
 
 async function move(phase: MigrationRecord['phase'], extra: Partial<MigrationRecord> = {}) {
@@ -108,7 +112,7 @@ async function move(phase: MigrationRecord['phase'], extra: Partial<MigrationRec
 
 beforeEach(async () => {
   store = createMemoryStore();
-  log = new MemoryWriteLog();
+  log = new MemoryWriteLog(store);
   checks = [];
   repairs = [];
   answers = [];
@@ -157,7 +161,6 @@ beforeEach(async () => {
     },
     msgId: 'incoming',
   });
-  await commit({ shard: 0, group: '0', step: 'incoming', node: 'd' }, 1);
 });
 
 describe('MigrationRunner', () => {
@@ -165,7 +168,7 @@ describe('MigrationRunner', () => {
     const m = await move('cutover', { filledSeq: 1 });
     // The crashed runner appended the cut-over (same id as the runner's) but never recorded it;
     // then the target was drained.
-    const cutoverId = `${m.id}.${Date.parse(m.createdAt)}.cutover`;
+    const cutoverId = `${m.id}.${Date.parse(m.createdAt)}.cutover.d`;
     await log.append({
       subject: 'x',
       header: {
@@ -185,6 +188,53 @@ describe('MigrationRunner', () => {
     // Never a release of the copy that was cut over (its writer would delete a copy read from).
     expect(log.steps()).toEqual(['incoming d', 'cutover d', 'release b']);
     expect((await placement()).groups['0']![0]).toMatchObject({ owners: ['a', 'd'], incoming: [] });
+  });
+
+  it('gives up a move whose target died before its cut-over: the displaced copy keeps owning', async () => {
+    const m = await move('cutover', { filledSeq: 1 });
+    await setState('d', 'removed');
+    const done = await runner().run(m.id, new AbortController().signal);
+    expect(done).toMatchObject({ phase: 'canceled', error: 'target d is removed' });
+    expect(log.steps()).toEqual(['incoming d', 'release d', 'reinstate b']);
+    expect((await placement()).groups['0']![0]).toMatchObject({ owners: ['a', 'b'], incoming: [] });
+  });
+
+  it('never releases the displaced copy for a target that died after its cut-over: it owns again', async () => {
+    const m = await move('cleanup', { filledSeq: 1, cutoverEpoch: 1 });
+    await log.append({
+      subject: 'x',
+      header: {
+        v: 1,
+        task: { type: 'miroirShardMove', indexUid: 'movies', details: null, enqueuedAt: '' },
+        op: {
+          kind: 'placement',
+          index: { uid: 'movies', nodeUid: NODE_UID },
+          change: { shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'b' },
+        },
+      },
+      msgId: 'cutover',
+    });
+    expect((await placement()).groups['0']![0]).toMatchObject({
+      owners: ['a', 'd'],
+      outgoing: ['b'],
+    });
+    await setState('d', 'failed');
+    const done = await runner().run(m.id, new AbortController().signal);
+    expect(done?.phase).toBe('canceled');
+    expect(log.steps()).toEqual(['incoming d', 'cutover d', 'release d', 'reinstate b']);
+    const copies = (await placement()).groups['0']![0]!;
+    // d stays an owner (failed nodes keep their copies; the plan replaces it if it is removed).
+    expect([...copies.owners].sort()).toEqual(['a', 'b', 'd']);
+    expect(copies.outgoing).toBeUndefined();
+  });
+
+  it('waits for the new copy to serve before it releases the displaced one', async () => {
+    const m = await move('cleanup', { filledSeq: 1, cutoverEpoch: 1 });
+    await store.writers.put({ ...freshWriterStatus('d', 0, 1e9), state: 'lagging' });
+    await expect(runner().run(m.id, new AbortController().signal)).rejects.toThrow(
+      'target d is not serving yet',
+    );
+    expect(log.steps()).toEqual(['incoming d']);
   });
 
   it('gives back the incoming copy of a move canceled before its cut-over, even one still `planned`', async () => {

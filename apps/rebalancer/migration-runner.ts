@@ -141,6 +141,16 @@ export class MigrationRunner {
       await this.change(m, index, { step: 'release', node: m.target });
       return this.save(m, { phase: 'canceled', error: `target ${m.target} is ${targetState}` });
     }
+    if (m.phase === 'cutover' || m.phase === 'cleanup') {
+      const writer = (await this.d.store.writers.get(m.target))?.state;
+      if (targetState === 'removed' || targetState === 'failed' || writer === 'stale') {
+        return this.giveUp(
+          m,
+          index,
+          `target ${m.target} is ${writer === 'stale' ? 'stale' : targetState}`,
+        );
+      }
+    }
     switch (m.phase) {
       case 'planned':
       case 'incoming': {
@@ -176,6 +186,10 @@ export class MigrationRunner {
           throw new MigrationBlocked(String(err));
         });
         if (m.displaced) {
+          // The displaced copy goes only once the new one serves (not lagging behind).
+          const serving = servingCopies(topology?.nodes ?? [], await this.d.store.writers.list());
+          if (!serving(m.target))
+            throw new MigrationBlocked(`target ${m.target} is not serving yet`);
           const seq = await this.change(m, index, { step: 'release', node: m.displaced });
           this.d.bus.publish('topology.changed', {
             epoch: await this.d.store.topology.epoch(),
@@ -192,6 +206,29 @@ export class MigrationRunner {
       default:
         return m;
     }
+  }
+
+  /**
+   * A move whose target died (or went stale) at or after its cut-over: the target's incoming copy
+   * is given back (a release does nothing if the cut-over reached the log first), and the displaced
+   * copy, written all along, owns again — it is never released for a copy that cannot serve. The
+   * plan then restores the spread from what is left.
+   */
+  private async giveUp(
+    m: MigrationRecord,
+    index: CatalogRecord,
+    reason: string,
+  ): Promise<MigrationRecord> {
+    await this.change(m, index, { step: 'release', node: m.target });
+    if (m.displaced) await this.change(m, index, { step: 'reinstate', node: m.displaced });
+    this.d.bus.publish('topology.changed', {
+      epoch: await this.d.store.topology.epoch(),
+      change: 'placement',
+      indexUid: m.indexUid,
+      shards: [m.shard],
+    });
+    this.d.logger('warn', 'move-given-up', { id: m.id, reason });
+    return this.save(m, { phase: 'canceled', error: reason });
   }
 
   private async indexOf(nodeUid: string): Promise<CatalogRecord | null> {
@@ -327,6 +364,7 @@ export class MigrationRunner {
         if (!whole) {
           const seq = await this.change(m, index, { step: 'filled', node: m.target });
           m = await this.save(m, { filledSeq: seq, counts: { ...m.counts, repaired } });
+          round--; // the comparison of whole documents gets its own rounds
           continue;
         }
         return this.save(m, { phase: 'cutover', counts: { ...m.counts, repaired } });
@@ -386,7 +424,7 @@ export class MigrationRunner {
     step: Pick<PlacementChange, 'step' | 'node' | 'displaced'>,
   ): Promise<{ seq: number; epoch: number; placement: Placement }> {
     const change: PlacementChange = { shard: m.shard, group: m.group, ...step };
-    const msgId = `${m.id}.${Date.parse(m.createdAt)}.${step.step}`;
+    const msgId = `${m.id}.${Date.parse(m.createdAt)}.${step.step}.${step.node}`;
     return appendPlacementStep(this.d.store, this.d.log, index, change, msgId).catch((err) => {
       throw err instanceof PlacementBusy ? new MigrationBlocked(err.message) : err;
     });

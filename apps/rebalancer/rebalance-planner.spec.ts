@@ -73,7 +73,7 @@ function move(shard: number, phase: MigrationRecord['phase'], target: string, di
 
 beforeEach(async () => {
   store = createMemoryStore();
-  log = new MemoryWriteLog();
+  log = new MemoryWriteLog(store);
   const lease = (await store.leases.acquire('rebalancer', 'me', 60_000))!;
   fence = { scope: lease.scope, token: lease.token };
   const nodes = new RecordingNodeClient();
@@ -102,7 +102,7 @@ describe('RebalancePlanner', () => {
       { owners: ['a', 'c'], incoming: [] },
     ]);
     await planner.round(fence);
-    expect(log.steps()).toEqual(['release d']);
+    expect(log.steps()).toEqual(['release d', 'reinstate b']);
     expect(await copies(0)).toMatchObject({ owners: ['a', 'b'], incoming: [] });
     expect((await copies(0)).outgoing).toBeUndefined();
   });
@@ -120,12 +120,13 @@ describe('RebalancePlanner', () => {
     expect((await copies(0)).owners).toEqual(['a', 'c']);
   });
 
-  it('sweeps nothing a move in progress accounts for', async () => {
+  it('sweeps nothing in a shard a move in progress is moving', async () => {
     await setup([
       { owners: ['a', 'd'], incoming: [], outgoing: ['b'] },
-      { owners: ['a', 'c'], incoming: ['d'], since: { d: 1 } },
+      { owners: ['a', 'c'], incoming: ['d', 'b'], since: { d: 1, b: 1 } },
     ]);
     await move(0, 'cleanup', 'd', 'b');
+    // b's incoming copy of shard 1 is no move's, but the shard is moving: left to that move.
     await move(1, 'copy', 'd', 'c');
     await planner.round(fence);
     expect(log.steps()).toEqual([]);

@@ -12,8 +12,6 @@ import {
   nodesOfPlacement,
   planRebalance,
   withoutNode,
-  type ListedCopy,
-  type Placement,
   type PlannedMove,
 } from '#lib/routing';
 import type { Log } from '#lib/service';
@@ -21,22 +19,6 @@ import { activateNode, appendPlacementStep, waitForGateways } from './topology-s
 import type { Fence, MigrationRecord, RebalanceRun, Store } from '#lib/store';
 
 const TERMINAL = new Set(['done', 'failed', 'canceled']);
-
-/** The placement with an outgoing copy owning again (store only: its writer writes it either way). */
-function ownsAgain(p: Placement, copy: ListedCopy): Placement {
-  const groups = { ...p.groups };
-  const copies = [...(groups[copy.group] ?? [])];
-  const c = copies[copy.shard]!;
-  const outgoing = (c.outgoing ?? []).filter((n) => n !== copy.node);
-  const { outgoing: _o, ...rest } = c;
-  copies[copy.shard] = {
-    ...rest,
-    owners: [...c.owners, copy.node],
-    ...(outgoing.length ? { outgoing } : {}),
-  };
-  groups[copy.group] = copies;
-  return { ...p, groups };
-}
 
 /** The store id of a move: one move of one copy at a time. */
 export function migrationId(
@@ -89,7 +71,7 @@ export class RebalancePlanner {
     const migrations = (await store.migrations.list({ limit: 100_000 })).results;
     const active = migrations.filter((m) => !TERMINAL.has(m.phase));
     if (await this.rebuildStale(fence, active)) return;
-    if (await this.sweepUnaccounted(fence)) return;
+    if (await this.sweepUnaccounted()) return;
     await this.replaceFailed(fence);
     // A joining node may own copies without a move: an index created while it joined.
     for (const node of topology.nodes.filter((n) => n.state === 'joining')) {
@@ -267,62 +249,47 @@ export class RebalancePlanner {
   }
 
   /**
-   * Copies listed `incoming` or `outgoing` that no move in progress accounts for (a move canceled
-   * after its step reached the log, or by a stale rebuild): an incoming one is released through the
-   * log (its writer deletes the partial copy); an outgoing one was written all along, so it simply
-   * owns again (readers may use it at once; writers write it either way) and the plan evens out
-   * from there — unless its node was removed (released too). Without this, such a copy would keep
-   * a drain from ever finishing.
+   * Copies listed `incoming` or `outgoing` in a shard no move in progress is moving (left by a move
+   * canceled after its step reached the log, or by a stale rebuild): an incoming one is released
+   * (its writer deletes the partial copy); an outgoing one was written all along and is reinstated
+   * as an owner, unless its node was removed (released too); the plan evens out from there. Both
+   * go through the log, so writers and the store agree, and both act only on what the copy still
+   * is when applied (a release that got there first wins). Without this, such a copy would keep a
+   * drain from ever finishing.
    */
-  private async sweepUnaccounted(fence: Fence): Promise<boolean> {
+  private async sweepUnaccounted(): Promise<boolean> {
     const { store } = this.d;
-    // Moves first: a move planned after this read has no step in the placement read next.
-    const moves = (await store.migrations.list({ limit: 100_000 })).results.filter(
-      (m) => !TERMINAL.has(m.phase),
-    );
-    const accounted = new Set(
-      moves.flatMap((m) => [
-        `${m.nodeUid}|${m.group}|${m.shard}|${m.target}`,
-        ...(m.displaced ? [`${m.nodeUid}|${m.group}|${m.shard}|${m.displaced}`] : []),
-      ]),
-    );
+    // The placement first, then the moves: a step in it came from a move created before it.
     const snapshot = await store.topology.snapshot();
-    const restored: Record<string, Placement> = {};
-    const released: { nodeUid: string; copy: ListedCopy; at: number }[] = [];
+    const moving = new Set(
+      (await store.migrations.list({ limit: 100_000 })).results
+        .filter((m) => !TERMINAL.has(m.phase))
+        .map((m) => `${m.nodeUid}|${m.group}|${m.shard}`),
+    );
+    let swept = false;
     for (const [nodeUid, p] of Object.entries(snapshot.placements)) {
       for (const copy of listedCopies(p)) {
-        if (copy.role === 'owner') continue;
-        if (accounted.has(`${nodeUid}|${copy.group}|${copy.shard}|${copy.node}`)) continue;
-        this.d.logger('warn', 'copy-swept', { nodeUid, ...copy });
+        if (copy.role === 'owner' || moving.has(`${nodeUid}|${copy.group}|${copy.shard}`)) continue;
         const gone = snapshot.topology?.nodes.find((n) => n.id === copy.node)?.state === 'removed';
-        if (copy.role === 'outgoing' && !gone) {
-          restored[nodeUid] = ownsAgain(restored[nodeUid] ?? p, copy);
-        } else {
-          released.push({ nodeUid, copy, at: p.groups[copy.group]?.[copy.shard]?.at ?? 0 });
-        }
+        const step = copy.role === 'outgoing' && !gone ? 'reinstate' : 'release';
+        this.d.logger('warn', 'copy-swept', { nodeUid, ...copy, step });
+        const catalog = await store.catalog.nodeIndex(nodeUid);
+        const at = p.groups[copy.group]?.[copy.shard]?.at ?? 0;
+        await appendPlacementStep(
+          store,
+          this.d.log,
+          { uid: catalog?.uid ?? nodeUid, nodeUid },
+          { shard: copy.shard, group: copy.group, step, node: copy.node },
+          `sweep.${nodeUid}.${copy.group}.${copy.shard}.${copy.node}.${step}.${at}`,
+        );
+        swept = true;
       }
     }
-    if (Object.keys(restored).length > 0) {
-      const change = Object.fromEntries(
-        Object.entries(restored).map(([k, { epoch: _e, ...rest }]) => [k, rest]),
-      );
-      // A placement changed meanwhile: the next round looks again.
-      const result = await store.topology.commit({ placements: change }, snapshot.epoch, fence);
-      if (result.ok) {
-        this.d.bus.publish('topology.changed', { epoch: result.epoch, change: 'placement' });
-      }
-    }
-    for (const { nodeUid, copy, at } of released) {
-      const catalog = await store.catalog.nodeIndex(nodeUid);
-      await appendPlacementStep(
-        store,
-        this.d.log,
-        { uid: catalog?.uid ?? nodeUid, nodeUid },
-        { shard: copy.shard, group: copy.group, step: 'release', node: copy.node },
-        `sweep.${nodeUid}.${copy.group}.${copy.shard}.${copy.node}.${at}`,
-      );
-    }
-    const swept = Object.keys(restored).length + released.length > 0;
+    if (swept)
+      this.d.bus.publish('topology.changed', {
+        epoch: await store.topology.epoch(),
+        change: 'placement',
+      });
     return swept;
   }
 

@@ -1,6 +1,6 @@
 import type { EventBus, WriteLog } from '#lib/bus';
 import { logSubjects, type LogHeader } from '#lib/contracts';
-import { applyPlacementChange, type Placement, type PlacementChange } from '#lib/routing';
+import type { Placement, PlacementChange } from '#lib/routing';
 import type { Store } from '#lib/store';
 
 /** Topology steps a move and the planner share. */
@@ -62,15 +62,17 @@ export async function activateNode(
   return false;
 }
 
-/** A placement step could not be committed: the index is gone, or its placement kept changing. */
+/** A placement step is not in the store yet (no writer got there), or its index is gone. */
 export class PlacementBusy extends Error {
   override readonly name = 'PlacementBusy';
 }
 
 /**
- * Appends a placement step to the log (every node writer applies it at its position), then commits
- * it to the store for readers; a writer that passed it may have committed it already. `msgId` makes
- * an append repeated after a crash one message (within the log's duplicate window).
+ * Appends a placement step to the log (every node writer applies it at its position), then waits
+ * until it is in the store. Only node writers commit steps, each in log order, so the store always
+ * holds every step up to a position: a step committed here first could make the store skip an
+ * earlier one still on its way (a crashed mover's), and disagree with what writers hold. `msgId`
+ * makes an append repeated after a crash one message (within the log's duplicate window).
  */
 export async function appendPlacementStep(
   store: Store,
@@ -78,6 +80,7 @@ export async function appendPlacementStep(
   index: { uid: string; nodeUid: string },
   change: PlacementChange,
   msgId: string,
+  timeoutMs = 60_000,
 ): Promise<{ seq: number; epoch: number; placement: Placement }> {
   const header: LogHeader = {
     v: 1,
@@ -98,15 +101,17 @@ export async function appendPlacementStep(
     header,
     msgId,
   });
-  for (let attempt = 0; attempt < 50; attempt++) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const epoch = await store.topology.epoch();
     const placement = await store.topology.getPlacement(index.nodeUid);
     if (!placement) throw new PlacementBusy('index deleted');
-    const next = applyPlacementChange(placement, change, seq);
-    if (next === placement) return { seq, epoch, placement };
-    const { epoch: _e, ...rest } = next;
-    const result = await store.topology.commit({ placements: { [index.nodeUid]: rest } }, epoch);
-    if (result.ok) return { seq, epoch: result.epoch, placement: next };
+    if ((placement.groups[change.group]?.[change.shard]?.at ?? 0) >= seq) {
+      return { seq, epoch, placement };
+    }
+    if (Date.now() > deadline) {
+      throw new PlacementBusy(`no node writer has applied log position ${seq} yet`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new PlacementBusy('the placement kept changing');
 }

@@ -119,6 +119,11 @@ export const logOp = z.discriminatedUnion('kind', [
     /** A migration's copy or repair (its id): not a client task, so it has no task record. */
     migration: z.string().optional(),
     /**
+     * A move's repair of documents whose content differs at the same version: they replace what
+     * the copy holds at that version too (a document a partial update created there cut down).
+     */
+    overEqual: z.boolean().optional(),
+    /**
      * Per copy to repair: documents to put back (one-line JSON carrying their own shard and version
      * fields; the body holds each node's part in this order) and ids to remove, each with the
      * version it was deleted at. A copy applies each only where it holds nothing newer.
@@ -143,7 +148,7 @@ export const logOp = z.discriminatedUnion('kind', [
     change: z.object({
       shard,
       group: uid,
-      step: z.enum(['incoming', 'filled', 'cutover', 'release']),
+      step: z.enum(['incoming', 'filled', 'cutover', 'reinstate', 'release']),
       node: uid,
       displaced: uid.nullable().optional(),
     }),

@@ -26,10 +26,7 @@ export type NodeOp =
       primaryKey: string;
       ndjson: string;
       removals: { id: string; version: number }[];
-      /**
-       * A move's page or repair: its documents are its source's, whole, so they also replace a
-       * copy holding the same version — one a partial update created there cut down.
-       */
+      /** Its documents also replace a copy holding the same version (see the log's `overEqual`). */
       overEqual: boolean;
     }
   /**
@@ -107,7 +104,7 @@ function nodeOpFor(header: LogHeader, body: Buffer, seq: number, ctx: NodeContex
             primaryKey: op.primaryKey,
             ndjson: body.subarray(at, at + part.bytes).toString('utf8'),
             removals: part.removals,
-            overEqual: op.migration !== undefined,
+            overEqual: op.overEqual === true,
           };
         }
         at += part.bytes;

@@ -8,6 +8,8 @@ import type { Placement, ShardCopies } from './topology.js';
  * - `filled`: the copy holds every document (a verify found it equal to its source): from here on
  *   partial updates reach it whole, so one creating a document creates it there too;
  * - `cutover`: `node` becomes an owner and `displaced` (if any) an outgoing copy — written, unread;
+ * - `reinstate`: an outgoing `node` owns again (a move given up after its cut-over, its target gone:
+ *   the displaced copy was written all along);
  * - `release`: `node` stops holding the copy (outgoing after a cut-over, or incoming when a move is
  *   abandoned) and its writer deletes the shard from it. An owner is never released: a release
  *   that reaches a copy cut over meanwhile (a move canceled after appending its cut-over) does
@@ -16,7 +18,7 @@ import type { Placement, ShardCopies } from './topology.js';
 export interface PlacementChange {
   shard: number;
   group: string;
-  step: 'incoming' | 'filled' | 'cutover' | 'release';
+  step: 'incoming' | 'filled' | 'cutover' | 'reinstate' | 'release';
   node: string;
   displaced?: string | null;
 }
@@ -69,6 +71,11 @@ export function applyPlacementChange(
         next.owners = without(next.owners, change.displaced);
         if (!next.outgoing!.includes(change.displaced)) next.outgoing!.push(change.displaced);
       }
+      break;
+    case 'reinstate':
+      if (!next.outgoing!.includes(node)) break;
+      next.outgoing = without(next.outgoing, node);
+      next.owners.push(node);
       break;
     case 'release':
       if (next.owners.includes(node)) break;

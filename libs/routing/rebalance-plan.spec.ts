@@ -175,6 +175,30 @@ describe('placement steps of a shard move', () => {
     expect(owner.groups['0']![0]!.owners).toEqual(['a', 'b']);
   });
 
+  it('reinstate makes an outgoing copy own again, and nothing else', () => {
+    const step = (
+      p: Placement,
+      s: 'cutover' | 'reinstate' | 'release',
+      node: string,
+      seq: number,
+    ) => applyPlacementChange(p, { shard: 0, group: '0', step: s, node, displaced: 'b' }, seq);
+    const incoming = applyPlacementChange(
+      before,
+      { shard: 0, group: '0', step: 'incoming', node: 'd' },
+      10,
+    );
+    const cut = step(incoming, 'cutover', 'd', 20);
+    expect(step(cut, 'reinstate', 'b', 30).groups['0']![0]).toMatchObject({
+      owners: ['a', 'd', 'b'],
+    });
+    expect(step(cut, 'reinstate', 'b', 30).groups['0']![0]!.outgoing).toBeUndefined();
+    // Released first (log order): reinstating comes too late and changes nothing.
+    const released = step(cut, 'release', 'b', 25);
+    expect(step(released, 'reinstate', 'b', 30).groups['0']![0]!.owners).toEqual(['a', 'd']);
+    // Never makes an incoming copy an owner.
+    expect(step(incoming, 'reinstate', 'd', 30).groups['0']![0]!.owners).toEqual(['a', 'b']);
+  });
+
   it('withoutNode leaves a node holding nothing', () => {
     const p = withoutNode(before, 'a');
     expect(p.groups['0']!.map((c) => c.owners)).toEqual([['b'], ['c']]);

@@ -128,6 +128,14 @@ describe('admin console', () => {
     expect(bare.status()).toBe(403);
     expect(((await bare.json()) as { code: string }).code).toBe('invalid_api_key');
     expect((await admin('GET', '/_miroir/rebalance')).status).not.toBe('paused');
+    // The session reads what the console shows, never documents (Meilisearch, without a key:
+    // 401 missing_authorization_header).
+    expect((await page.request.get(`${g.stack.gatewayUrl}/tasks?limit=1`)).status()).toBe(200);
+    const documents = await page.request.get(`${g.stack.gatewayUrl}/indexes/films/documents`);
+    expect(documents.status()).toBe(401);
+    expect(((await documents.json()) as { code: string }).code).toBe(
+      'missing_authorization_header',
+    );
     const csrf = await page.evaluate<string | null>("sessionStorage.getItem('miroir.csrf')");
     const ok = await page.request.post(url, { headers: { 'x-csrf-token': csrf! } });
     expect(ok.status()).toBe(202);

@@ -214,9 +214,10 @@ export class NodesController {
         throw new MeiliError('miroir_node_state_conflict', `Node \`${id}\` is already removed.`);
       }
       from = node.state;
-      // Its copies need somewhere to go: RF nodes of its group that stay.
+      // Its copies need somewhere to go: RF live nodes of its group that stay.
       const staying = t.nodes.filter(
-        (n) => n.group === node.group && n.id !== id && isPlacementCandidate(n),
+        (n) =>
+          n.group === node.group && n.id !== id && isPlacementCandidate(n) && n.state !== 'failed',
       );
       if (node.state !== 'draining' && staying.length < t.replicationFactor) {
         throw new MeiliError(

@@ -162,6 +162,39 @@ export function adminOpenApi(version: string): Record<string, unknown> {
           },
         },
       },
+      '/_miroir/events': {
+        get: {
+          summary: 'Every miroir.> event as it happens (server-sent events, one envelope each)',
+          security: admin,
+          responses: { 200: { description: 'event stream', content: { 'text/event-stream': {} } } },
+        },
+      },
+      '/_miroir/activity': {
+        get: {
+          summary: 'Changes made through the admin API: who, from where, what, when, status',
+          security: admin,
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0 } }],
+          responses: { 200: { description: 'activity', content: json({ type: 'object' }) } },
+        },
+      },
+      '/_miroir/tasks/{uid}': {
+        get: {
+          summary: "A task as clients see it, with each node's part (node task, status, error)",
+          security: admin,
+          responses: {
+            200: { description: 'task', content: json({ type: 'object' }) },
+            404: { description: 'task_not_found', content: json(errorRef) },
+          },
+        },
+      },
+      '/_miroir/keys/scoped': {
+        get: {
+          summary:
+            "Each index's scoped search key: generation, rotation state, age (never a value)",
+          security: admin,
+          responses: { 200: { description: 'keys', content: json({ type: 'object' }) } },
+        },
+      },
       '/_miroir/rebalance': {
         get: {
           summary:
