@@ -13,6 +13,9 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
+
+const { applyPatch } = fastJsonPatch;
 
 const root = new URL('../../', import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
@@ -111,6 +114,86 @@ describe('Kubernetes manifests', () => {
       gateway[1].spec as { template: { spec: { containers: { readinessProbe: unknown }[] } } }
     ).template.spec.containers[0]!;
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/_miroir/ready' } });
+  });
+});
+
+/** A Kustomize overlay of deploy/ built here: its JSON 6902 patches and image override applied. */
+function buildOverlay(name: string): Manifest[] {
+  const k = parse(read(`deploy/overlays/${name}/kustomization.yaml`)) as {
+    resources: string[];
+    images?: { name: string; newName?: string; newTag?: string }[];
+    patches?: { target: { kind: string; name?: string }; patch: string }[];
+  };
+  expect(k.resources).toEqual(['../..']);
+  const built = manifests.map(([, m]) => structuredClone(m));
+  for (const p of k.patches ?? []) {
+    const ops = parse(p.patch) as Operation[];
+    const named = new RegExp(`^(${p.target.name ?? '.*'})$`);
+    const targets = built.filter((m) => m.kind === p.target.kind && named.test(m.metadata.name));
+    // A patch that matches nothing is a typo kustomize would pass over in silence.
+    expect(`${p.target.kind} ${p.target.name}: ${targets.length}`).not.toMatch(/: 0$/);
+    for (const m of targets) applyPatch(m, structuredClone(ops), true, true);
+  }
+  for (const image of k.images ?? []) {
+    for (const m of built) {
+      const containers =
+        (m.spec as { template?: { spec: { containers: { image: string }[] } } } | undefined)
+          ?.template?.spec.containers ?? [];
+      for (const c of containers) {
+        if (c.image.split(':')[0] === image.name) {
+          c.image = `${image.newName ?? image.name}:${image.newTag ?? 'latest'}`;
+        }
+      }
+    }
+  }
+  return built;
+}
+
+const find = (built: Manifest[], kind: string, name: string) =>
+  built.find((m) => m.kind === kind && m.metadata.name === name)!;
+const replicas = (m: Manifest) => (m.spec as { replicas: number }).replicas;
+
+describe('Kustomize overlays', () => {
+  for (const overlay of ['dev', 'prod']) {
+    it(`${overlay}: every patch applies, and every object stays valid`, () => {
+      const built = buildOverlay(overlay);
+      const invalid: string[] = [];
+      for (const m of built) {
+        try {
+          new MODELS[`${m.apiVersion}/${m.kind}`]!(m as never).validate();
+        } catch (err) {
+          invalid.push(`${m.kind} ${m.metadata.name}: ${(err as Error).message}`);
+        }
+      }
+      expect(invalid).toEqual([]);
+      // The write log never asks for more replicas than NATS has servers.
+      const nats = find(built, 'StatefulSet', 'nats');
+      const config = find(built, 'ConfigMap', 'miroir-config').data as Record<string, string>;
+      expect(Number(config.MIROIR_LOG_REPLICAS)).toBeLessThanOrEqual(replicas(nats));
+      const args = (nats.spec as { template: { spec: { containers: { args: string[] }[] } } })
+        .template.spec.containers[0]!.args;
+      expect(args.includes('--routes')).toBe(replicas(nats) > 1);
+    });
+  }
+
+  it('dev: one of each, one NATS server, budgets that let a node drain', () => {
+    const built = buildOverlay('dev');
+    expect(replicas(find(built, 'Deployment', 'gateway'))).toBe(1);
+    expect(replicas(find(built, 'Deployment', 'node-writer'))).toBe(1);
+    expect(replicas(find(built, 'StatefulSet', 'nats'))).toBe(1);
+    expect(find(built, 'PodDisruptionBudget', 'gateway').spec).toMatchObject({ maxUnavailable: 1 });
+  });
+
+  it('prod: the image from a registry at a pinned version, three gateways at least', () => {
+    const built = buildOverlay('prod');
+    const gateway = find(built, 'Deployment', 'gateway');
+    const image = (gateway.spec as { template: { spec: { containers: { image: string }[] } } })
+      .template.spec.containers[0]!.image;
+    expect(image).toBe('registry.example.com/miroir:0.1.0');
+    expect(replicas(gateway)).toBe(3);
+    expect(find(built, 'HorizontalPodAutoscaler', 'gateway').spec).toMatchObject({
+      minReplicas: 3,
+    });
   });
 });
 

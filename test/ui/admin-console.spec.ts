@@ -20,6 +20,7 @@ import {
 } from '../gateway/support/gateway-stack.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const FILMS = Array.from({ length: 60 }, (_, id) => ({ id, title: `Film ${id}` }));
 
 let g: GatewayStack;
@@ -233,6 +234,32 @@ describe('admin console', () => {
     expect(await text('main')).toContain(spare.id);
     await shot('rebalance');
   }, 150_000);
+
+  it('has no serious accessibility violation on any page (axe-core)', async () => {
+    const found: string[] = [];
+    for (const name of [
+      'overview',
+      'topology',
+      'rebalance',
+      'indexes',
+      'tasks',
+      'aliases',
+      'keys',
+      'activity',
+    ]) {
+      await page.goto(`${g.stack.gatewayUrl}/_miroir/admin#${name}`);
+      await page.locator('main h2').first().waitFor();
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate<{ id: string; impact: string; help: string }[]>(
+        `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help })))`,
+      );
+      for (const v of violations) {
+        if (v.impact === 'serious' || v.impact === 'critical')
+          found.push(`${name}: ${v.id} (${v.help})`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
 
   it('keeps an activity log of the changes made, and shows key rotations without key values', async () => {
     await page.goto(`${g.stack.gatewayUrl}/_miroir/admin#activity`);
