@@ -7,7 +7,12 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { RecordingNodeClient } from '#lib/node-client';
 import { freshWriterStatus, type Difference } from '#lib/replication';
-import { applyPlacementChange, type Placement, type PlacementChange } from '#lib/routing';
+import {
+  applyPlacementChange,
+  withoutNode,
+  type Placement,
+  type PlacementChange,
+} from '#lib/routing';
 import {
   createMemoryStore,
   type CatalogRecord,
@@ -80,6 +85,23 @@ async function commit(change: PlacementChange, seq: number) {
     await store.topology.epoch(),
   );
   expect(result.ok).toBe(true);
+}
+
+/** The move's cut-over in the log (writers committed it), as a runner that crashed after it left it. */
+async function cutOver(msgId = 'cutover') {
+  await log.append({
+    subject: 'x',
+    header: {
+      v: 1,
+      task: { type: 'miroirShardMove', indexUid: 'movies', details: null, enqueuedAt: '' },
+      op: {
+        kind: 'placement',
+        index: { uid: 'movies', nodeUid: NODE_UID },
+        change: { shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'b' },
+      },
+    },
+    msgId,
+  });
 }
 
 async function move(phase: MigrationRecord['phase'], extra: Partial<MigrationRecord> = {}) {
@@ -168,20 +190,7 @@ describe('MigrationRunner', () => {
     const m = await move('cutover', { filledSeq: 1 });
     // The crashed runner appended the cut-over (same id as the runner's) but never recorded it;
     // then the target was drained.
-    const cutoverId = `${m.id}.${Date.parse(m.createdAt)}.cutover.d`;
-    await log.append({
-      subject: 'x',
-      header: {
-        v: 1,
-        task: { type: 'miroirShardMove', indexUid: 'movies', details: null, enqueuedAt: '' },
-        op: {
-          kind: 'placement',
-          index: { uid: 'movies', nodeUid: NODE_UID },
-          change: { shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'b' },
-        },
-      },
-      msgId: cutoverId,
-    });
+    await cutOver(`${m.id}.${Date.parse(m.createdAt)}.cutover.d`);
     await setState('d', 'draining');
     const done = await runner().run(m.id, new AbortController().signal);
     expect(done?.phase).toBe('done');
@@ -201,40 +210,47 @@ describe('MigrationRunner', () => {
 
   it('never releases the displaced copy for a target that died after its cut-over: it owns again', async () => {
     const m = await move('cleanup', { filledSeq: 1, cutoverEpoch: 1 });
-    await log.append({
-      subject: 'x',
-      header: {
-        v: 1,
-        task: { type: 'miroirShardMove', indexUid: 'movies', details: null, enqueuedAt: '' },
-        op: {
-          kind: 'placement',
-          index: { uid: 'movies', nodeUid: NODE_UID },
-          change: { shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'b' },
-        },
-      },
-      msgId: 'cutover',
-    });
+    await cutOver();
     expect((await placement()).groups['0']![0]).toMatchObject({
       owners: ['a', 'd'],
       outgoing: ['b'],
     });
+    // Failed, it may come back: the move waits, and releases nothing.
     await setState('d', 'failed');
+    await expect(runner().run(m.id, new AbortController().signal)).rejects.toThrow(
+      'target d is failed',
+    );
+    expect(log.steps()).toEqual(['incoming d', 'cutover d']);
+    await setState('d', 'removed');
     const done = await runner().run(m.id, new AbortController().signal);
     expect(done?.phase).toBe('canceled');
     expect(log.steps()).toEqual(['incoming d', 'cutover d', 'release d', 'reinstate b']);
     const copies = (await placement()).groups['0']![0]!;
-    // d stays an owner (failed nodes keep their copies; the plan replaces it if it is removed).
+    // d stays listed until the planner forgets removed owners beside live ones.
     expect([...copies.owners].sort()).toEqual(['a', 'b', 'd']);
     expect(copies.outgoing).toBeUndefined();
   });
 
+  it('gives up, and keeps the displaced copy, when a stale rebuild took the target out before its cleanup', async () => {
+    const m = await move('cleanup', { filledSeq: 1, cutoverEpoch: 1 });
+    await cutOver();
+    // The rebuild took d out of the placement (store only) and emptied it; its new writer serves.
+    const { epoch: _e, ...p } = withoutNode(await placement(), 'd');
+    await store.topology.commit({ placements: { [NODE_UID]: p } }, await store.topology.epoch());
+    const done = await runner().run(m.id, new AbortController().signal);
+    expect(done).toMatchObject({ phase: 'canceled', error: 'target d no longer owns shard 0' });
+    expect(log.steps()).toEqual(['incoming d', 'cutover d', 'release d', 'reinstate b']);
+    expect((await placement()).groups['0']![0]).toMatchObject({ owners: ['a', 'b'] });
+  });
+
   it('waits for the new copy to serve before it releases the displaced one', async () => {
     const m = await move('cleanup', { filledSeq: 1, cutoverEpoch: 1 });
+    await cutOver();
     await store.writers.put({ ...freshWriterStatus('d', 0, 1e9), state: 'lagging' });
     await expect(runner().run(m.id, new AbortController().signal)).rejects.toThrow(
       'target d is not serving yet',
     );
-    expect(log.steps()).toEqual(['incoming d']);
+    expect(log.steps()).toEqual(['incoming d', 'cutover d']);
   });
 
   it('gives back the incoming copy of a move canceled before its cut-over, even one still `planned`', async () => {

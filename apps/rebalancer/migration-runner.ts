@@ -143,13 +143,15 @@ export class MigrationRunner {
     }
     if (m.phase === 'cutover' || m.phase === 'cleanup') {
       const writer = (await this.d.store.writers.get(m.target))?.state;
-      if (targetState === 'removed' || targetState === 'failed' || writer === 'stale') {
+      if (targetState === 'removed' || writer === 'stale') {
         return this.giveUp(
           m,
           index,
           `target ${m.target} is ${writer === 'stale' ? 'stale' : targetState}`,
         );
       }
+      // A failed node may come back: the move waits for it, or for its removal.
+      if (targetState === 'failed') throw new MigrationBlocked(`target ${m.target} is failed`);
     }
     switch (m.phase) {
       case 'planned':
@@ -186,7 +188,12 @@ export class MigrationRunner {
           throw new MigrationBlocked(String(err));
         });
         if (m.displaced) {
-          // The displaced copy goes only once the new one serves (not lagging behind).
+          // The displaced copy goes only once the new one owns (a stale rebuild may have taken it
+          // out of the placement) and serves (not lagging behind).
+          const now = await this.placementOf(m);
+          if (!now.groups[m.group]?.[m.shard]?.owners.includes(m.target)) {
+            return this.giveUp(m, index, `target ${m.target} no longer owns shard ${m.shard}`);
+          }
           const serving = servingCopies(topology?.nodes ?? [], await this.d.store.writers.list());
           if (!serving(m.target))
             throw new MigrationBlocked(`target ${m.target} is not serving yet`);
@@ -418,6 +425,11 @@ export class MigrationRunner {
     return (await this.commitChange(m, index, step)).seq;
   }
 
+  /**
+   * Appends a placement step and waits until writers committed it. The step's position is saved
+   * first, so a retry waits for that one instead of appending it again (past the log's duplicate
+   * window, a retry would append a new copy at the log's end, and chase writers that lag).
+   */
   private async commitChange(
     m: MigrationRecord,
     index: CatalogRecord,
@@ -425,9 +437,19 @@ export class MigrationRunner {
   ): Promise<{ seq: number; epoch: number; placement: Placement }> {
     const change: PlacementChange = { shard: m.shard, group: m.group, ...step };
     const msgId = `${m.id}.${Date.parse(m.createdAt)}.${step.step}.${step.node}`;
-    return appendPlacementStep(this.d.store, this.d.log, index, change, msgId).catch((err) => {
+    const pending = (await this.d.store.migrations.get(m.id))?.pendingStep;
+    const known = pending?.msgId === msgId ? pending.seq : null;
+    try {
+      return await appendPlacementStep(this.d.store, this.d.log, index, change, msgId, {
+        seq: known,
+        appended: (seq) =>
+          this.d.store.migrations
+            .update(m.id, (cur) => ({ ...cur, pendingStep: { msgId, seq } }))
+            .then(() => undefined),
+      });
+    } catch (err) {
       throw err instanceof PlacementBusy ? new MigrationBlocked(err.message) : err;
-    });
+    }
   }
 
   /** A joining node serves reads from its first cut-over on. */

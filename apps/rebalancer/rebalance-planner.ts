@@ -12,6 +12,7 @@ import {
   nodesOfPlacement,
   planRebalance,
   withoutNode,
+  type Placement,
   type PlannedMove,
 } from '#lib/routing';
 import type { Log } from '#lib/service';
@@ -71,7 +72,7 @@ export class RebalancePlanner {
     const migrations = (await store.migrations.list({ limit: 100_000 })).results;
     const active = migrations.filter((m) => !TERMINAL.has(m.phase));
     if (await this.rebuildStale(fence, active)) return;
-    if (await this.sweepUnaccounted()) return;
+    if (await this.sweepUnaccounted(fence)) return;
     await this.replaceFailed(fence);
     // A joining node may own copies without a move: an index created while it joined.
     for (const node of topology.nodes.filter((n) => n.state === 'joining')) {
@@ -211,10 +212,16 @@ export class RebalancePlanner {
         });
         continue;
       }
+      // A move past its cut-over onto it is given up by its runner first (its displaced copy owns
+      // again): taking the node out now could let that move release the displaced copy for a
+      // copy about to be emptied.
+      if (active.some((x) => x.target === w.nodeId && x.phase === 'cleanup')) {
+        this.d.logger('info', 'rebuild-waits', { nodeId: w.nodeId, reason: 'a move onto it ends' });
+        continue;
+      }
       // Moves onto it that nobody reads yet end here (taking the node out of the placement ends
-      // their incoming copy too); one past its cut-over finishes, since its cut-over may be in the
-      // log, and the plan restores the copy it takes away from this node.
-      for (const m of active.filter((x) => x.target === w.nodeId && x.phase !== 'cleanup')) {
+      // their incoming copy too).
+      for (const m of active.filter((x) => x.target === w.nodeId)) {
         await store.migrations.update(m.id, (cur) =>
           cur.phase === 'cleanup' || TERMINAL.has(cur.phase)
             ? cur
@@ -257,7 +264,7 @@ export class RebalancePlanner {
    * is when applied (a release that got there first wins). Without this, such a copy would keep a
    * drain from ever finishing.
    */
-  private async sweepUnaccounted(): Promise<boolean> {
+  private async sweepUnaccounted(fence: Fence): Promise<boolean> {
     const { store } = this.d;
     // The placement first, then the moves: a step in it came from a move created before it.
     const snapshot = await store.topology.snapshot();
@@ -275,22 +282,68 @@ export class RebalancePlanner {
         this.d.logger('warn', 'copy-swept', { nodeUid, ...copy, step });
         const catalog = await store.catalog.nodeIndex(nodeUid);
         const at = p.groups[copy.group]?.[copy.shard]?.at ?? 0;
-        await appendPlacementStep(
-          store,
-          this.d.log,
-          { uid: catalog?.uid ?? nodeUid, nodeUid },
-          { shard: copy.shard, group: copy.group, step, node: copy.node },
-          `sweep.${nodeUid}.${copy.group}.${copy.shard}.${copy.node}.${step}.${at}`,
-        );
+        // A deposed leader's late sweep could undo its successor's work.
+        if (!(await store.leases.isCurrent(fence))) return swept;
+        try {
+          await appendPlacementStep(
+            store,
+            this.d.log,
+            { uid: catalog?.uid ?? nodeUid, nodeUid },
+            { shard: copy.shard, group: copy.group, step, node: copy.node },
+            `sweep.${nodeUid}.${copy.group}.${copy.shard}.${copy.node}.${step}.${at}`,
+          );
+        } catch (err) {
+          // Writers far behind: the next round looks again; the rest of this one goes on.
+          this.d.logger('warn', 'sweep-waits', { nodeUid, ...copy, error: String(err) });
+        }
         swept = true;
       }
     }
+    if (await this.forgetRemovedOwners(fence)) swept = true;
     if (swept)
       this.d.bus.publish('topology.changed', {
         epoch: await store.topology.epoch(),
         change: 'placement',
       });
     return swept;
+  }
+
+  /**
+   * A removed node listed as an owner beside live owners (a move given up after its cut-over onto
+   * it) is forgotten, so the plan restores RF from the others. Store only: a removed node has no
+   * writer and its id is never used again, so no writer's view of it matters.
+   */
+  private async forgetRemovedOwners(fence: Fence): Promise<boolean> {
+    const snapshot = await this.d.store.topology.snapshot();
+    const removed = new Set(
+      (snapshot.topology?.nodes ?? []).filter((n) => n.state === 'removed').map((n) => n.id),
+    );
+    const change: Record<string, Omit<Placement, 'epoch'>> = {};
+    for (const [nodeUid, p] of Object.entries(snapshot.placements)) {
+      let changed = false;
+      const groups = Object.fromEntries(
+        Object.entries(p.groups).map(([g, copies]) => [
+          g,
+          copies.map((c) => {
+            const live = c.owners.filter((n) => !removed.has(n));
+            if (live.length === c.owners.length || live.length === 0) return c;
+            changed = true;
+            return { ...c, owners: live };
+          }),
+        ]),
+      );
+      if (changed) {
+        const { epoch: _e, ...rest } = p;
+        change[nodeUid] = { ...rest, groups };
+      }
+    }
+    if (Object.keys(change).length === 0) return false;
+    const result = await this.d.store.topology.commit(
+      { placements: change },
+      snapshot.epoch,
+      fence,
+    );
+    return result.ok;
   }
 
   /** Deletes a node-side index and waits until the node did (an index it never had counts as deleted). */

@@ -67,12 +67,17 @@ export class PlacementBusy extends Error {
   override readonly name = 'PlacementBusy';
 }
 
+/** How long writers may make no progress at all before a step's wait gives up. */
+const STALLED_MS = 60_000;
+
 /**
  * Appends a placement step to the log (every node writer applies it at its position), then waits
  * until it is in the store. Only node writers commit steps, each in log order, so the store always
  * holds every step up to a position: a step committed here first could make the store skip an
  * earlier one still on its way (a crashed mover's), and disagree with what writers hold. `msgId`
- * makes an append repeated after a crash one message (within the log's duplicate window).
+ * makes an append repeated after a crash one message (within the log's duplicate window); with
+ * `seq` (the step was appended before, at that position) nothing is appended. The wait lasts as
+ * long as writers make progress, however far behind they are.
  */
 export async function appendPlacementStep(
   store: Store,
@@ -80,28 +85,33 @@ export async function appendPlacementStep(
   index: { uid: string; nodeUid: string },
   change: PlacementChange,
   msgId: string,
-  timeoutMs = 60_000,
+  options: { seq?: number | null; appended?: (seq: number) => Promise<void> } = {},
 ): Promise<{ seq: number; epoch: number; placement: Placement }> {
-  const header: LogHeader = {
-    v: 1,
-    task: {
-      type: 'miroirShardMove',
-      indexUid: index.uid,
-      details: null,
-      enqueuedAt: new Date().toISOString(),
-    },
-    op: {
-      kind: 'placement',
-      index,
-      change: { ...change, displaced: change.displaced ?? null },
-    },
-  };
-  const { seq } = await log.append({
-    subject: logSubjects.documents(log.names, index.uid),
-    header,
-    msgId,
-  });
-  const deadline = Date.now() + timeoutMs;
+  let seq = options.seq ?? null;
+  if (seq === null) {
+    const header: LogHeader = {
+      v: 1,
+      task: {
+        type: 'miroirShardMove',
+        indexUid: index.uid,
+        details: null,
+        enqueuedAt: new Date().toISOString(),
+      },
+      op: {
+        kind: 'placement',
+        index,
+        change: { ...change, displaced: change.displaced ?? null },
+      },
+    };
+    ({ seq } = await log.append({
+      subject: logSubjects.documents(log.names, index.uid),
+      header,
+      msgId,
+    }));
+    await options.appended?.(seq);
+  }
+  let progress = -1;
+  let deadline = Date.now() + STALLED_MS;
   for (;;) {
     const epoch = await store.topology.epoch();
     const placement = await store.topology.getPlacement(index.nodeUid);
@@ -109,7 +119,11 @@ export async function appendPlacementStep(
     if ((placement.groups[change.group]?.[change.shard]?.at ?? 0) >= seq) {
       return { seq, epoch, placement };
     }
-    if (Date.now() > deadline) {
+    const furthest = Math.max(0, ...(await store.writers.list()).map((w) => w.sentSeq));
+    if (furthest > progress) {
+      progress = furthest;
+      deadline = Date.now() + STALLED_MS;
+    } else if (Date.now() > deadline) {
       throw new PlacementBusy(`no node writer has applied log position ${seq} yet`);
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -60,8 +60,19 @@ describe('admin sessions', () => {
       body,
     });
     expect(ok.status).toBe(201);
-    // A session is for the admin API only: client routes still need a key.
-    expect((await fetch(url(0, '/indexes'), { headers: { cookie } })).status).toBe(401);
+    // A session is for the admin API and what the console reads (indexes, stats, settings, tasks);
+    // documents, searches, keys and every client change still need a key.
+    expect((await fetch(url(0, '/indexes'), { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(url(0, '/tasks'), { headers: { cookie } })).status).toBe(200);
+    for (const path of ['/keys', '/indexes/x/documents', '/indexes/x/search']) {
+      expect((await fetch(url(0, path), { headers: { cookie } })).status).toBe(401);
+    }
+    const create = await fetch(url(0, '/indexes'), {
+      method: 'POST',
+      headers: { ...json, cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ uid: 'by-cookie' }),
+    });
+    expect(create.status).toBe(401);
 
     const out = await fetch(url(0, '/_miroir/admin/logout'), {
       method: 'POST',

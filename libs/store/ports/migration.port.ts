@@ -28,6 +28,8 @@ export interface MigrationRecord {
   phase: MigrationPhase;
   /** Log position from which the target takes the shard's writes. */
   incomingSeq: number | null;
+  /** The last placement step appended (its log id and position), until writers committed it. */
+  pendingStep?: { msgId: string; seq: number } | null;
   /** Log position of the `filled` step: partial updates reach the target whole from there on. */
   filledSeq?: number | null;
   /** Resume point of the copy: documents of the source's shard already copied (offset). */
