@@ -10,6 +10,7 @@ import {
   type RecordedCall,
 } from '#lib/node-client';
 import { targetPlacement, VERSION_FIELD, versionTag } from '#lib/routing';
+import { freshWriterStatus } from '#lib/replication';
 import { createMemoryStore, type Store } from '#lib/store';
 import { NodeWriter, type NodeWriterDeps } from './node-writer.js';
 
@@ -519,5 +520,34 @@ describe('NodeWriter during a shard move', () => {
     await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === move);
     expect(r.node.tasks).toHaveLength(1);
     expect(checker).toBeLessThan(move);
+  });
+
+  it("a writer started past the log's beginning waits until a trusted writer passed its start before it commits steps", async () => {
+    const r = await rig();
+    // Added at position 2: the steps up to it are the older writers' to commit.
+    await r.store.writers.put(freshWriterStatus(NODE, Date.now(), 2));
+    const older = freshWriterStatus('old', Date.now(), 0);
+    await r.store.writers.put(older);
+    r.log.append({ v: 1, task, op: { kind: 'none' } } as LogHeader);
+    r.log.append({ v: 1, task, op: { kind: 'none' } } as LogHeader);
+    const step = r.log.append({
+      v: 1,
+      task: { ...task, type: 'miroirShardMove' },
+      op: {
+        kind: 'placement',
+        index,
+        change: { shard: 2, group: '0', step: 'incoming', node: 'm9', displaced: null },
+      },
+    });
+    start(r);
+    await new Promise((res) => setTimeout(res, 300));
+    expect((await r.store.writers.get(NODE))?.trusted).toBe(false);
+    expect((await r.store.topology.getPlacement('movies'))!.groups['0']![2]!.incoming).toEqual([]);
+    await r.store.writers.put({ ...older, sentSeq: 1, appliedSeq: 1, updatedAt: Date.now() });
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === step);
+    expect((await r.store.writers.get(NODE))?.trusted).toBe(true);
+    expect((await r.store.topology.getPlacement('movies'))!.groups['0']![2]!.incoming).toEqual([
+      'm9',
+    ]);
   });
 });

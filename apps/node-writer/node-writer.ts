@@ -88,6 +88,8 @@ const WRITE_TYPES = new Set([
   'indexDeletion',
 ]);
 const POLL_BUSY_MS = 25;
+/** A trusted writer that updated its status this recently is alive (see `waitUntilTrusted`). */
+const TRUSTED_ALIVE_MS = 30_000;
 const POLL_IDLE_MS = 250;
 const TICK_MS = 250;
 const FOREIGN_CHECK_MS = 2000;
@@ -185,6 +187,7 @@ export class NodeWriter {
         await this.heartbeatUntilStopped();
         return;
       }
+      await this.waitUntilTrusted();
       this.activity = 'adopting what a previous writer left on the node';
       await this.adoptNodeTasks();
       this.follower = await this.follow();
@@ -357,6 +360,33 @@ export class NodeWriter {
         record && record.nodeUid === nodeUid ? nodeSettingsOf(record.settings) : null,
       );
     }
+  }
+
+  /**
+   * A writer that starts past the log's beginning (a node added or rebuilt) has not seen the
+   * placement steps before it: it waits until a writer that has (a trusted one, alive) passed its
+   * start, so every earlier step is in the store, before it commits any step of its own — else it
+   * could commit a later step first, and the store (which ignores older steps) skip one a slower
+   * writer had still to commit. With no trusted writer alive, nobody else ever will: it goes on.
+   */
+  private async waitUntilTrusted(): Promise<void> {
+    if (this.status.trusted !== false) return;
+    const from = this.status.fromSeq ?? 0;
+    this.activity = `waiting for the writers ahead to pass log position ${from}`;
+    for (;;) {
+      this.ensureRunning();
+      const others = (await this.d.store.writers.list()).filter(
+        (w) =>
+          w.nodeId !== this.d.nodeId &&
+          w.trusted !== false &&
+          this.now() - w.updatedAt < TRUSTED_ALIVE_MS,
+      );
+      if (others.length === 0 || others.some((w) => w.sentSeq >= from - 1)) break;
+      await sleep(POLL_BUSY_MS, this.signal);
+    }
+    this.status.trusted = true;
+    this.dirty = true;
+    await this.persist();
   }
 
   /**

@@ -92,6 +92,8 @@ export function nextCopyState(copy: CopyStatus, obs: CopyObservation): CopyStep 
 export function freshWriterStatus(nodeId: string, now: number, seq: number): WriterStatus {
   return {
     nodeId,
+    fromSeq: seq,
+    trusted: seq === 0,
     sentSeq: seq,
     appliedSeq: seq,
     oldestPendingAt: null,

@@ -23,6 +23,13 @@ export interface InflightBatch {
 /** A node writer's progress, kept so another process can take over where it stopped. */
 export interface WriterStatus {
   nodeId: string;
+  /** The log position this copy's writer started from (a node added or rebuilt later: past 0). */
+  fromSeq?: number;
+  /**
+   * Whether the writer commits the placement steps it passes: every step before `fromSeq` was in
+   * the store when it started (absent: a writer from before this field, which did).
+   */
+  trusted?: boolean;
   /** Every message up to here was handed to the node or needed nothing from it. */
   sentSeq: number;
   /** Every message up to here is finished on the node. */
