@@ -126,7 +126,15 @@ export class CopyChecker {
             differences: result.differences.slice(0, SHOWN_DIFFERENCES),
           });
           differences.push(...result.differences);
-          await save({ progress: { shardsDone: shards.length, shards: placement.shards } });
+          // Workers finish in any order: progress only moves forward.
+          const done = shards.length;
+          await this.d.store.checks.update(checkId, (cur) => ({
+            ...cur,
+            progress: {
+              shardsDone: Math.max(cur.progress.shardsDone, done),
+              shards: placement.shards,
+            },
+          }));
         }
       };
       await Promise.all(Array.from({ length: SHARD_CONCURRENCY }, worker));
