@@ -11,15 +11,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Meilisearch } from 'meilisearch';
 import { seededRandom } from '#lib/random';
-import { checkCopies, freeze, nodeDocuments, startStack, thaw, type Stack } from '#lib/testing';
+import {
+  checkCopies,
+  freeze,
+  nodeDocuments,
+  replayWrites,
+  startStack,
+  thaw,
+  withoutReserved,
+  type ModelOp,
+  type RecordedOp,
+  type Stack,
+} from '#lib/testing';
 
-type Doc = { id: number; v: string; group: string; n?: number };
-type Op =
-  | { kind: 'replace'; docs: Doc[] }
-  | { kind: 'update'; docs: Pick<Doc, 'id' | 'v'>[] }
-  | { kind: 'deleteIds'; ids: number[] }
-  | { kind: 'deleteGroup'; group: string }
-  | { kind: 'settings'; stopWords: string[] };
+type Op = ModelOp;
 
 const INDEX = 'chaos';
 const SHARED_IDS = 120;
@@ -57,27 +62,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Recorded {
-  op: Op;
-  taskUid: number;
-}
-
-/** What the acknowledged operations make of the documents, applied in log (task uid) order. */
-function replay(ops: Recorded[], statuses: Map<number, string>): Map<number, Doc> {
-  const docs = new Map<number, Doc>();
-  for (const { op, taskUid } of [...ops].sort((a, b) => a.taskUid - b.taskUid)) {
-    if (statuses.get(taskUid) !== 'succeeded') continue;
-    if (op.kind === 'replace') for (const d of op.docs) docs.set(d.id, { ...d });
-    else if (op.kind === 'update') {
-      for (const d of op.docs) docs.set(d.id, { ...(docs.get(d.id) ?? ({} as Doc)), ...d });
-    } else if (op.kind === 'deleteIds') for (const id of op.ids) docs.delete(id);
-    else if (op.kind === 'deleteGroup') {
-      for (const [id, d] of docs) if (d.group === op.group) docs.delete(id);
-    }
-  }
-  return docs;
-}
-
 /**
  * A document read that waits out an outage: while every caught-up copy of the shard is down or
  * frozen the gateway answers 503 rather than read a copy that missed writes. That is allowed; an
@@ -96,12 +80,9 @@ async function readThroughOutage(client: Meilisearch, id: number): Promise<strin
   }
 }
 
-const stripReserved = (doc: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('_miroir_')));
-
 describe('chaos: the copies end up equal to the acknowledged writes', () => {
   it('survives freezes, node kills and writer kills under concurrent writes', async () => {
-    const acknowledged: Recorded[] = [];
+    const acknowledged: RecordedOp[] = [];
     const refused: string[] = [];
     const readYourWrites: string[] = [];
     let counter = 0;
@@ -222,12 +203,12 @@ describe('chaos: the copies end up equal to the acknowledged writes', () => {
       disagreements: 0,
     });
 
-    const expected = replay(acknowledged, statuses);
+    const expected = replayWrites(acknowledged, statuses);
     const copies = new Map<number, Record<string, unknown>[]>();
     for (const node of stack.nodes) {
       for (const doc of await nodeDocuments(stack, node, INDEX)) {
         const id = doc.id as number;
-        copies.set(id, [...(copies.get(id) ?? []), stripReserved(doc)]);
+        copies.set(id, [...(copies.get(id) ?? []), withoutReserved(doc)]);
       }
     }
     const wrong: string[] = [];
@@ -236,7 +217,7 @@ describe('chaos: the copies end up equal to the acknowledged writes', () => {
       if (held.length !== 2) wrong.push(`${id}: ${held.length} copies`);
       for (const doc of held) {
         if (
-          JSON.stringify(doc) !== JSON.stringify(stripReserved(want as Record<string, unknown>))
+          JSON.stringify(doc) !== JSON.stringify(withoutReserved(want as Record<string, unknown>))
         ) {
           // Key order may differ after a partial update: compare as values.
           expect({ id, doc }).toEqual({ id, doc: want });

@@ -325,8 +325,8 @@ export function consolePage(): string {
     },
   };
 
-  /** Requests per minute since the last look, from this gateway's request counters (/metrics). */
-  let lastCount = null;
+  /** Requests per minute over the last minute's looks, from this gateway's request counters (/metrics). */
+  const samples = [];
   async function requestRates() {
     const text = await api('GET', '/metrics').catch(() => '');
     let searches = 0, writes = 0;
@@ -339,11 +339,12 @@ export function consolePage(): string {
       else if (/documents/.test(route) && method !== 'GET') writes += n;
     }
     const now = { t: Date.now(), searches, writes };
-    const prev = lastCount;
-    lastCount = now;
-    if (!prev || now.t - prev.t < 1000) return { searches: null, writes: null };
-    const perMin = (a, b) => Math.max(0, Math.round(((a - b) * 60000) / (now.t - prev.t)));
-    return { searches: perMin(now.searches, prev.searches), writes: perMin(now.writes, prev.writes) };
+    samples.push(now);
+    while (samples.length > 2 && now.t - samples[1].t >= 60000) samples.shift();
+    const first = samples[0];
+    if (now.t - first.t < 1000) return { searches: null, writes: null };
+    const perMin = (a, b) => Math.max(0, Math.round(((a - b) * 60000) / (now.t - first.t)));
+    return { searches: perMin(now.searches, first.searches), writes: perMin(now.writes, first.writes) };
   }
 
   async function startCheck(uid, repair) {
