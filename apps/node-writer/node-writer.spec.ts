@@ -440,6 +440,44 @@ describe('NodeWriter during a shard move', () => {
     await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === 1);
   });
 
+  it('decides consecutive guarded updates together: one look at the node, one request, in log order', async () => {
+    const r = await rig();
+    await filling(r);
+    const fetched: unknown[] = [];
+    r.client.when('fetchDocuments', NODE).respond((call) => {
+      fetched.push(call.options.body);
+      return { results: [{ id: 'held', [VERSION_FIELD]: versionTag(1) }], total: 1 };
+    });
+    const update = (lines: string) => {
+      const body = Buffer.from(lines);
+      return r.log.append(
+        {
+          v: 1,
+          task,
+          op: {
+            kind: 'documents',
+            index,
+            method: 'update',
+            primaryKey: 'id',
+            parts: [{ shard: 1, bytes: body.length, count: lines.split('\n').length - 1 }],
+          },
+        },
+        body,
+      );
+    };
+    update('{"id":"held","title":"first"}\n{"id":"missing","title":"x"}\n');
+    const last = update('{"id":"held","title":"second"}\n');
+    start(r);
+    await until(() => r.node.tasks.length === 1);
+    const sent = String(r.node.tasks[0]!.details!.body);
+    expect(sent.indexOf('"first"')).toBeLessThan(sent.indexOf('"second"'));
+    expect(sent).not.toContain('"missing"');
+    expect(fetched).toHaveLength(1);
+    r.node.finishAll();
+    await until(async () => (await r.store.writers.get(NODE))?.appliedSeq === last);
+    expect(r.node.tasks).toHaveLength(1);
+  });
+
   it('commits a placement step to the store before moving past it', async () => {
     const r = await rig();
     const seq = r.log.append({

@@ -585,44 +585,61 @@ export class NodeWriter {
   }
 
   /**
-   * A partial update reaching a copy a move is still filling: its guarded lines apply only to the
-   * documents the copy already holds (see `guardedUpdate` in node-ops).
+   * Partial updates reaching a copy a move is still filling (consecutive ones of an index, in one
+   * batch): their guarded lines apply only to the documents the copy already holds (see
+   * `guardedUpdate` in node-ops), asked of the node once for the whole batch — guarded lines create
+   * nothing, so what it holds does not change within the batch — and sent as one request, in log
+   * order.
    */
   private async guardedUpdate(
     batch: NodeBatch,
-    op: Extract<NodeOp, { kind: 'guardedUpdate' }>,
+    head: Extract<NodeOp, { kind: 'guardedUpdate' }>,
     at: number,
   ): Promise<void> {
-    const [planned] = batch.ops.filter((p) => p.op.kind === 'guardedUpdate');
-    const { seq, taskUid } = planned!;
     await this.waitUntilIdle();
-    const lines = op.guarded.split('\n').filter((line) => line.trim() !== '');
-    const idOf = (line: string) => unquote(memberText(line, op.primaryKey) ?? '');
-    // No index on the node: the copy holds nothing (its owner part, if any, goes as usual).
-    const held =
-      (await this.currentVersions(op.nodeUid, op.primaryKey, lines.map(idOf))) ?? new Map();
-    const kept = lines.filter((line) => held.has(idOf(line)));
-    const ndjson = op.ndjson + kept.map((line) => `${line}\n`).join('');
-    const count = ndjson.split('\n').filter((line) => line.trim() !== '').length;
+    const idOf = (line: string) => unquote(memberText(line, head.primaryKey) ?? '');
+    const guardedLines = (op: NodeOp) =>
+      op.kind === 'guardedUpdate' ? op.guarded.split('\n').filter((l) => l.trim() !== '') : [];
+    const ids = batch.ops.flatMap((p) => guardedLines(p.op).map(idOf));
+    // No index on the node: the copy holds nothing (owner parts, if any, go as usual).
+    const held = (await this.currentVersions(head.nodeUid, head.primaryKey, ids)) ?? new Map();
+    let kept = 0;
+    const decided: PlannedOp[] = batch.ops.map((p) => {
+      if (p.op.kind !== 'guardedUpdate') return p;
+      const lines = guardedLines(p.op).filter((line) => held.has(idOf(line)));
+      kept += lines.length;
+      const ndjson = p.op.ndjson + lines.map((line) => `${line}\n`).join('');
+      const count = ndjson.split('\n').filter((line) => line.trim() !== '').length;
+      const op: NodeOp = {
+        kind: 'documents',
+        nodeUid: p.op.nodeUid,
+        method: 'update',
+        primaryKey: p.op.primaryKey,
+        ndjson,
+        count,
+      };
+      return { ...p, op };
+    });
     this.d.logger('info', 'guarded-update', {
       nodeId: this.d.nodeId,
-      seq,
-      held: kept.length,
-      notYetCopied: lines.length - kept.length,
+      from: batch.fromSeq,
+      to: batch.toSeq,
+      held: kept,
+      notYetCopied: ids.length - kept,
     });
-    const writes: NodeOp[] = ndjson
-      ? [
-          {
-            kind: 'documents',
-            nodeUid: op.nodeUid,
-            method: 'update',
-            primaryKey: op.primaryKey,
-            ndjson,
-            count,
-          },
-        ]
-      : [];
-    await this.sendDecided(batch, seq, taskUid, writes, at);
+    const writes = decided.filter((p) => p.op.kind === 'documents' && p.op.ndjson !== '');
+    if (writes.length === 0) {
+      // Nothing to write: each update is done on this copy.
+      this.track(batch, at, null, true, [
+        ...skipOutcomes(batch),
+        ...decided
+          .filter((p) => p.op.kind === 'documents')
+          .map((p) => ({ uid: p.taskUid, outcome: { status: 'succeeded' as const } })),
+      ]);
+      return;
+    }
+    // One request; updates left with nothing ride along and end with it.
+    await this.send({ ops: decided, fromSeq: batch.fromSeq, toSeq: batch.toSeq }, at);
   }
 
   /**

@@ -218,7 +218,8 @@ export function requestOp(batch: NodeBatch): Exclude<NodeOp, { kind: 'none' }> |
 /**
  * Groups consecutive ops into node requests: document ops of one index, method and primary key
  * join one NDJSON batch (Meilisearch applies a batch in order, so the log's order holds inside
- * it) up to `maxBytes`; every other op is a request of its own; ops that need nothing ride along
+ * it) up to `maxBytes`, and so do consecutive guarded updates of one index (the writer decides
+ * their lines together); every other op is a request of its own; ops that need nothing ride along
  * with their neighbours.
  */
 export function coalesce(ops: readonly PlannedOp[], maxBytes: number): NodeBatch[] {
@@ -228,32 +229,40 @@ export function coalesce(ops: readonly PlannedOp[], maxBytes: number): NodeBatch
   for (const planned of ops) {
     const op = planned.op;
     const head = current ? requestOp(current) : null;
+    const size = sizeOf(op);
     const joins =
       current !== null &&
       (op.kind === 'none' ||
         head === null ||
-        (op.kind === 'documents' &&
-          head.kind === 'documents' &&
+        (((op.kind === 'documents' && head.kind === 'documents') ||
+          (op.kind === 'guardedUpdate' && head.kind === 'guardedUpdate')) &&
           sameTarget(head, op) &&
-          bytes + op.ndjson.length <= maxBytes));
+          bytes + size <= maxBytes));
     if (joins) {
       current!.ops.push(planned);
       current!.toSeq = planned.seq;
-      if (op.kind === 'documents') bytes += op.ndjson.length;
+      bytes += size;
       continue;
     }
     current = { ops: [planned], fromSeq: planned.seq, toSeq: planned.seq };
-    bytes = op.kind === 'documents' ? op.ndjson.length : 0;
+    bytes = size;
     batches.push(current);
   }
   return batches;
 }
 
-function sameTarget(
-  a: Extract<NodeWrite, { kind: 'documents' }>,
-  b: Extract<NodeWrite, { kind: 'documents' }>,
-): boolean {
-  return a.nodeUid === b.nodeUid && a.method === b.method && a.primaryKey === b.primaryKey;
+/** Bytes a document op adds to a request (guarded lines included: they may all be sent). */
+function sizeOf(op: NodeOp): number {
+  if (op.kind === 'documents') return op.ndjson.length;
+  if (op.kind === 'guardedUpdate') return op.ndjson.length + op.guarded.length;
+  return 0;
+}
+
+type DocumentOp = Extract<NodeOp, { kind: 'documents' | 'guardedUpdate' }>;
+
+function sameTarget(a: DocumentOp, b: DocumentOp): boolean {
+  const method = (op: DocumentOp) => (op.kind === 'guardedUpdate' ? 'update' : op.method);
+  return a.nodeUid === b.nodeUid && method(a) === method(b) && a.primaryKey === b.primaryKey;
 }
 
 /** The request a batch sends: its document ops' NDJSON joined, or its one other op; null if none. */

@@ -104,6 +104,7 @@ export class AdminController {
                 retries: w.retries,
                 refusedParts: w.refusedParts,
                 writer: w.holder,
+                activity: w.activity ?? null,
                 updatedAt: new Date(w.updatedAt).toISOString(),
                 error: w.error,
               }
