@@ -25,7 +25,8 @@ export function parseSettingsPatch(body: unknown): SettingsPatch {
         `\`${key}\` setting requires an experimental feature that is not enabled.`,
       );
     }
-    if (!(key in DEFAULT_SETTINGS)) {
+    // Own keys only: `valueOf`, `constructor`… are no settings (they were Object's).
+    if (!Object.hasOwn(DEFAULT_SETTINGS, key)) {
       throw new MeiliError(
         'bad_request',
         `Unknown field \`${key}\`: expected one of ${Object.keys(DEFAULT_SETTINGS)
@@ -147,7 +148,7 @@ function fields(
   const obj = object(v, fail);
   const out: Record<string, unknown> = {};
   for (const [k, value] of Object.entries(obj)) {
-    const validate = spec[k];
+    const validate = Object.hasOwn(spec, k) ? spec[k] : undefined;
     if (!validate) {
       fail(`Unknown field \`${k}\`: expected one of ${Object.keys(spec).join(', ')}`);
     }

@@ -122,6 +122,16 @@ describe('settings model', () => {
     expect(codeOf(() => parseSettingsPatch(body))).toBe(code);
   });
 
+  it("refuses Object's own names as fields, as any unknown field (found by the bad-input property test)", () => {
+    for (const name of ['valueOf', 'toString', 'constructor', 'hasOwnProperty']) {
+      const body = JSON.parse(`{"${name}": {}}`) as unknown;
+      expect(codeOf(() => parseSettingsPatch(body))).toBe('bad_request');
+      expect(codeOf(() => parseSettingsPatch({ typoTolerance: body }))).toBe(
+        'invalid_settings_typo_tolerance',
+      );
+    }
+  });
+
   it('rejects oneTypo greater than twoTypos once merged', () => {
     const patch = parseSettingsPatch({ typoTolerance: { minWordSizeForTypos: { oneTypo: 10 } } });
     expect(codeOf(() => applySettingsPatch(DEFAULT_SETTINGS, patch))).toBe(
