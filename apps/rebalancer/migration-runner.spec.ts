@@ -22,6 +22,7 @@ import {
 import { MemoryWriteLog } from '#lib/testing';
 import type { CopyChecker } from './copy-checker.js';
 import { MigrationBlocked, MigrationRunner } from './migration-runner.js';
+import { plannedMigration } from './rebalance-planner.js';
 
 const NODE_UID = 'movies-1';
 const record: CatalogRecord = {
@@ -87,8 +88,8 @@ async function commit(change: PlacementChange, seq: number) {
   expect(result.ok).toBe(true);
 }
 
-/** The move's cut-over in the log (writers committed it), as a runner that crashed after it left it. */
-async function cutOver(msgId = 'cutover') {
+/** A placement step of shard 0 in the log (the memory log's writer commits it). */
+async function step(change: Pick<PlacementChange, 'step' | 'node' | 'displaced'>, msgId: string) {
   await log.append({
     subject: 'x',
     header: {
@@ -97,35 +98,28 @@ async function cutOver(msgId = 'cutover') {
       op: {
         kind: 'placement',
         index: { uid: 'movies', nodeUid: NODE_UID },
-        change: { shard: 0, group: '0', step: 'cutover', node: 'd', displaced: 'b' },
+        change: { shard: 0, group: '0', ...change, displaced: change.displaced ?? null },
       },
     },
     msgId,
   });
 }
 
+/** The move's cut-over in the log (writers committed it), as a runner that crashed after it left it. */
+const cutOver = (msgId = 'cutover') => step({ step: 'cutover', node: 'd', displaced: 'b' }, msgId);
+
 async function move(phase: MigrationRecord['phase'], extra: Partial<MigrationRecord> = {}) {
-  const now = new Date().toISOString();
   const m: MigrationRecord = {
-    id: `${NODE_UID}.0.0.d`,
-    run: 'r1',
-    indexUid: 'movies',
-    nodeUid: NODE_UID,
-    shard: 0,
-    group: '0',
-    source: 'a',
-    target: 'd',
-    displaced: 'b',
+    ...plannedMigration('r1', 'movies', {
+      nodeUid: NODE_UID,
+      shard: 0,
+      group: '0',
+      source: 'a',
+      target: 'd',
+      displaced: 'b',
+    }),
     phase,
     incomingSeq: 1,
-    cursor: 0,
-    counts: { copied: 0, total: 0, repaired: 0 },
-    cutoverEpoch: null,
-    attempts: 0,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
     ...extra,
   };
   await store.migrations.put(m.id, m);
@@ -170,19 +164,7 @@ beforeEach(async () => {
   // Every copy has applied everything: the runner never waits on a writer here.
   for (const id of ['a', 'b', 'c', 'd']) await store.writers.put(freshWriterStatus(id, 0, 1e9));
   // The move made d incoming at position 1 (the log's first message).
-  await log.append({
-    subject: 'x',
-    header: {
-      v: 1,
-      task: { type: 'miroirShardMove', indexUid: 'movies', details: null, enqueuedAt: '' },
-      op: {
-        kind: 'placement',
-        index: { uid: 'movies', nodeUid: NODE_UID },
-        change: { shard: 0, group: '0', step: 'incoming', node: 'd', displaced: null },
-      },
-    },
-    msgId: 'incoming',
-  });
+  await step({ step: 'incoming', node: 'd' }, 'incoming');
 });
 
 describe('MigrationRunner', () => {

@@ -10,7 +10,7 @@ import { freshWriterStatus } from '#lib/replication';
 import type { Placement, ShardCopies } from '#lib/routing';
 import { createMemoryStore, type Fence, type MigrationRecord, type Store } from '#lib/store';
 import { MemoryWriteLog } from '#lib/testing';
-import { RebalancePlanner } from './rebalance-planner.js';
+import { plannedMigration, RebalancePlanner } from './rebalance-planner.js';
 
 const NODE_UID = 'movies-1';
 let store: Store;
@@ -46,27 +46,17 @@ const copies = async (shard: number) =>
   ((await store.topology.getPlacement(NODE_UID)) as Placement).groups['0']![shard]!;
 
 function move(shard: number, phase: MigrationRecord['phase'], target: string, displaced: string) {
-  const now = new Date().toISOString();
   const m: MigrationRecord = {
-    id: `${NODE_UID}.0.${shard}.${target}`,
-    run: 'r1',
-    indexUid: 'movies',
-    nodeUid: NODE_UID,
-    shard,
-    group: '0',
-    source: 'a',
-    target,
-    displaced,
+    ...plannedMigration('r1', 'movies', {
+      nodeUid: NODE_UID,
+      shard,
+      group: '0',
+      source: 'a',
+      target,
+      displaced,
+    }),
     phase,
     incomingSeq: 1,
-    cursor: 0,
-    counts: { copied: 0, total: 0, repaired: 0 },
-    cutoverEpoch: null,
-    attempts: 0,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
   };
   return store.migrations.put(m.id, m);
 }

@@ -28,6 +28,36 @@ export function migrationId(
   return `${j.indexUid}.${j.group}.${j.shard}.${j.target}`;
 }
 
+/** A move's record as planned (phase `planned`, nothing copied yet). */
+export function plannedMigration(
+  run: string,
+  indexUid: string,
+  move: Pick<PlannedMove, 'nodeUid' | 'shard' | 'group' | 'source' | 'target' | 'displaced'>,
+): MigrationRecord {
+  const now = new Date().toISOString();
+  return {
+    id: migrationId({ indexUid: move.nodeUid, ...move }),
+    run,
+    indexUid,
+    nodeUid: move.nodeUid,
+    shard: move.shard,
+    group: move.group,
+    source: move.source,
+    target: move.target,
+    displaced: move.displaced,
+    phase: 'planned',
+    incomingSeq: null,
+    cursor: 0,
+    counts: { copied: 0, total: 0, repaired: 0 },
+    cutoverEpoch: null,
+    attempts: 0,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+  };
+}
+
 function jobOf(m: MigrationRecord): JobData<'migrations'> {
   return {
     indexUid: m.nodeUid,
@@ -150,28 +180,7 @@ export class RebalancePlanner {
   private async start(run: RebalanceRun, moves: PlannedMove[], fence: Fence): Promise<void> {
     for (const move of moves) {
       const catalog = await this.d.store.catalog.nodeIndex(move.nodeUid);
-      const now = new Date().toISOString();
-      const record: MigrationRecord = {
-        id: migrationId({ indexUid: move.nodeUid, ...move }),
-        run: run.id,
-        indexUid: catalog?.uid ?? move.nodeUid,
-        nodeUid: move.nodeUid,
-        shard: move.shard,
-        group: move.group,
-        source: move.source,
-        target: move.target,
-        displaced: move.displaced,
-        phase: 'planned',
-        incomingSeq: null,
-        cursor: 0,
-        counts: { copied: 0, total: 0, repaired: 0 },
-        cutoverEpoch: null,
-        attempts: 0,
-        error: null,
-        createdAt: now,
-        updatedAt: now,
-        finishedAt: null,
-      };
+      const record = plannedMigration(run.id, catalog?.uid ?? move.nodeUid, move);
       await this.d.store.migrations.put(record.id, record, { fence });
       await this.d.jobs.enqueue('migrations', jobOf(record));
       this.d.logger('info', 'move-planned', { ...move });
