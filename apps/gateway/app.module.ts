@@ -11,7 +11,7 @@ import { EventBus, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient, NodeHealth } from '#lib/node-client';
-import { jsonLog, openWriteLog } from '#lib/service';
+import { followNodeKey, jsonLog, NodeKeyFollower, openWriteLog } from '#lib/service';
 import { createRedisStore, type Store } from '#lib/store';
 import { ActivityService } from './admin/activity.service.js';
 import { AdminController } from './admin/admin.controller.js';
@@ -56,9 +56,11 @@ class Connections implements OnApplicationShutdown {
     private readonly log: WriteLog,
     private readonly jobs: JobQueues,
     private readonly nodes: HttpNodeClient,
+    private readonly nodeKey: NodeKeyFollower,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.nodeKey.stop();
     await Promise.allSettled([
       this.jobs.close(),
       this.nodes.close(),
@@ -126,6 +128,13 @@ export class AppModule {
                 }
               },
             }),
+        },
+        {
+          // Loads a rotated node key before Nest finishes starting, so no node call uses a stale one.
+          provide: NodeKeyFollower,
+          inject: [STORE, EventBus, HttpNodeClient],
+          useFactory: (store: Store, bus: EventBus, nodes: HttpNodeClient) =>
+            followNodeKey(config, store, bus, nodes, `${config.podId}.${process.pid}`, log),
         },
         {
           provide: ScatterExecutor,

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { MiroirConfig } from '#lib/config';
 import type { EventBus } from '#lib/bus';
 import type { JobQueues } from '#lib/jobs';
-import { rotationStep, type RotationPolicy } from '#lib/keys';
+import { isNodeKeyBeacon, NODE_KEY_RECORD, rotationStep, type RotationPolicy } from '#lib/keys';
 import { HttpNodeClient, NodeApiError } from '#lib/node-client';
 import { StaleFenceError, type Fence, type ScopedKeyRecord, type Store } from '#lib/store';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { NodeKeyRotation } from './node-key-rotation.js';
 import {
   connectionProblems,
   connectService,
   Leadership,
   leaderGauge,
   type Log,
+  type NodeKeyFollower,
   type ServiceOps,
 } from '#lib/service';
 
@@ -33,6 +35,7 @@ export class KeyRotator {
   readonly ops: ServiceOps;
   private readonly rotations: Counter;
   private readonly revocationWait: Histogram;
+  private readonly nodeKeyRotation: NodeKeyRotation;
 
   private constructor(
     private readonly config: MiroirConfig,
@@ -40,6 +43,7 @@ export class KeyRotator {
     private readonly bus: EventBus,
     private readonly jobs: JobQueues,
     private readonly nodes: HttpNodeClient,
+    private readonly nodeKey: NodeKeyFollower | null,
     private readonly log: Log,
     readonly instance: string,
   ) {
@@ -92,16 +96,47 @@ export class KeyRotator {
         for (const k of await keys()) this.set({ index: k.indexUid }, k.generation);
       },
     });
+    new Gauge({
+      name: 'miroir_node_key_age_seconds',
+      help: 'Age of the API key Miroir sends to nodes, when it rotates (since created or promoted)',
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const k = await store.nodeKeys.get(NODE_KEY_RECORD);
+        if (k?.rotatedAt) this.set((Date.now() - Date.parse(k.rotatedAt)) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'miroir_node_key_generation',
+      help: 'Generation of the API key Miroir sends to nodes (1 = the configured key)',
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const k = await store.nodeKeys.get(NODE_KEY_RECORD);
+        if (k) this.set(k.generation);
+      },
+    });
+    this.nodeKeyRotation = new NodeKeyRotation(
+      config,
+      store,
+      bus,
+      nodes,
+      nodeKey,
+      log,
+      () => this.rotations.inc({ index: '(node key)' }),
+      (seconds) => this.revocationWait.observe(seconds),
+    );
     this.ops = { registry, notReady: () => connectionProblems(store, bus) };
   }
 
   static async start(config: MiroirConfig, log: Log): Promise<KeyRotator> {
-    const c = await connectService(config, 'key-rotator');
-    const r = new KeyRotator(config, c.store, c.bus, c.jobs, c.nodes, log, c.instance);
+    const c = await connectService(config, 'key-rotator', { logger: log });
+    const r = new KeyRotator(config, c.store, c.bus, c.jobs, c.nodes, c.nodeKey, log, c.instance);
     r.jobs.work(
       'keys',
-      async ({ indexUid }) => {
-        await r.choose(indexUid, await r.store.scopedKeys.get(indexUid), true);
+      async ({ indexUid, nodeKey }) => {
+        if (nodeKey) await r.nodeKeyRotation.request();
+        else await r.choose(indexUid!, await r.store.scopedKeys.get(indexUid!), true);
       },
       {
         concurrency: 1,
@@ -134,17 +169,24 @@ export class KeyRotator {
   /** One step for every node-side index, as its leader. */
   private async tick(): Promise<void> {
     const fence = this.leadership.fence;
-    if (!fence || !this.config.scopedKeys.enabled) return;
+    if (!fence) return;
     try {
       const topology = await this.store.topology.getTopology();
       const live = (topology?.nodes ?? []).filter((n) => n.state !== 'removed');
       this.nodes.setNodes(live);
+      const beacons = (await this.store.beacons.list({ limit: 10_000 })).results;
+      await this.nodeKeyRotation.tick(
+        live.map((n) => n.id),
+        beacons.filter(isNodeKeyBeacon),
+        fence,
+      );
+      if (!this.config.scopedKeys.enabled) return;
       const targets = live.filter((n) => n.state !== 'failed').map((n) => n.id);
       const nodeIndexes = new Set((await this.store.catalog.list()).map((r) => r.nodeUid));
-      const beacons = (await this.store.beacons.list({ limit: 10_000 })).results;
+      const gatewayBeacons = beacons.filter((b) => !isNodeKeyBeacon(b));
       for (const nodeUid of nodeIndexes) {
         const record = await this.store.scopedKeys.get(nodeUid);
-        const step = rotationStep(record, beacons, Date.now(), this.policy);
+        const step = rotationStep(record, gatewayBeacons, Date.now(), this.policy);
         if (step.kind === 'wait') {
           if (step.slow)
             this.log('warn', 'rotation-drain-slow', { index: nodeUid, reason: step.reason });
@@ -287,6 +329,7 @@ export class KeyRotator {
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
     await this.leadership.stop();
+    await this.nodeKey?.stop();
     await this.jobs.close().catch(() => undefined);
     await Promise.allSettled([this.bus.close(), this.nodes.close()]);
     await this.store.close();

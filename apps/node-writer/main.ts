@@ -16,7 +16,7 @@ try {
 
 const logger = jsonLog('node-writer', config.logLevel);
 await runService('node-writer', logger, config.ops, async () => {
-  const c = await connectService(config, 'node-writer', { log: true });
+  const c = await connectService(config, 'node-writer', { log: true, logger });
   const pool = new WriterPool({
     config,
     store: c.store,
@@ -40,6 +40,7 @@ await runService('node-writer', logger, config.ops, async () => {
     },
     async stop() {
       await pool.stop();
+      await c.nodeKey?.stop();
       await Promise.allSettled([c.log!.close(), c.bus.close(), c.nodes.close()]);
       await c.store.close();
     },

@@ -15,6 +15,7 @@ import {
   leaderGauge,
   type Log,
   type ServiceOps,
+  type NodeKeyFollower,
 } from '#lib/service';
 import type { RebalancerTimings } from './options.js';
 import { migrationId } from './rebalance-planner.js';
@@ -29,6 +30,7 @@ const PLAN_INTERVAL_MS = 1000;
  */
 export class Rebalancer {
   private readonly stopping = new AbortController();
+  private nodeKey: NodeKeyFollower | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private probeTimer: NodeJS.Timeout | null = null;
   private probing: Promise<void> = Promise.resolve();
@@ -119,7 +121,7 @@ export class Rebalancer {
     timings: RebalancerTimings,
     log: Log,
   ): Promise<Rebalancer> {
-    const c = await connectService(config, 'rebalancer', { log: true });
+    const c = await connectService(config, 'rebalancer', { log: true, logger: log });
     const r = new Rebalancer(
       c.store,
       c.bus,
@@ -131,6 +133,7 @@ export class Rebalancer {
       c.instance,
       config,
     );
+    r.nodeKey = c.nodeKey;
     await r.refreshTopology();
     r.run();
     return r;
@@ -267,6 +270,7 @@ export class Rebalancer {
     if (this.planTimer) clearTimeout(this.planTimer);
     await Promise.all([this.probing, this.planning]);
     await this.leadership.stop();
+    await this.nodeKey?.stop();
     await this.jobs.close().catch(() => undefined);
     await Promise.allSettled([this.bus.close(), this.nodes.close(), this.writeLog.close()]);
     await this.store.close();

@@ -91,7 +91,14 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     '120',
     'a drain still waiting for the gateways after this long is logged (the old key is never revoked early)',
   ],
-  scoped_key_beacon_ttl_s: ['60', 'a gateway silent this long no longer holds a rotation back'],
+  scoped_key_beacon_ttl_s: [
+    '60',
+    'a process silent this long no longer holds a scoped or node key rotation back',
+  ],
+  node_key_max_age_days: [
+    '0',
+    "rotate the node key at this age when it is an API key, not the nodes' master key (0 = only on request)",
+  ],
   max_concurrent_migrations: ['4', 'shard moves a rebalance runs at once across the cluster'],
   auto_rebalance_on_failure: [
     'false',

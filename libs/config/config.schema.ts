@@ -132,6 +132,7 @@ export const configSchema = z
     scoped_key_rotate_before_expiry_days: integer(1, 3649).default(30),
     scoped_key_rotation_drain_s: integer(1, 86_400).default(120),
     scoped_key_beacon_ttl_s: integer(1, 3600).default(60),
+    node_key_max_age_days: integer(0, 3650).default(0),
     aliases_history_retention: integer(1, 1000).default(10),
     max_concurrent_migrations: integer(1, 64).default(4),
     auto_rebalance_on_failure: oneOf(['true', 'false']).default('false'),

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
         rotateBeforeMs: 30 * 86_400_000,
         drainMs: 120_000,
         beaconTtlMs: 60_000,
+        nodeKeyMaxAgeMs: null,
       },
       nodeTimeoutMs: 5000,
       taskRetentionDays: 7,

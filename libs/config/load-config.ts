@@ -54,6 +54,8 @@ export interface MiroirConfig {
     rotateBeforeMs: number;
     drainMs: number;
     beaconTtlMs: number;
+    /** Rotate the node key (when it is not the nodes' master key) at this age; null = on request only. */
+    nodeKeyMaxAgeMs: number | null;
   };
   nodeTimeoutMs: number;
   taskRetentionDays: number;
@@ -142,6 +144,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
       rotateBeforeMs: c.scoped_key_rotate_before_expiry_days * DAY_MS,
       drainMs: c.scoped_key_rotation_drain_s * 1000,
       beaconTtlMs: c.scoped_key_beacon_ttl_s * 1000,
+      nodeKeyMaxAgeMs: c.node_key_max_age_days > 0 ? c.node_key_max_age_days * DAY_MS : null,
     },
     maxConcurrentMigrations: c.max_concurrent_migrations,
     failedNodeReplaceAfterMs:

@@ -148,6 +148,11 @@ const SAMPLES: { [T in EventType]: { valid: EventData<T>; invalid: unknown; subj
     },
     subject: 'miroir.keys.movies.rotated',
   },
+  'node-key.rotated': {
+    valid: { generation: 2, oldKeyUid: UUID_A, newKeyUid: UUID_B },
+    invalid: { generation: 2, oldKeyUid: UUID_A, newKeyUid: UUID_B, key: 'secret' },
+    subject: 'miroir.node-key.rotated',
+  },
 };
 const TYPES = Object.keys(EVENTS) as EventType[];
 
@@ -277,6 +282,12 @@ describe('queues', () => {
         id: 'keys.movies.r1',
       },
     };
+  it('a keys job names an index or the node key, never both or neither', () => {
+    const ok = validateJob('keys', { nodeKey: true, request: 'r2' });
+    expect(ok.ok && QUEUES.keys.jobId(ok.data)).toBe('keys.node-key.r2');
+    expect(validateJob('keys', { indexUid: 'movies', nodeKey: true }).ok).toBe(false);
+    expect(validateJob('keys', {}).ok).toBe(false);
+  });
 
   it.each(Object.keys(JOBS) as QueueKey[])('%s: name, schema and idempotent job id', (q) => {
     const job = JOBS[q];

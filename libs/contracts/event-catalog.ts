@@ -145,6 +145,15 @@ export const EVENTS = {
     data: d.keysRotatedData,
     subjectOf: (x) => subjects.keysRotated(x.indexUid),
   }),
+  'node-key.rotated': spec({
+    address: 'miroir.node-key.rotated',
+    parameters: {},
+    publisher: 'key-rotator',
+    summary:
+      'The API key Miroir sends to nodes was promoted to a new generation (key uids only); the previous one is revoked once every process uses the new one.',
+    data: d.nodeKeyRotatedData,
+    subjectOf: () => subjects.nodeKeyRotated(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENTS;

@@ -142,6 +142,15 @@ export const aliasFlippedData = z.object({
   actor: z.string().nullable(),
 });
 
+/** Strict, as `keysRotatedData`: uids only, never a value. */
+export const nodeKeyRotatedData = z
+  .object({
+    generation: z.number().int().positive(),
+    oldKeyUid: z.uuid().nullable(),
+    newKeyUid: z.uuid(),
+  })
+  .strict();
+
 /** Strict: a key value must never travel on the bus, so any extra field is refused. */
 export const keysRotatedData = z
   .object({

@@ -27,14 +27,19 @@ export const checksJob = z.object({
   repair: z.boolean().describe('repair disagreeing copies from the newest versions'),
 });
 
-export const keysJob = z.object({
-  indexUid: uid.describe('node-side index whose scoped search key to rotate'),
-  request: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .optional()
-    .describe('a manual rotation request: each one is its own job'),
-});
+export const keysJob = z
+  .object({
+    indexUid: uid.optional().describe('node-side index whose scoped search key to rotate'),
+    nodeKey: z.literal(true).optional().describe('rotate the key Miroir sends to nodes instead'),
+    request: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional()
+      .describe('a manual rotation request: each one is its own job'),
+  })
+  .refine((j) => (j.indexUid === undefined) === (j.nodeKey === true), {
+    message: 'exactly one of `indexUid` and `nodeKey`',
+  });
 
 export const QUEUES = {
   migrations: {
@@ -52,10 +57,12 @@ export const QUEUES = {
   },
   keys: {
     name: 'miroir-keys',
-    summary: 'scoped search key rotation tick for one index',
+    summary: "rotate one index's scoped search key, or the node key, now",
     schema: keysJob,
-    jobId: (j: z.infer<typeof keysJob>) =>
-      j.request ? `keys.${j.indexUid}.${j.request}` : `keys.${j.indexUid}`,
+    jobId: (j: z.infer<typeof keysJob>) => {
+      const what = j.nodeKey ? 'node-key' : j.indexUid;
+      return j.request ? `keys.${what}.${j.request}` : `keys.${what}`;
+    },
   },
 } as const;
 

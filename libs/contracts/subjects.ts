@@ -51,6 +51,7 @@ export const subjects = {
   rebalanceFailed: () => 'miroir.rebalance.failed',
   aliasFlipped: (name: string) => `miroir.aliases.${token(name)}.flipped`,
   keysRotated: (index: string) => `miroir.keys.${token(index)}.rotated`,
+  nodeKeyRotated: () => 'miroir.node-key.rotated',
 } as const;
 
 /** Whether a concrete subject matches a pattern with `*` (one token) and `>` (the rest). */

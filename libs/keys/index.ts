@@ -6,3 +6,10 @@ export {
   type RotationPolicy,
   type RotationStep,
 } from './rotation.js';
+export {
+  isNodeKeyBeacon,
+  NODE_KEY_RECORD,
+  nodeKeyBeaconPod,
+  sealNodeKey,
+  unsealNodeKey,
+} from './node-key.js';

@@ -61,11 +61,13 @@ export class HttpNodeClient extends NodeApi {
   private readonly pools = new Map<string, NodePool>();
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private nodeKey: string | undefined;
 
   constructor(private readonly options: HttpNodeClientOptions = {}) {
     super();
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.now = options.now ?? (() => performance.now());
+    this.nodeKey = options.nodeKey;
     this.setNodes(options.nodes ?? []);
   }
 
@@ -88,6 +90,11 @@ export class HttpNodeClient extends NodeApi {
       });
       this.pools.set(id, { url, pool, basePath: u.pathname.replace(/\/+$/, '') });
     }
+  }
+
+  /** The key for every later call (a rotated node key); calls in flight keep theirs. */
+  setNodeKey(key: string | undefined): void {
+    this.nodeKey = key;
   }
 
   async close(): Promise<void> {
@@ -119,7 +126,7 @@ export class HttpNodeClient extends NodeApi {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = {};
-    const key = options.key ?? this.options.nodeKey;
+    const key = options.key ?? this.nodeKey;
     if (key) headers.authorization = `Bearer ${key}`;
     let body: string | Buffer | Uint8Array | undefined;
     if (options.rawBody !== undefined) {

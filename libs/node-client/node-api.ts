@@ -273,6 +273,12 @@ export abstract class NodeApi {
     return this.call<Record<string, unknown>>(nodeId, 'POST', '/keys', 'createKey', { ...o, body });
   }
 
+  /** A key by uid or by value (a key may read its own record with `keys.get`). */
+  getKey(nodeId: string, uidOrKey: string, o?: CallOptions) {
+    const path = `/keys/${encodeURIComponent(uidOrKey)}`;
+    return this.call<Record<string, unknown>>(nodeId, 'GET', path, 'getKey', o);
+  }
+
   deleteKey(nodeId: string, uidOrKey: string, o?: CallOptions) {
     const path = `/keys/${encodeURIComponent(uidOrKey)}`;
     return this.call<null>(nodeId, 'DELETE', path, 'deleteKey', o);

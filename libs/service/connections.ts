@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { EventBus, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
+import { subjects } from '#lib/contracts';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient } from '#lib/node-client';
 import { createRedisStore, type Store } from '#lib/store';
+import type { Log } from './log.js';
+import { NodeKeyFollower } from './node-key-follower.js';
 
 /** What a background service talks to: the store, the bus, the queues and the nodes. */
 export interface ServiceConnections {
@@ -11,6 +14,8 @@ export interface ServiceConnections {
   bus: EventBus;
   jobs: JobQueues;
   nodes: HttpNodeClient;
+  /** Keeps `nodes` on the current node key and beacons it (null for a service that calls no node). */
+  nodeKey: NodeKeyFollower | null;
   /** The write log, for services that read or append it. */
   log: WriteLog | null;
   /** Unique per process: two processes on one pod id still tell their leases and jobs apart. */
@@ -29,20 +34,52 @@ export function openWriteLog(config: MiroirConfig, source: string): Promise<Writ
   });
 }
 
+/**
+ * Connects a service. `logger` given = the service calls nodes: its node client follows the node
+ * key's rotation from before its first call.
+ */
 export async function connectService(
   config: MiroirConfig,
   service: string,
-  options: { log?: boolean } = {},
+  options: { log?: boolean; logger?: Log } = {},
 ): Promise<ServiceConnections> {
   const source = `${service}/${config.podId}`;
   const store = createRedisStore({ url: config.redisUrl, prefix: config.keyPrefix });
   const bus = await EventBus.connect({ url: config.natsUrl, source });
+  const nodes = new HttpNodeClient({ nodeKey: config.nodeKey, timeoutMs: config.nodeTimeoutMs });
+  const instance = `${config.podId}.${process.pid}.${randomBytes(3).toString('hex')}`;
+  const nodeKey = options.logger
+    ? await followNodeKey(config, store, bus, nodes, instance, options.logger)
+    : null;
   return {
     store,
     bus,
     log: options.log ? await openWriteLog(config, source) : null,
     jobs: new JobQueues({ redisUrl: config.redisUrl, keyPrefix: config.keyPrefix }),
-    nodes: new HttpNodeClient({ nodeKey: config.nodeKey, timeoutMs: config.nodeTimeoutMs }),
-    instance: `${config.podId}.${process.pid}.${randomBytes(3).toString('hex')}`,
+    nodes,
+    nodeKey,
+    instance,
   };
+}
+
+/** Starts a node-key follower, reloading at once on every rotation event and on a timer as a net. */
+export async function followNodeKey(
+  config: MiroirConfig,
+  store: Store,
+  bus: EventBus,
+  nodes: HttpNodeClient,
+  instance: string,
+  log: Log,
+): Promise<NodeKeyFollower> {
+  const follower = new NodeKeyFollower({
+    store,
+    nodes,
+    bootstrapKey: config.nodeKey,
+    instance,
+    beaconTtlMs: config.scopedKeys.beaconTtlMs,
+    log,
+    onRotation: (reload) => bus.subscribe(subjects.nodeKeyRotated(), reload),
+  });
+  await follower.start();
+  return follower;
 }

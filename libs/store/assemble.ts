@@ -26,6 +26,7 @@ export interface StoreParts {
   jobs: JobStore;
   canaryRuns: CanaryRunStore;
   scopedKeys: ScopedKeyStore;
+  nodeKeys: ScopedKeyStore;
   rateLimits: RateLimitStore;
   revocations: RevocationBus;
   clock: Clock;
@@ -57,6 +58,7 @@ export function assembleStore(p: StoreParts): Store {
     searchUiConfigs: p.table(TABLES.searchUiConfigs),
     adminSessions: new AdminSessionStore(p.table(TABLES.adminSessions), p.revocations, p.clock),
     scopedKeys: p.scopedKeys,
+    nodeKeys: p.nodeKeys,
     beacons: p.table(TABLES.beacons),
     rateLimits: p.rateLimits,
     checks: p.table(TABLES.checks),

@@ -186,6 +186,30 @@ export function describeFeatureContract(harness: StoreHarness): void {
       expect(await store.scopedKeys.delete('movies')).toBe(true);
     });
 
+    it('the node key record is its own table, promoted once per generation', async () => {
+      const rec = {
+        indexUid: 'node',
+        primaryUid: 'k1',
+        previousUid: null,
+        rotatedAt: null,
+        generation: 1,
+        state: 'stable' as const,
+        nextUid: null,
+        sealedKey: 'v1.a.b.c',
+        grants: { actions: ['*'], indexes: ['*'] },
+      };
+      expect(await store.nodeKeys.put(rec, null)).toEqual({ ok: true, record: rec });
+      expect(await store.scopedKeys.get('node')).toBeNull();
+      const promoted = { ...rec, primaryUid: 'k2', generation: 2, sealedKey: 'v1.d.e.f' };
+      const both = await Promise.all([
+        store.nodeKeys.put(promoted, 1),
+        store.nodeKeys.put(promoted, 1),
+      ]);
+      expect(both.filter((r) => r.ok)).toHaveLength(1);
+      expect(await store.nodeKeys.get('node')).toEqual(promoted);
+      expect(await store.scopedKeys.list()).toEqual([]);
+    });
+
     it('rate-limit counters count per fixed window', async () => {
       const a = await store.rateLimits.hit('key:abc', 60_000);
       const b = await store.rateLimits.hit('key:abc', 60_000, 2);

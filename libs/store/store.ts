@@ -63,6 +63,8 @@ export interface Store {
   readonly searchUiConfigs: Table<SearchUiConfig>;
   readonly adminSessions: AdminSessionStore;
   readonly scopedKeys: ScopedKeyStore;
+  /** The key Miroir sends to nodes, when it rotates (one record, `node`; the value sealed). */
+  readonly nodeKeys: ScopedKeyStore;
   /** TTL table keyed by pod; entries live BEACON_TTL_MS unless refreshed. */
   readonly beacons: Table<BeaconRecord>;
   readonly rateLimits: RateLimitStore;

@@ -18,6 +18,7 @@ export const TABLES = {
   adminSessions: { name: 'admin-sessions', ttl: true },
   beacons: { name: 'beacons', ttl: true },
   scopedKeys: { name: 'scoped-keys', ttl: false },
+  nodeKeys: { name: 'node-keys', ttl: false },
   checks: { name: 'checks', ttl: true },
   activity: { name: 'activity', ttl: true },
 } as const satisfies Record<string, TableSpec>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,11 @@ export interface StackOptions {
   natsUrl?: string;
   masterKey?: string;
   adminApiKey?: string;
+  /**
+   * Miroir talks to nodes with an API key (`*` on `*`, created on every node with their master
+   * key before the services start) instead of the master key: the node key can then rotate.
+   */
+  nodeApiKey?: boolean;
   /** Extra MIROIR_* variables for the services. */
   env?: Record<string, string>;
 }
@@ -69,7 +75,10 @@ export interface Stack {
   readonly gatewayUrl: string;
   masterKey: string;
   adminApiKey: string;
+  /** The nodes' master key (what tests inspect nodes with). */
   nodeKey: string;
+  /** With `nodeApiKey`: the API key Miroir was started with, and its uid. */
+  nodeApiKey: { uid: string; key: string } | null;
   keyPrefix: string;
   nodes: StackNode[];
   gateway: RunningProcess;
@@ -138,11 +147,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       };
       nodes.push(node);
     }
+    const nodeApiKey = options.nodeApiKey ? await createNodeApiKey(nodes, nodeKey) : null;
     const env: Record<string, string> = {
       MIROIR_HTTP_ADDR: '127.0.0.1:0',
       MIROIR_MASTER_KEY: masterKey,
       MIROIR_ADMIN_API_KEY: adminApiKey,
-      MIROIR_NODE_KEY: nodeKey,
+      MIROIR_NODE_KEY: nodeApiKey?.key ?? nodeKey,
       MIROIR_REDIS_URL: redisUrl,
       MIROIR_NATS_URL: natsUrl,
       MIROIR_KEY_PREFIX: keyPrefix,
@@ -211,6 +221,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       masterKey,
       adminApiKey,
       nodeKey,
+      nodeApiKey,
       keyPrefix,
       nodes,
       gateway,
@@ -244,4 +255,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await deleteLogStreams(logStream, natsUrl).catch(() => undefined);
     throw err;
   }
+}
+
+/** The same API key on every node (one uid, one master key, so one value), as an operator makes it. */
+async function createNodeApiKey(
+  nodes: StackNode[],
+  masterKey: string,
+): Promise<{ uid: string; key: string }> {
+  const uid = randomUUID();
+  const values = await Promise.all(
+    nodes.map(async (n) => {
+      const res = await fetch(`${n.url}/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          uid,
+          name: 'miroir',
+          actions: ['*'],
+          indexes: ['*'],
+          expiresAt: null,
+        }),
+      });
+      if (res.status !== 201) throw new Error(`${n.id}: POST /keys answered ${res.status}`);
+      return ((await res.json()) as { key: string }).key;
+    }),
+  );
+  return { uid, key: values[0]! };
 }

@@ -7,7 +7,8 @@ import { MeiliError } from '#lib/errors';
 import { JobQueues } from '#lib/jobs';
 import { HttpNodeClient } from '#lib/node-client';
 import { asObject, rejectUnknown } from '#lib/meili-api';
-import { CHECK_TTL_MS, type CheckRecord, type Store } from '#lib/store';
+import { CHECK_TTL_MS, type CheckRecord, type ScopedKeyRecord, type Store } from '#lib/store';
+import { NODE_KEY_RECORD } from '#lib/keys';
 import { AdminOnly, Public } from '../auth/auth.guard.js';
 import { JsonBody, Query } from '../http/request.js';
 import { CatalogService } from '../indexes/catalog.service.js';
@@ -183,6 +184,31 @@ export class AdminController {
     };
   }
 
+  /**
+   * The API key Miroir sends to nodes, when it rotates: its uid, generation, rotation state, age
+   * and grants (never its value). `rotation: null` until the key-rotator adopted it, and for good
+   * when it is the nodes' master key. A node added later needs this uid created on it.
+   */
+  @Get('_miroir/keys/node')
+  @AdminOnly()
+  async nodeKey() {
+    return { rotation: nodeKeyView(await this.store.nodeKeys.get(NODE_KEY_RECORD)) };
+  }
+
+  /** Rotates the node key now (`force: true`), or shows where its rotation stands: 202. */
+  @Post('_miroir/keys/node/rotate')
+  @HttpCode(202)
+  @AdminOnly()
+  async rotateNodeKey(@JsonBody() input: unknown) {
+    const body = input === undefined ? {} : asObject(input);
+    rejectUnknown(body, ['force'], 'field');
+    if (body.force === true) {
+      await this.jobs.enqueue('keys', { nodeKey: true, request: randomBytes(8).toString('hex') });
+    }
+    const record = await this.store.nodeKeys.get(NODE_KEY_RECORD);
+    return { forced: body.force === true, rotation: nodeKeyView(record) };
+  }
+
   /** Starts the copy checker on an index: 202 with the check record to poll. */
   @Post('_miroir/verify')
   @HttpCode(202)
@@ -280,4 +306,21 @@ export class AdminController {
     }
     return this.metrics.registry.metrics();
   }
+}
+
+/** A node key record as operators see it: never the (sealed) value. */
+function nodeKeyView(record: ScopedKeyRecord | null) {
+  return (
+    record && {
+      state: record.state,
+      generation: record.generation,
+      primaryUid: record.primaryUid,
+      previousUid: record.previousUid,
+      rotatedAt: record.rotatedAt,
+      ageSeconds: record.rotatedAt
+        ? Math.round((Date.now() - Date.parse(record.rotatedAt)) / 1000)
+        : null,
+      grants: record.grants ?? null,
+    }
+  );
 }

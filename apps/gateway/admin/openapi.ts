@@ -187,6 +187,21 @@ export function adminOpenApi(version: string): Record<string, unknown> {
           },
         },
       },
+      '/_miroir/keys/node': {
+        get: {
+          summary:
+            'The API key Miroir sends to nodes, when it rotates: uid, generation, state, age, grants (never a value)',
+          security: admin,
+          responses: { 200: { description: 'rotation', content: json({ type: 'object' }) } },
+        },
+      },
+      '/_miroir/keys/node/rotate': {
+        post: {
+          summary: 'Rotate the node key now (`{"force": true}`), or show its rotation',
+          security: admin,
+          responses: { 202: { description: 'rotation', content: json({ type: 'object' }) } },
+        },
+      },
       '/_miroir/keys/scoped': {
         get: {
           summary:

@@ -36,6 +36,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     jobs: new MemoryJobStore(clock),
     canaryRuns: new MemoryCanaryRunStore(),
     scopedKeys: new MemoryScopedKeyStore(new MemoryTable(TABLES.scopedKeys, clock, leases), leases),
+    nodeKeys: new MemoryScopedKeyStore(new MemoryTable(TABLES.nodeKeys, clock, leases), leases),
     rateLimits: new MemoryRateLimitStore(clock),
     revocations,
     clock,

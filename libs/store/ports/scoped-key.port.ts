@@ -12,6 +12,10 @@ export interface ScopedKeyRecord {
   state: RotationState;
   /** Uid minted for the next generation, before promotion. */
   nextUid: string | null;
+  /** Node key only: the primary key's value, sealed (libs/keys `sealNodeKey`). */
+  sealedKey?: string;
+  /** Node key only: what the key may do, copied to each successor. */
+  grants?: { actions: string[]; indexes: string[] };
 }
 
 export type ScopedKeyWrite =

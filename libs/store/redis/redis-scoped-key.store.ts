@@ -1,17 +1,19 @@
 import type { Fence } from '../fence.js';
 import type { ScopedKeyRecord, ScopedKeyStore, ScopedKeyWrite } from '../ports/scoped-key.port.js';
+import type { TableSpec } from '../ports/table.port.js';
 import { TABLES } from '../tables.js';
 import { SCOPED_KEY_PUT } from './lua/scoped-key.lua.js';
 import { fenceOf, type RedisContext } from './redis-context.js';
 import { RedisTable } from './redis-table.js';
 
-const SCOPED_KEYS_TABLE = TABLES.scopedKeys;
-
 export class RedisScopedKeyStore implements ScopedKeyStore {
   private readonly table: RedisTable<ScopedKeyRecord>;
 
-  constructor(private readonly ctx: RedisContext) {
-    this.table = new RedisTable(ctx, SCOPED_KEYS_TABLE);
+  constructor(
+    private readonly ctx: RedisContext,
+    private readonly spec: TableSpec = TABLES.scopedKeys,
+  ) {
+    this.table = new RedisTable(ctx, spec);
   }
 
   get(indexUid: string): Promise<ScopedKeyRecord | null> {
@@ -29,11 +31,7 @@ export class RedisScopedKeyStore implements ScopedKeyStore {
     const [lease, token] = fenceOf(this.ctx, fence);
     const out = (await this.ctx.scripts.run(
       SCOPED_KEY_PUT,
-      [
-        lease,
-        keys.record(SCOPED_KEYS_TABLE.name, record.indexUid),
-        keys.tableIndex(SCOPED_KEYS_TABLE.name),
-      ],
+      [lease, keys.record(this.spec.name, record.indexUid), keys.tableIndex(this.spec.name)],
       [
         token,
         expectedGeneration === null ? '' : String(expectedGeneration),

@@ -11,6 +11,7 @@ import { RedisCatalogStore } from './redis-catalog.store.js';
 import { RedisJobStore } from './redis-job.store.js';
 import { RedisLeaseStore } from './redis-lease.store.js';
 import { RedisScopedKeyStore } from './redis-scoped-key.store.js';
+import { TABLES } from '../tables.js';
 import type { RedisContext } from './redis-context.js';
 import { RedisTable } from './redis-table.js';
 import { RedisTaskStore } from './redis-task.store.js';
@@ -56,6 +57,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     jobs: new RedisJobStore(ctx),
     canaryRuns: new RedisCanaryRunStore(ctx),
     scopedKeys: new RedisScopedKeyStore(ctx),
+    nodeKeys: new RedisScopedKeyStore(ctx, TABLES.nodeKeys),
     rateLimits: new RedisRateLimitStore(ctx),
     revocations,
     clock,

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { MiroirConfig } from '#lib/config';
+import type { EventBus } from '#lib/bus';
+import { NODE_KEY_RECORD, rotationStep, sealNodeKey, type RotationPolicy } from '#lib/keys';
+import { NodeApiError, type HttpNodeClient } from '#lib/node-client';
+import type { NodeKeyFollower, Log } from '#lib/service';
+import type { BeaconRecord, Fence, ScopedKeyRecord, Store } from '#lib/store';
+
+/**
+ * Rotation of the API key Miroir sends to nodes, when it is an API key and not the nodes' master
+ * key: the scoped keys' state machine (libs/keys) over one record, `node`, whose value travels
+ * sealed in the store. The key is adopted first (its uid, grants and age read from a node with
+ * itself), then each rotation creates a successor with the same grants and a chosen uid on every
+ * listed node, checks every node answered the same value (one master key), promotes it, waits for
+ * every process that calls nodes to beacon the new generation, and deletes the old key everywhere.
+ * Every node must answer each step: a copy that missed the new key would be cut off, and one
+ * that kept the old key would still accept it.
+ */
+export class NodeKeyRotation {
+  /** Why the configured key is not rotated (its nodes' master key, or a key without `keys.*`). */
+  private notRotatable: string | null = null;
+
+  constructor(
+    private readonly config: MiroirConfig,
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly nodes: HttpNodeClient,
+    private readonly follower: NodeKeyFollower | null,
+    private readonly log: Log,
+    private readonly onPromoted: () => void,
+    private readonly onRevoked: (drainSeconds: number) => void,
+  ) {}
+
+  private get policy(): RotationPolicy {
+    const k = this.config.scopedKeys;
+    return {
+      maxAgeMs: k.nodeKeyMaxAgeMs ?? Number.POSITIVE_INFINITY,
+      rotateBeforeMs: 0,
+      drainMs: k.drainMs,
+      requestTimeoutMs: this.config.nodeTimeoutMs,
+      beaconTtlMs: k.beaconTtlMs,
+    };
+  }
+
+  /** One stored step, as the leader; `nodes` are every node not removed. */
+  async tick(nodes: string[], beacons: readonly BeaconRecord[], fence: Fence): Promise<void> {
+    if (!this.config.nodeKey || this.notRotatable || nodes.length === 0) return;
+    const record =
+      (await this.store.nodeKeys.get(NODE_KEY_RECORD)) ?? (await this.adopt(nodes[0]!, fence));
+    if (!record) return;
+    const step = rotationStep(record, beacons, Date.now(), this.policy);
+    if (step.kind === 'wait') {
+      if (step.slow) this.log('warn', 'node-key-drain-slow', { reason: step.reason });
+    } else if (step.kind === 'choose') await this.choose(record, false, fence);
+    else if (step.kind === 'create') await this.create(record, step.uid, nodes, fence);
+    else await this.revoke(record, step.uid, nodes, fence);
+  }
+
+  /** A manual request (any replica): starts a rotation if none runs. */
+  async request(): Promise<void> {
+    const record = await this.store.nodeKeys.get(NODE_KEY_RECORD);
+    if (record) await this.choose(record, true);
+  }
+
+  /** Reads the configured key's own record on a node and stores it as generation 1. */
+  private async adopt(node: string, fence: Fence): Promise<ScopedKeyRecord | null> {
+    let key: Record<string, unknown>;
+    try {
+      key = await this.nodes.getKey(node, this.config.nodeKey!);
+    } catch (err) {
+      if (!(err instanceof NodeApiError)) throw err;
+      // The key authenticated the call, so a 404 means it is no API key: the master key.
+      this.notRotatable =
+        err.status === 404
+          ? "the node key is the nodes' master key, which only a node restart changes"
+          : `the node key may not read keys on ${node} (${err.body.code}): it needs the keys.* actions`;
+      this.log('info', 'node-key-not-rotated', { reason: this.notRotatable });
+      return null;
+    }
+    const record: ScopedKeyRecord = {
+      indexUid: NODE_KEY_RECORD,
+      primaryUid: String(key.uid),
+      previousUid: null,
+      nextUid: null,
+      generation: 1,
+      state: 'stable',
+      rotatedAt: typeof key.createdAt === 'string' ? key.createdAt : new Date().toISOString(),
+      sealedKey: sealNodeKey(this.config.nodeKey!, this.config.nodeKey!),
+      grants: { actions: key.actions as string[], indexes: key.indexes as string[] },
+    };
+    const written = await this.store.nodeKeys.put(record, null, fence);
+    if (written.ok) this.log('info', 'node-key-adopted', { uid: record.primaryUid });
+    return written.ok ? record : null;
+  }
+
+  /** Chooses the successor's uid and stores it before any node sees it (a resume reuses it). */
+  private async choose(record: ScopedKeyRecord, force: boolean, fence?: Fence): Promise<void> {
+    if (record.state !== 'stable' && record.state !== 'revoked') return; // one at a time
+    if (!force && rotationStep(record, [], Date.now(), this.policy).kind !== 'choose') return;
+    const written = await this.store.nodeKeys.put(
+      { ...record, state: 'minted', nextUid: randomUUID() },
+      record.generation,
+      fence,
+    );
+    if (written.ok) this.log('info', 'node-key-rotation-started', { force });
+  }
+
+  /** Creates `uid` on every node (an existing one counts), then promotes it. */
+  private async create(
+    record: ScopedKeyRecord,
+    uid: string,
+    nodes: string[],
+    fence: Fence,
+  ): Promise<void> {
+    const body = {
+      uid,
+      name: 'miroir-node-key',
+      description: 'The key Miroir sends to this node (rotated by the key-rotator)',
+      actions: record.grants!.actions,
+      indexes: record.grants!.indexes,
+      expiresAt: null,
+    };
+    const values = await Promise.all(
+      nodes.map(async (node) => {
+        try {
+          return (await this.nodes.createKey(node, body)).key;
+        } catch (err) {
+          if (!(err instanceof NodeApiError && err.body.code === 'api_key_already_exists'))
+            throw err;
+          return (await this.nodes.getKey(node, uid)).key;
+        }
+      }),
+    );
+    const distinct = new Set(values);
+    if (distinct.size !== 1 || typeof values[0] !== 'string') {
+      // A key's value is derived from its uid and the node's master key: nodes disagree only when
+      // their master keys differ, and no single node key can then reach them all.
+      this.log('error', 'node-key-values-differ', { uid, nodes: nodes.length });
+      return;
+    }
+    const next: ScopedKeyRecord = {
+      ...record,
+      primaryUid: uid,
+      previousUid: record.primaryUid,
+      nextUid: null,
+      generation: record.generation + 1,
+      state: 'promoted',
+      rotatedAt: new Date().toISOString(),
+      sealedKey: sealNodeKey(this.config.nodeKey!, values[0]),
+    };
+    const written = await this.store.nodeKeys.put(next, record.generation, fence);
+    if (!written.ok) return;
+    this.onPromoted();
+    this.bus.publish(
+      'node-key.rotated',
+      { generation: next.generation, oldKeyUid: record.primaryUid, newKeyUid: uid },
+      `node-key-${next.generation}`,
+    );
+    await this.follower?.refresh();
+    this.log('info', 'node-key-promoted', { generation: next.generation, uid });
+  }
+
+  /** Deletes the previous key on every node (404 counts as done), then stores `stable`. */
+  private async revoke(
+    record: ScopedKeyRecord,
+    uid: string | null,
+    nodes: string[],
+    fence: Fence,
+  ): Promise<void> {
+    if (uid && uid !== record.primaryUid) {
+      await Promise.all(
+        nodes.map((node) =>
+          this.nodes.deleteKey(node, uid).catch((err: unknown) => {
+            if (err instanceof NodeApiError && err.status === 404) return;
+            throw err;
+          }),
+        ),
+      );
+    }
+    const written = await this.store.nodeKeys.put(
+      { ...record, previousUid: null, state: 'stable' },
+      record.generation,
+      fence,
+    );
+    if (!written.ok) return;
+    if (record.rotatedAt) this.onRevoked((Date.now() - Date.parse(record.rotatedAt)) / 1000);
+    this.log('info', 'node-key-revoked', { generation: record.generation, uid });
+  }
+}
