@@ -17,7 +17,6 @@ import {
   type ServiceOps,
   type NodeKeyFollower,
 } from '#lib/service';
-import type { RebalancerTimings } from './options.js';
 import { migrationId } from './rebalance-planner.js';
 
 const LEASE_SCOPE = 'rebalancer';
@@ -47,7 +46,6 @@ export class Rebalancer {
     private readonly nodes: HttpNodeClient,
     private readonly writeLog: WriteLog,
     private readonly log: Log,
-    private readonly timings: RebalancerTimings,
     /** Unique per process: the lease holder's name. */
     readonly instance: string,
     private readonly config: MiroirConfig,
@@ -57,13 +55,13 @@ export class Rebalancer {
       nodes,
       bus,
       log,
-      timeoutMs: timings.probeTimeoutMs,
+      timeoutMs: config.rebalancer.probeTimeoutMs,
     });
     this.leadership = new Leadership({
       leases: store.leases,
       scope: LEASE_SCOPE,
       holder: instance,
-      ttlMs: timings.leaseTtlMs,
+      ttlMs: config.rebalancer.leaseTtlMs,
       log,
       onChange: (lease) => this.onLeadership(lease),
     });
@@ -116,23 +114,9 @@ export class Rebalancer {
     return registry;
   }
 
-  static async start(
-    config: MiroirConfig,
-    timings: RebalancerTimings,
-    log: Log,
-  ): Promise<Rebalancer> {
+  static async start(config: MiroirConfig, log: Log): Promise<Rebalancer> {
     const c = await connectService(config, 'rebalancer', { log: true, logger: log });
-    const r = new Rebalancer(
-      c.store,
-      c.bus,
-      c.jobs,
-      c.nodes,
-      c.log!,
-      log,
-      timings,
-      c.instance,
-      config,
-    );
+    const r = new Rebalancer(c.store, c.bus, c.jobs, c.nodes, c.log!, log, c.instance, config);
     r.nodeKey = c.nodeKey;
     await r.refreshTopology();
     r.run();
@@ -154,7 +138,7 @@ export class Rebalancer {
       nodes: this.nodes,
       log: this.writeLog,
       logger: this.log,
-      timeoutMs: this.timings.probeTimeoutMs * 5,
+      timeoutMs: this.config.rebalancer.probeTimeoutMs * 5,
     });
     this.jobs.work(
       'checks',
@@ -180,7 +164,7 @@ export class Rebalancer {
       bus: this.bus,
       checker,
       logger: this.log,
-      timeoutMs: this.timings.probeTimeoutMs * 5,
+      timeoutMs: this.config.rebalancer.probeTimeoutMs * 5,
       graceMs: this.config.nodeTimeoutMs + 500,
     });
     this.planner = new RebalancePlanner({
@@ -205,8 +189,8 @@ export class Rebalancer {
       {
         concurrency: this.config.maxConcurrentMigrations,
         // A worker killed mid-move has its move taken over within seconds, from its last phase.
-        lockDurationMs: this.timings.leaseTtlMs,
-        stalledIntervalMs: Math.max(500, Math.floor(this.timings.leaseTtlMs / 2)),
+        lockDurationMs: this.config.rebalancer.leaseTtlMs,
+        stalledIntervalMs: Math.max(500, Math.floor(this.config.rebalancer.leaseTtlMs / 2)),
         onInvalid: (jobId, error) => this.log('error', 'invalid-job', { jobId, error }),
       },
     );
@@ -245,7 +229,7 @@ export class Rebalancer {
     if (this.stopping.signal.aborted) return;
     this.probeTimer = setTimeout(() => {
       this.probing = this.probeRound().finally(() =>
-        this.scheduleProbe(this.timings.probeIntervalMs),
+        this.scheduleProbe(this.config.rebalancer.probeIntervalMs),
       );
     }, delayMs);
   }

@@ -53,6 +53,12 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     '10000',
     "lease of a node's single writer; another process takes the node over this long after a crash",
   ],
+  health_probe_interval_ms: ['5000', 'how often the rebalancer probes every node (GET /health)'],
+  health_probe_timeout_ms: ['2000', 'a probe unanswered this long counts as a failure'],
+  rebalancer_lease_ttl_ms: [
+    '10000',
+    "lease of the rebalancer's leader (and of its shard move jobs); a standby takes over this long after a crash",
+  ],
   unavailable_shard_policy: [
     'partial',
     'search with unreachable shards: partial (answer the rest) or error (503)',

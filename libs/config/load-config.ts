@@ -33,6 +33,8 @@ export interface MiroirConfig {
   nodes: readonly ConfigNode[];
   log: { stream: string; maxAgeMs: number; maxBytes: number; replicas: number };
   writer: { maxReadLagMs: number; batchBytes: number; leaseTtlMs: number };
+  /** The rebalancer's node probes (operations.md, "Node health") and its leader lease. */
+  rebalancer: { probeIntervalMs: number; probeTimeoutMs: number; leaseTtlMs: number };
   unavailableShardPolicy: 'partial' | 'error';
   /** Windows above this many hits per node are searched in two phases (0: never). */
   twoPhaseSearchAbove: number;
@@ -128,6 +130,11 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
       maxReadLagMs: c.writer_max_read_lag_ms,
       batchBytes: c.writer_batch_bytes,
       leaseTtlMs: c.writer_lease_ttl_ms,
+    },
+    rebalancer: {
+      probeIntervalMs: c.health_probe_interval_ms,
+      probeTimeoutMs: c.health_probe_timeout_ms,
+      leaseTtlMs: c.rebalancer_lease_ttl_ms,
     },
     unavailableShardPolicy: c.unavailable_shard_policy,
     twoPhaseSearchAbove: c.two_phase_search_above,

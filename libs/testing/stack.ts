@@ -179,11 +179,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gateway = gateways[0]!;
     const rebalancers: RunningProcess[] = [];
     const startRebalancer = async () => {
-      const proc = await startProcess(
-        builtApp('rebalancer'),
-        ['--probe-interval-ms', '500', '--probe-timeout-ms', '400', '--lease-ttl-ms', '3000'],
-        env,
-      );
+      const proc = await startProcess(builtApp('rebalancer'), [], {
+        MIROIR_HEALTH_PROBE_INTERVAL_MS: '500',
+        MIROIR_HEALTH_PROBE_TIMEOUT_MS: '400',
+        MIROIR_REBALANCER_LEASE_TTL_MS: '3000',
+        ...env,
+      });
       rebalancers.push(proc);
       started.push(proc);
       return proc;
