@@ -175,11 +175,17 @@ export class KeyRotator {
       const live = (topology?.nodes ?? []).filter((n) => n.state !== 'removed');
       this.nodes.setNodes(live);
       const beacons = (await this.store.beacons.list({ limit: 10_000 })).results;
-      await this.nodeKeyRotation.tick(
-        live.map((n) => n.id),
-        beacons.filter(isNodeKeyBeacon),
-        fence,
-      );
+      // Its own failures (a node down holds a node key rotation) never hold the scoped keys back.
+      await this.nodeKeyRotation
+        .tick(
+          live.map((n) => n.id),
+          beacons.filter(isNodeKeyBeacon),
+          fence,
+        )
+        .catch((err: unknown) => {
+          if (err instanceof StaleFenceError) throw err;
+          this.log('warn', 'node-key-step-failed', { error: String(err) });
+        });
       if (!this.config.scopedKeys.enabled) return;
       const targets = live.filter((n) => n.state !== 'failed').map((n) => n.id);
       const nodeIndexes = new Set((await this.store.catalog.list()).map((r) => r.nodeUid));

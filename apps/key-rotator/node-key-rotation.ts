@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiroirConfig } from '#lib/config';
 import type { EventBus } from '#lib/bus';
 import { NODE_KEY_RECORD, rotationStep, sealNodeKey, type RotationPolicy } from '#lib/keys';
+import { allows } from '#lib/meili-api';
 import { NodeApiError, type HttpNodeClient } from '#lib/node-client';
 import type { NodeKeyFollower, Log } from '#lib/service';
 import type { BeaconRecord, Fence, ScopedKeyRecord, Store } from '#lib/store';
@@ -46,7 +47,7 @@ export class NodeKeyRotation {
   async tick(nodes: string[], beacons: readonly BeaconRecord[], fence: Fence): Promise<void> {
     if (!this.config.nodeKey || this.notRotatable || nodes.length === 0) return;
     const record =
-      (await this.store.nodeKeys.get(NODE_KEY_RECORD)) ?? (await this.adopt(nodes[0]!, fence));
+      (await this.store.nodeKeys.get(NODE_KEY_RECORD)) ?? (await this.adopt(nodes, fence));
     if (!record) return;
     const step = rotationStep(record, beacons, Date.now(), this.policy);
     if (step.kind === 'wait') {
@@ -62,20 +63,47 @@ export class NodeKeyRotation {
     if (record) await this.choose(record, true);
   }
 
-  /** Reads the configured key's own record on a node and stores it as generation 1. */
-  private async adopt(node: string, fence: Fence): Promise<ScopedKeyRecord | null> {
-    let key: Record<string, unknown>;
-    try {
-      key = await this.nodes.getKey(node, this.config.nodeKey!);
-    } catch (err) {
-      if (!(err instanceof NodeApiError)) throw err;
-      // The key authenticated the call, so a 404 means it is no API key: the master key.
+  /**
+   * Finds the configured key among a node's keys, asked with that key itself (never a client's
+   * rotated one), and stores it as generation 1. The value is matched here, not sent in a URL a
+   * node or proxy would log. Found nowhere while it authenticates: it is the master key.
+   */
+  private async adopt(nodes: string[], fence: Fence): Promise<ScopedKeyRecord | null> {
+    const bootstrap = this.config.nodeKey!;
+    let key: Record<string, unknown> | null = null;
+    let asked: string | null = null;
+    for (const node of nodes) {
+      try {
+        key = await this.findKey(node, bootstrap);
+        asked = node;
+        break;
+      } catch (err) {
+        if (err instanceof NodeApiError && err.status === 403) {
+          this.notRotatable = `the node key may not list keys on ${node} (${err.body.code}): it needs the keys.* actions`;
+          this.log('error', 'node-key-not-rotated', { reason: this.notRotatable });
+          return null;
+        }
+        this.log('warn', 'node-key-adopt-failed', { node, error: String(err) });
+      }
+    }
+    if (!asked) return null; // no node answered: next tick
+    if (!key) {
       this.notRotatable =
-        err.status === 404
-          ? "the node key is the nodes' master key, which only a node restart changes"
-          : `the node key may not read keys on ${node} (${err.body.code}): it needs the keys.* actions`;
+        "the node key is the nodes' master key, which only a node restart changes";
       this.log('info', 'node-key-not-rotated', { reason: this.notRotatable });
       return null;
+    }
+    const actions = key.actions as string[];
+    if (!['keys.get', 'keys.create', 'keys.delete'].every((a) => allows(actions, a))) {
+      this.notRotatable = `the node key (uid ${String(key.uid)}) lacks keys.get, keys.create or keys.delete`;
+      this.log('error', 'node-key-not-rotated', { reason: this.notRotatable });
+      return null;
+    }
+    if (key.expiresAt !== null && key.expiresAt !== undefined) {
+      this.log('warn', 'node-key-expires', {
+        expiresAt: key.expiresAt,
+        hint: 'rotate it before then (MIROIR_NODE_KEY_MAX_AGE_DAYS or POST /_miroir/keys/node/rotate)',
+      });
     }
     const record: ScopedKeyRecord = {
       indexUid: NODE_KEY_RECORD,
@@ -91,6 +119,17 @@ export class NodeKeyRotation {
     const written = await this.store.nodeKeys.put(record, null, fence);
     if (written.ok) this.log('info', 'node-key-adopted', { uid: record.primaryUid });
     return written.ok ? record : null;
+  }
+
+  /** The node's key whose value is `value`, or null; paged, read with `value` itself. */
+  private async findKey(node: string, value: string): Promise<Record<string, unknown> | null> {
+    const limit = 100;
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.nodes.listKeys(node, { offset, limit }, { key: value });
+      const found = page.results.find((k) => k.key === value);
+      if (found) return found;
+      if (offset + limit >= page.total || page.results.length === 0) return null;
+    }
   }
 
   /** Chooses the successor's uid and stores it before any node sees it (a resume reuses it). */
@@ -134,8 +173,15 @@ export class NodeKeyRotation {
     const distinct = new Set(values);
     if (distinct.size !== 1 || typeof values[0] !== 'string') {
       // A key's value is derived from its uid and the node's master key: nodes disagree only when
-      // their master keys differ, and no single node key can then reach them all.
+      // their master keys differ, and no single node key can then reach them all. The rotation
+      // is given up: the successor is deleted everywhere and the current key stays.
       this.log('error', 'node-key-values-differ', { uid, nodes: nodes.length });
+      await this.deleteEverywhere(uid, nodes);
+      await this.store.nodeKeys.put(
+        { ...record, state: 'stable', nextUid: null },
+        record.generation,
+        fence,
+      );
       return;
     }
     const next: ScopedKeyRecord = {
@@ -167,16 +213,7 @@ export class NodeKeyRotation {
     nodes: string[],
     fence: Fence,
   ): Promise<void> {
-    if (uid && uid !== record.primaryUid) {
-      await Promise.all(
-        nodes.map((node) =>
-          this.nodes.deleteKey(node, uid).catch((err: unknown) => {
-            if (err instanceof NodeApiError && err.status === 404) return;
-            throw err;
-          }),
-        ),
-      );
-    }
+    if (uid && uid !== record.primaryUid) await this.deleteEverywhere(uid, nodes);
     const written = await this.store.nodeKeys.put(
       { ...record, previousUid: null, state: 'stable' },
       record.generation,
@@ -185,5 +222,17 @@ export class NodeKeyRotation {
     if (!written.ok) return;
     if (record.rotatedAt) this.onRevoked((Date.now() - Date.parse(record.rotatedAt)) / 1000);
     this.log('info', 'node-key-revoked', { generation: record.generation, uid });
+  }
+
+  /** Deletes `uid` on every node; 404 counts as done, anything else fails the step (retried). */
+  private async deleteEverywhere(uid: string, nodes: string[]): Promise<void> {
+    await Promise.all(
+      nodes.map((node) =>
+        this.nodes.deleteKey(node, uid).catch((err: unknown) => {
+          if (err instanceof NodeApiError && err.status === 404) return;
+          throw err;
+        }),
+      ),
+    );
   }
 }

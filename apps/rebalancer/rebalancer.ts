@@ -115,7 +115,12 @@ export class Rebalancer {
   }
 
   static async start(config: MiroirConfig, log: Log): Promise<Rebalancer> {
-    const c = await connectService(config, 'rebalancer', { log: true, logger: log });
+    const c = await connectService(config, 'rebalancer', {
+      log: true,
+      logger: log,
+      // Copy checks and moves call nodes with five probe timeouts.
+      longestCallMs: Math.max(config.nodeTimeoutMs, config.rebalancer.probeTimeoutMs * 5),
+    });
     const r = new Rebalancer(c.store, c.bus, c.jobs, c.nodes, c.log!, log, c.instance, config);
     r.nodeKey = c.nodeKey;
     await r.refreshTopology();

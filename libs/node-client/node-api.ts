@@ -273,6 +273,17 @@ export abstract class NodeApi {
     return this.call<Record<string, unknown>>(nodeId, 'POST', '/keys', 'createKey', { ...o, body });
   }
 
+  /** One page of a node's API keys (`GET /keys`). */
+  listKeys(nodeId: string, page: { offset: number; limit: number }, o?: CallOptions) {
+    return this.call<{ results: Record<string, unknown>[]; total: number }>(
+      nodeId,
+      'GET',
+      '/keys',
+      'listKeys',
+      { ...o, query: page },
+    );
+  }
+
   /** A key by uid or by value (a key may read its own record with `keys.get`). */
   getKey(nodeId: string, uidOrKey: string, o?: CallOptions) {
     const path = `/keys/${encodeURIComponent(uidOrKey)}`;

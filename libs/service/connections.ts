@@ -41,7 +41,7 @@ export function openWriteLog(config: MiroirConfig, source: string): Promise<Writ
 export async function connectService(
   config: MiroirConfig,
   service: string,
-  options: { log?: boolean; logger?: Log } = {},
+  options: { log?: boolean; logger?: Log; longestCallMs?: number } = {},
 ): Promise<ServiceConnections> {
   const source = `${service}/${config.podId}`;
   const store = createRedisStore({ url: config.redisUrl, prefix: config.keyPrefix });
@@ -49,7 +49,15 @@ export async function connectService(
   const nodes = new HttpNodeClient({ nodeKey: config.nodeKey, timeoutMs: config.nodeTimeoutMs });
   const instance = `${config.podId}.${process.pid}.${randomBytes(3).toString('hex')}`;
   const nodeKey = options.logger
-    ? await followNodeKey(config, store, bus, nodes, instance, options.logger)
+    ? await followNodeKey(
+        config,
+        store,
+        bus,
+        nodes,
+        instance,
+        options.logger,
+        options.longestCallMs,
+      )
     : null;
   return {
     store,
@@ -70,6 +78,7 @@ export async function followNodeKey(
   nodes: HttpNodeClient,
   instance: string,
   log: Log,
+  longestCallMs = config.nodeTimeoutMs,
 ): Promise<NodeKeyFollower> {
   const follower = new NodeKeyFollower({
     store,
@@ -77,6 +86,7 @@ export async function followNodeKey(
     bootstrapKey: config.nodeKey,
     instance,
     beaconTtlMs: config.scopedKeys.beaconTtlMs,
+    longestCallMs,
     log,
     onRotation: (reload) => bus.subscribe(subjects.nodeKeyRotated(), reload),
   });
