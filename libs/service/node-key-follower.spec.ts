@@ -22,7 +22,9 @@ function record(generation: number, value: string, sealWith = bootstrap): Scoped
 
 function follower(store: Store, clock: { t: number }) {
   const keys: (string | undefined)[] = [];
-  const nodes = { setNodeKey: (k: string | undefined) => keys.push(k) } as unknown as HttpNodeClient;
+  const nodes = {
+    setNodeKey: (k: string | undefined) => keys.push(k),
+  } as unknown as HttpNodeClient;
   const logged: string[] = [];
   const f = new NodeKeyFollower({
     store,
