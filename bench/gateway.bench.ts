@@ -9,7 +9,7 @@
  * The load generator runs in this process, on the same (2-core) machine as everything else.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -250,19 +250,20 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
     group: '0',
   }));
   let gateway: RunningProcess | undefined;
+  const env = {
+    MIROIR_HTTP_ADDR: '127.0.0.1:0',
+    MIROIR_MASTER_KEY: MASTER,
+    MIROIR_ADMIN_API_KEY: 'bench-admin-key-0123456789',
+    MIROIR_NODE_KEY: NODE_KEY,
+    MIROIR_REDIS_URL: testRedisUrl(),
+    MIROIR_NATS_URL: testNatsUrl(),
+    MIROIR_KEY_PREFIX: uniquePrefix('bench'),
+    MIROIR_SHARDS: '16',
+    MIROIR_REPLICATION_FACTOR: '2',
+    MIROIR_NODES: JSON.stringify(nodes),
+  };
   try {
-    gateway = await startProcess(builtApp('gateway'), [], {
-      MIROIR_HTTP_ADDR: '127.0.0.1:0',
-      MIROIR_MASTER_KEY: MASTER,
-      MIROIR_ADMIN_API_KEY: 'bench-admin-key-0123456789',
-      MIROIR_NODE_KEY: NODE_KEY,
-      MIROIR_REDIS_URL: testRedisUrl(),
-      MIROIR_NATS_URL: testNatsUrl(),
-      MIROIR_KEY_PREFIX: uniquePrefix('bench'),
-      MIROIR_SHARDS: '16',
-      MIROIR_REPLICATION_FACTOR: '2',
-      MIROIR_NODES: JSON.stringify(nodes),
-    });
+    gateway = await startProcess(builtApp('gateway'), [], env);
     const pid = gateway.child.pid!;
     const gw = client(gateway.listening.url, MASTER);
     try {
@@ -294,6 +295,7 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
       clearInterval(sampler);
       peakRss = Math.max(peakRss, rssMb(pid));
       const budget = await speedBudget(gw, pid, nodes, Math.round(fanout), sequence, bodies);
+      const scaling = await clusterScaling(gw, env, bodies);
 
       // The gateway's own ingest capacity: nodes accept batches at once, so only parsing,
       // validation, routing and re-serialising per node are measured.
@@ -322,6 +324,7 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
           1,
         ),
         ...budget,
+        ...scaling,
       };
     } finally {
       await gw.close();
@@ -330,6 +333,63 @@ async function cannedNodes(): Promise<Record<string, unknown>> {
     await gateway?.stop();
     for (const s of servers) s.closeAllConnections();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+/** Pids of a process's children (a cluster primary's workers), from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Cluster mode (issue 15): searches/s at c=32 of a 2-worker gateway against the one-process one,
+ * interleaved rounds in one run, and each worker's peak RSS under that load. The load generator
+ * shares the machine's cores with both.
+ */
+async function clusterScaling(
+  single: Client,
+  env: Record<string, string>,
+  bodies: string[],
+): Promise<Record<string, unknown>> {
+  const clustered = await startProcess(builtApp('gateway'), [], {
+    ...env,
+    MIROIR_GATEWAY_WORKERS: '2',
+  });
+  const two = client(clustered.listening.url, MASTER);
+  const workers = childrenOf(clustered.child.pid!);
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    for (const w of workers) peakRss = Math.max(peakRss, rssMb(w));
+  }, 200);
+  try {
+    await throughput(two, '/indexes/bench/search', bodies, 1); // warm up both workers
+    const qps = { one: [] as number[], two: [] as number[] };
+    for (let round = 0; round < 3; round++) {
+      qps.one.push(await throughput(single, '/indexes/bench/search', bodies, LOAD_SECONDS));
+      qps.two.push(await throughput(two, '/indexes/bench/search', bodies, LOAD_SECONDS));
+    }
+    return {
+      [`gateway cluster: searches/s c=${CONCURRENCY}, 2 workers / 1 process (target ≥ 1.8× given 2 free cores)`]: `${Math.round(median(qps.two))} / ${Math.round(median(qps.one))} = ${round(median(qps.two) / median(qps.one))}×`,
+      [`gateway cluster: peak RSS per worker under load (MB, target ≤ ${TARGETS.rssMb})`]: round(
+        peakRss,
+        1,
+      ),
+      'gateway cluster: workers': workers.length,
+    };
+  } finally {
+    clearInterval(sampler);
+    await two.close();
+    await clustered.stop();
   }
 }
 

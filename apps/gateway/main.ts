@@ -1,5 +1,9 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from '#lib/config';
+import { jsonLog } from '#lib/service';
 import { startTracing } from '#lib/telemetry';
+import { WORKER_LISTENING } from './cluster-messages.js';
+import { runClusterPrimary } from './cluster.js';
 import { createGateway } from './gateway.js';
 
 let config;
@@ -12,9 +16,14 @@ try {
   }
   throw err;
 }
-const stopTracing = startTracing('miroir-gateway');
-process.once('SIGTERM', () => void stopTracing());
-const app = await createGateway(config);
-await app.listen(config.http.port, config.http.host);
-const url = await app.getUrl();
-process.stdout.write(`${JSON.stringify({ event: 'listening', service: 'gateway', url })}\n`);
+if (cluster.isPrimary && config.gatewayWorkers > 1) {
+  runClusterPrimary(config.gatewayWorkers, jsonLog('gateway', config.logLevel));
+} else {
+  const stopTracing = startTracing('miroir-gateway');
+  process.once('SIGTERM', () => void stopTracing());
+  const app = await createGateway(config);
+  await app.listen(config.http.port, config.http.host);
+  const url = await app.getUrl();
+  if (cluster.isWorker) process.send!({ type: WORKER_LISTENING, url });
+  else process.stdout.write(`${JSON.stringify({ event: 'listening', service: 'gateway', url })}\n`);
+}

@@ -53,6 +53,10 @@ const DOCS: Record<ConfigKey, [defaultValue: string, meaning: string]> = {
     '10000',
     "lease of a node's single writer; another process takes the node over this long after a crash",
   ],
+  gateway_workers: [
+    '1',
+    'gateway worker processes sharing the client port, one per core with 0 (a primary restarts any that dies)',
+  ],
   health_probe_interval_ms: ['5000', 'how often the rebalancer probes every node (GET /health)'],
   health_probe_timeout_ms: ['2000', 'a probe unanswered this long counts as a failure'],
   rebalancer_lease_ttl_ms: [

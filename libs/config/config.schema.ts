@@ -119,6 +119,7 @@ export const configSchema = z
     writer_max_read_lag_ms: integer(100, 3_600_000).default(5000),
     writer_batch_bytes: integer(64 * 1024, 90 * 1024 * 1024).default(8 * 1024 * 1024),
     writer_lease_ttl_ms: integer(1000, 600_000).default(10_000),
+    gateway_workers: integer(0, 256).default(1),
     health_probe_interval_ms: integer(100, 600_000).default(5000),
     health_probe_timeout_ms: integer(50, 600_000).default(2000),
     rebalancer_lease_ttl_ms: integer(1000, 600_000).default(10_000),

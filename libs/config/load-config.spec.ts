@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       nodes: [],
       log: { stream: 'MIROIR_LOG', maxAgeMs: 604_800_000, maxBytes: 10 * 1024 ** 3, replicas: 1 },
       writer: { maxReadLagMs: 5000, batchBytes: 8 * 1024 * 1024, leaseTtlMs: 10_000 },
+      gatewayWorkers: 1,
       rebalancer: { probeIntervalMs: 5000, probeTimeoutMs: 2000, leaseTtlMs: 10_000 },
       unavailableShardPolicy: 'partial',
       twoPhaseSearchAbove: 100,

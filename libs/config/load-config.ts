@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { hostname as osHostname } from 'node:os';
+import { availableParallelism, hostname as osHostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -33,6 +33,8 @@ export interface MiroirConfig {
   nodes: readonly ConfigNode[];
   log: { stream: string; maxAgeMs: number; maxBytes: number; replicas: number };
   writer: { maxReadLagMs: number; batchBytes: number; leaseTtlMs: number };
+  /** Gateway processes sharing the client port (node:cluster); 1 = no cluster. */
+  gatewayWorkers: number;
   /** The rebalancer's node probes (operations.md, "Node health") and its leader lease. */
   rebalancer: { probeIntervalMs: number; probeTimeoutMs: number; leaseTtlMs: number };
   unavailableShardPolicy: 'partial' | 'error';
@@ -131,6 +133,7 @@ export function loadConfig(options: LoadConfigOptions = {}): MiroirConfig {
       batchBytes: c.writer_batch_bytes,
       leaseTtlMs: c.writer_lease_ttl_ms,
     },
+    gatewayWorkers: c.gateway_workers === 0 ? availableParallelism() : c.gateway_workers,
     rebalancer: {
       probeIntervalMs: c.health_probe_interval_ms,
       probeTimeoutMs: c.health_probe_timeout_ms,

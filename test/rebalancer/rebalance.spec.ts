@@ -23,7 +23,7 @@ import {
 
 const SHARDS = 32;
 const RF = 2;
-const DOCS = Number(process.env.MIROIR_REBALANCE_TEST_DOCS ?? 20_000);
+const DOCS = Number(process.env.MIROIR_REBALANCE_TEST_DOCS ?? 12_000);
 const INDEX = 'moving';
 
 let stack: Stack;

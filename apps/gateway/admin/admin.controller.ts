@@ -304,7 +304,7 @@ export class AdminController {
       this.metrics.logLastSeq.set(log.lastSeq);
       this.metrics.logBytes.set(log.bytes);
     }
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }
 

@@ -1,12 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from 'prom-client';
+import { METRICS_REPLY, METRICS_REQUEST } from '../cluster-messages.js';
 import type { RequestMetric } from '#lib/node-client';
 import type { WriterStatus } from '#lib/store';
 
-/** Prometheus metrics of one gateway process. */
+/**
+ * Prometheus metrics of the gateway: `registry` holds what this process counts (requests, node
+ * calls, its process metrics), summed over a cluster's workers; `state` holds gauges of shared
+ * state (writers, copies, the log), set from the store by whichever process answers a scrape.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  readonly state = new Registry();
   readonly httpRequests = new Histogram({
     name: 'miroir_http_request_duration_seconds',
     help: 'Client requests served by the gateway',
@@ -43,12 +58,14 @@ export class MetricsService {
     help: "Age of a node index's scoped search key (since it was minted or promoted)",
     labelNames: ['index'],
     registers: [this.registry],
+    aggregator: 'max',
   });
   readonly scopedKeyGeneration = new Gauge({
     name: 'miroir_scoped_key_generation',
     help: "Generation of a node index's scoped search key this gateway uses",
     labelNames: ['index'],
     registers: [this.registry],
+    aggregator: 'min',
   });
   readonly scopedKeyFallbacks = new Counter({
     name: 'miroir_scoped_key_fallbacks_total',
@@ -73,17 +90,17 @@ export class MetricsService {
     name: 'miroir_copy_state',
     help: "1 for a node copy's current read state (caught-up, lagging, stale)",
     labelNames: ['node', 'state'],
-    registers: [this.registry],
+    registers: [this.state],
   });
   readonly logLastSeq = new Gauge({
     name: 'miroir_log_last_seq',
     help: 'Last position of the write log',
-    registers: [this.registry],
+    registers: [this.state],
   });
   readonly logBytes = new Gauge({
     name: 'miroir_log_bytes',
     help: 'Bytes the write log holds',
-    registers: [this.registry],
+    registers: [this.state],
   });
 
   private writerGauge(name: string, help: string): Gauge<'node'> {
@@ -91,7 +108,7 @@ export class MetricsService {
       name: `miroir_writer_${name}`,
       help,
       labelNames: ['node'],
-      registers: [this.registry],
+      registers: [this.state],
     });
   }
 
@@ -115,6 +132,18 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'miroir_gateway_' });
+    // A cluster worker answers its primary's aggregation requests with this registry (building
+    // an AggregatorRegistry is what installs prom-client's answering listener).
+    if (cluster.isWorker) {
+      new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([this.registry]);
+    }
+  }
+
+  /** The scrape: per-process metrics (summed over a cluster's workers), then the shared state. */
+  async scrape(): Promise<string> {
+    const own = cluster.isWorker ? await askPrimaryForMetrics() : await this.registry.metrics();
+    return `${own.trimEnd()}\n${await this.state.metrics()}`;
   }
 
   recordNodeRequest(m: RequestMetric): void {
@@ -123,4 +152,25 @@ export class MetricsService {
       m.durationMs / 1000,
     );
   }
+}
+
+/** Every worker's per-process metrics, aggregated by the primary (apps/gateway/cluster.ts). */
+function askPrimaryForMetrics(): Promise<string> {
+  const id = randomUUID();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.off('message', onReply);
+      reject(new Error('the cluster primary did not answer a metrics request'));
+    }, 5000);
+    const onReply = (message: unknown) => {
+      const m = message as { type?: string; id?: string; text?: string; error?: string };
+      if (m.type !== METRICS_REPLY || m.id !== id) return;
+      clearTimeout(timer);
+      process.off('message', onReply);
+      if (m.error !== undefined) reject(new Error(m.error));
+      else resolve(m.text ?? '');
+    };
+    process.on('message', onReply);
+    process.send!({ type: METRICS_REQUEST, id });
+  });
 }
