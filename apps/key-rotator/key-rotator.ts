@@ -31,6 +31,7 @@ export class KeyRotator {
   private readonly leadership: Leadership;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
+  private steps: Promise<void> = Promise.resolve();
   private stopped = false;
   readonly ops: ServiceOps;
   private readonly rotations: Counter;
@@ -134,9 +135,14 @@ export class KeyRotator {
     const r = new KeyRotator(config, c.store, c.bus, c.jobs, c.nodes, c.nodeKey, log, c.instance);
     r.jobs.work(
       'keys',
+      // Only the leader writes key records, one step at a time: a request waits for the tick in
+      // progress, and a standby hands the job back to be retried (BullMQ backoff) until the leader
+      // takes it, so a request never overwrites the uid a leader is creating on the nodes.
       async ({ indexUid, nodeKey }) => {
-        if (nodeKey) await r.nodeKeyRotation.request();
-        else await r.choose(indexUid!, await r.store.scopedKeys.get(indexUid!), true);
+        await r.asLeader(async (fence) => {
+          if (nodeKey) await r.nodeKeyRotation.request(fence);
+          else await r.choose(indexUid!, await r.store.scopedKeys.get(indexUid!), true, fence);
+        });
       },
       {
         concurrency: 1,
@@ -162,8 +168,24 @@ export class KeyRotator {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.ticking = this.tick().finally(() => this.schedule(TICK_MS));
+      this.ticking = this.serially(() => this.tick()).finally(() => this.schedule(TICK_MS));
     }, delayMs);
+  }
+
+  /** Runs `step` after every earlier step of this process (ticks and requests never interleave). */
+  private serially(step: () => Promise<void>): Promise<void> {
+    const run = this.steps.then(step);
+    this.steps = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A manual request's step, as the leader; throws on a standby so the job is retried. */
+  private asLeader(step: (fence: Fence) => Promise<void>): Promise<void> {
+    return this.serially(async () => {
+      const fence = this.leadership.fence;
+      if (!fence) throw new Error('not the key-rotator leader: retried');
+      await step(fence);
+    });
   }
 
   /** One step for every node-side index, as its leader. */

@@ -57,10 +57,10 @@ export class NodeKeyRotation {
     else await this.revoke(record, step.uid, nodes, fence);
   }
 
-  /** A manual request (any replica): starts a rotation if none runs. */
-  async request(): Promise<void> {
+  /** A manual request, as the leader: starts a rotation if none runs. */
+  async request(fence: Fence): Promise<void> {
     const record = await this.store.nodeKeys.get(NODE_KEY_RECORD);
-    if (record) await this.choose(record, true);
+    if (record) await this.choose(record, true, fence);
   }
 
   /**
