@@ -25,6 +25,7 @@ const login = (i: number, adminKey: string) =>
 describe('admin sessions', () => {
   it('log in, use the cookie on either gateway, changes need the CSRF token, log out everywhere', async () => {
     const wrong = await login(0, 'not-the-admin-key-at-all');
+    // Meilisearch's answer to a wrong key: 403 invalid_api_key (https://www.meilisearch.com/docs/reference/errors/error_codes#invalid_api_key).
     expect(wrong.status).toBe(403);
     expect(await wrong.json()).toMatchObject({ code: 'invalid_api_key' });
 

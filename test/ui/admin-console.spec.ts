@@ -95,7 +95,8 @@ describe('admin console', () => {
     await page.goto(`${g.stack.gatewayUrl}/_miroir/admin`);
     await page.getByLabel('Admin key').fill('not-the-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    // api.md: a wrong key is Meilisearch's invalid_api_key.
+    // A wrong key is Meilisearch's 403 invalid_api_key, "The provided API key is invalid."
+    // (https://www.meilisearch.com/docs/reference/errors/error_codes#invalid_api_key; api.md).
     expect(await untilText('#login-error', /The provided API key is invalid\./)).toBeTruthy();
     await page.getByLabel('Admin key').fill(g.stack.adminApiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -130,7 +131,7 @@ describe('admin console', () => {
     expect(((await bare.json()) as { code: string }).code).toBe('invalid_api_key');
     expect((await admin('GET', '/_miroir/rebalance')).status).not.toBe('paused');
     // The session reads what the console shows, never documents (Meilisearch, without a key:
-    // 401 missing_authorization_header).
+    // 401 missing_authorization_header, https://www.meilisearch.com/docs/reference/errors/error_codes#missing_authorization_header).
     expect((await page.request.get(`${g.stack.gatewayUrl}/tasks?limit=1`)).status()).toBe(200);
     const documents = await page.request.get(`${g.stack.gatewayUrl}/indexes/films/documents`);
     expect(documents.status()).toBe(401);
@@ -164,7 +165,8 @@ describe('admin console', () => {
   }, 180_000);
 
   it("shows a failed task's node errors", async () => {
-    // Not filterable: every node refuses the deletion (Meilisearch: invalid_document_filter).
+    // Not filterable: every node refuses the deletion (Meilisearch: invalid_document_filter,
+    // https://www.meilisearch.com/docs/reference/errors/error_codes#invalid_document_filter).
     const task = await g.client.index('films').deleteDocuments({ filter: 'title = x' });
     const done = await g.waitWrite(task);
     expect(done?.status).toBe('failed');
