@@ -50,7 +50,7 @@ function withoutPaths<T extends Record<string, unknown>>(doc: T, paths: readonly
 
 function removePath(obj: Record<string, unknown>, parts: string[]): Record<string, unknown> {
   const [head, ...rest] = parts;
-  if (head === undefined || !(head in obj)) return obj;
+  if (head === undefined || !Object.hasOwn(obj, head)) return obj;
   const copy = { ...obj };
   if (rest.length === 0) {
     delete copy[head];
@@ -64,12 +64,15 @@ function removePath(obj: Record<string, unknown>, parts: string[]): Record<strin
   return copy;
 }
 
-/** The value at a dotted path (`brand.name`), or undefined. */
+/**
+ * The value at a dotted path (`brand.name`), or undefined. Own fields only: a document without a
+ * `constructor` or `toString` field has no such value (not Object's method).
+ */
 export function valueAtPath(doc: Record<string, unknown>, path: string): unknown {
-  if (path in doc) return doc[path];
+  if (Object.hasOwn(doc, path)) return doc[path];
   let cur: unknown = doc;
   for (const part of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
