@@ -14,7 +14,7 @@ import { KeyCacheService } from './auth/key-cache.service.js';
 import { TopologyService } from './infra/topology.service.js';
 import { LOG } from './infra/tokens.js';
 import type { Log } from '#lib/service';
-import { endRequestSpan, startRequestSpan, type Span } from '#lib/telemetry';
+import { endRequestSpan, startRequestSpan, traceIdOf, type Span } from '#lib/telemetry';
 
 /** Meilisearch's default payload limit. */
 const PAYLOAD_LIMIT = 100_000_000;
@@ -79,6 +79,7 @@ export async function createGateway(config: MiroirConfig): Promise<NestFastifyAp
     // One line per request, as Meilisearch logs them; the route template, never the query or body.
     log(status >= 500 ? 'warn' : 'info', 'request', {
       requestId: req.id,
+      ...(span && { traceId: traceIdOf(span) }),
       method: req.method,
       route,
       status,

@@ -99,6 +99,12 @@ export function startRequestSpan(
   return { span, enter: (next) => context.with(ctx, next) };
 }
 
+/** A span's trace id when it is traced (recording or continuing a caller's trace), for logs. */
+export function traceIdOf(span: Span): string | undefined {
+  const ctx = span.spanContext();
+  return trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
+}
+
 /** Ends a request span with its status (5xx: an error). */
 export function endRequestSpan(span: Span, status: number): void {
   span.setAttribute('http.response.status_code', status);

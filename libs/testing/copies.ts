@@ -1,19 +1,22 @@
 import type { CheckRecord } from '#lib/store';
 import type { Stack, StackNode } from './stack.js';
 
-/** Polls `check` until it is truthy; fails with `what` after `timeoutMs`. */
+/** A value that passed an `if`. */
+export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+/** Polls `check` until it is truthy (a throw counts as not yet); fails with `what` after `timeoutMs`. */
 export async function until<T>(
   what: string,
   check: () => T | Promise<T>,
   timeoutMs = 20_000,
   intervalMs = 50,
-): Promise<NonNullable<T>> {
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Truthy<T>;
     } catch (err) {
       last = err;
     }

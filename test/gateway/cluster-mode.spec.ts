@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { until } from '#lib/testing';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 
 let g: GatewayStack;
@@ -26,16 +27,6 @@ function readStat(pid: number): { ppid: number; utime: number } | null {
     return { ppid: Number(fields[1]), utime: Number(fields[11]) };
   } catch {
     return null;
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | false>, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -108,7 +99,7 @@ describe('gateway cluster mode', () => {
     process.kill(victim!, 'SIGKILL');
     const replaced = await until('a replacement worker', async () => {
       const now = children(primary);
-      return now.length === 2 && !now.includes(victim!) && now.includes(survivor!) && now;
+      return now.length === 2 && !now.includes(victim!) && now.includes(survivor!) ? now : null;
     });
     expect(replaced).toHaveLength(2);
     await until('searches through both workers', async () => (await searches(20)) === 20);

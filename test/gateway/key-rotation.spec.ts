@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Meilisearch } from 'meilisearch';
+import { until } from '#lib/testing';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 
 let g: GatewayStack;
@@ -35,16 +36,6 @@ const admin = async (path: string, body: unknown, gateway = 0) => {
 };
 
 const rotation = async () => (await admin('/_miroir/keys/rotate', { index: 'lamps' })).rotation;
-
-async function until<T>(what: string, probe: () => Promise<T | null | false>, ms = 40_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Key uids of `nodeUid`'s search keys on every node. */
 async function nodeKeys(): Promise<string[][]> {

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Meilisearch } from 'meilisearch';
 import { isNodeKeyBeacon } from '#lib/keys';
 import { createRedisStore } from '#lib/store';
-import { testRedisUrl } from '#lib/testing';
+import { testRedisUrl, until } from '#lib/testing';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 
 let g: GatewayStack;
@@ -45,16 +45,6 @@ async function forceRotation(): Promise<void> {
     body: JSON.stringify({ force: true }),
   });
   expect(res.status).toBe(202);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | false>, ms = 40_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Every node's API keys (read with the master key): uid → value. */
@@ -158,7 +148,7 @@ describe('rotating the key Miroir sends to nodes', () => {
     await forceRotation();
     const done = await until('generation 2, revoked', async () => {
       const r = await nodeKeyRotation();
-      return r?.generation === 2 && r.state === 'stable' && r;
+      return r?.generation === 2 && r.state === 'stable' ? r : null;
     });
     await new Promise((r) => setTimeout(r, 500));
     expect(await running.stop()).toEqual([]);
@@ -201,13 +191,13 @@ describe('rotating the key Miroir sends to nodes', () => {
     // The drain lasts at least a node timeout (1 s): catch the promoted state and kill there.
     const promoted = await until('generation 3 promoted', async () => {
       const r = await nodeKeyRotation();
-      return r?.generation === 3 && r.state === 'promoted' && r;
+      return r?.generation === 3 && r.state === 'promoted' ? r : null;
     });
     await first!.stop('SIGKILL');
     await g.stack.startKeyRotator();
     const stable = await until('generation 3 revoked by the successor', async () => {
       const r = await nodeKeyRotation();
-      return r?.generation === 3 && r.state === 'stable' && r;
+      return r?.generation === 3 && r.state === 'stable' ? r : null;
     });
     expect(stable.primaryUid).toBe(promoted.primaryUid);
     expect(await running.stop()).toEqual([]);
@@ -226,7 +216,7 @@ describe('rotating the key Miroir sends to nodes', () => {
         'generation 4 revoked while a gateway is frozen',
         async () => {
           const r = await nodeKeyRotation();
-          return r?.generation === 4 && r.state === 'stable' && r;
+          return r?.generation === 4 && r.state === 'stable' ? r : null;
         },
         30_000,
       );

@@ -50,16 +50,5 @@ export async function watchTaskEvents(): Promise<{
   };
 }
 
-export async function until(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+/** The test kit's deadline poll (libs/testing). */
+export { until } from '#lib/testing';

@@ -149,6 +149,18 @@ describe('tracing', () => {
       attributes: { 'miroir.task.uid': taskUid, 'miroir.task.status': 'succeeded' },
     });
     expect(byId.get(settled.parentSpanId)?.name).toBe('log append');
+    // The gateway's request log line names the trace, so a log search finds its spans.
+    const logged = await until(
+      "the request's log line",
+      () =>
+        stack.gateway
+          .output()
+          .split('\n')
+          .some((line) => line.includes('"event":"request"') && line.includes(traceId)),
+      5000,
+      50,
+    );
+    expect(logged).toBe(true);
   }, 90_000);
 
   it('shows a search as its request and the calls to the nodes it covered', async () => {
