@@ -13,7 +13,7 @@ export { filterFieldUses, type FieldUse, type FilterFeature } from './fields.js'
 export { atFilterPosition, filterParts, notFilterableText } from './errors.js';
 export { normalizeText, normalizeValue } from './normalize.js';
 export {
-  compareBytes,
+  compareUtf8,
   isEmptyValue,
   leafCompares,
   leafEquals,

@@ -56,7 +56,7 @@ export function leafEquals(leaf: unknown, operand: string): boolean {
 export function leafCompares(leaf: unknown, op: CompareOp, operand: string): boolean {
   const n = parseNumber(operand);
   if (n !== undefined) return typeof leaf === 'number' && holds(compareNumbers(leaf, n), op);
-  return typeof leaf === 'string' && holds(compareBytes(normalizeValue(leaf), operand), op);
+  return typeof leaf === 'string' && holds(compareUtf8(normalizeValue(leaf), operand), op);
 }
 
 /** `from <= leaf <= to`, numeric when both bounds are numbers, else by string byte order. */
@@ -66,7 +66,7 @@ export function leafInRange(leaf: unknown, from: string, to: string): boolean {
   if (a !== undefined && b !== undefined) return typeof leaf === 'number' && leaf >= a && leaf <= b;
   if (typeof leaf !== 'string') return false;
   const s = normalizeValue(leaf);
-  return compareBytes(s, from) >= 0 && compareBytes(s, to) <= 0;
+  return compareUtf8(s, from) >= 0 && compareUtf8(s, to) <= 0;
 }
 
 export function isEmptyValue(v: unknown): boolean {
@@ -96,8 +96,24 @@ function compareNumbers(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** UTF-8 byte order (code-point order, which UTF-16 comparison breaks for astral characters). */
-export function compareBytes(a: string, b: string): number {
+/**
+ * Strings in UTF-8 byte order, as Meilisearch compares them (filters, sorts, facet values): the
+ * one string order of the project. JavaScript's `<` compares UTF-16 units, which differs only
+ * between surrogate pairs (U+10000…) and U+E000…U+FFFF, fixed up below without allocating.
+ */
+export function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      // Surrogates (D800–DFFF) encode code points above every BMP unit: move them past E000–FFFF.
+      x = x < 0xe000 ? x + 0x2000 : x - 0x800;
+      y = y < 0xe000 ? y + 0x2000 : y - 0x800;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }

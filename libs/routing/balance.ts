@@ -1,6 +1,6 @@
 import { targetNodes, targetPlacement } from './placement.js';
 import {
-  compareBytes,
+  compareIds,
   groupsOf,
   isPlacementCandidate,
   type Placement,
@@ -49,7 +49,7 @@ export function balanceGroup(
     out[shard]!.push(to);
     load.set(to, load.get(to)! + 1);
   };
-  const byLoad = (a: string, b: string) => load.get(a)! - load.get(b)! || compareBytes(a, b);
+  const byLoad = (a: string, b: string) => load.get(a)! - load.get(b)! || compareIds(a, b);
 
   // Copies shards lack (their node left, or a new index): the shard with the fewest nodes able to
   // take a copy goes first, to the emptiest of them (then the best-ranked).

@@ -1,4 +1,4 @@
-import { compareBytes, type Placement } from './topology.js';
+import { compareIds, type Placement } from './topology.js';
 
 export interface CoveringRequest {
   nodeId: string;
@@ -32,7 +32,7 @@ export interface CoveringInput {
 export function coveringSet({ placement, group, isHealthy, rotation }: CoveringInput): CoveringSet {
   const groupOrder = rotate(
     Object.keys(placement.groups)
-      .sort(compareBytes)
+      .sort(compareIds)
       .filter((g) => g !== group),
     rotation,
   );
@@ -76,7 +76,7 @@ function coverInGroup(
     }
   }
   // Rotated node order breaks ties, so equal covers alternate between calls.
-  const nodeOrder = rotate([...servable.keys()].sort(compareBytes), rotation);
+  const nodeOrder = rotate([...servable.keys()].sort(compareIds), rotation);
   const rank = new Map(nodeOrder.map((id, i) => [id, i]));
 
   // Greedy set cover: nodes already chosen (from an earlier group) cost nothing extra, then the

@@ -15,7 +15,7 @@ export {
   type ShardMove,
 } from './placement-diff.js';
 export {
-  compareBytes,
+  compareIds,
   groupsOf,
   isPlacementCandidate,
   type NodeState,

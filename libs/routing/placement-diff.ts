@@ -1,4 +1,4 @@
-import { compareBytes, type Placement } from './topology.js';
+import { compareIds, type Placement } from './topology.js';
 
 /** One shard copy that must be created on `to`, copied from `source`, displacing `from`. */
 export interface ShardMove {
@@ -35,7 +35,7 @@ export function diffPlacement(before: Placement, after: Placement): PlacementDif
   const moves: ShardMove[] = [];
   const drops: ShardDrop[] = [];
   const groups = [...new Set([...Object.keys(before.groups), ...Object.keys(after.groups)])].sort(
-    compareBytes,
+    compareIds,
   );
   for (const group of groups) {
     for (let shard = 0; shard < after.shards; shard++) {

@@ -1,6 +1,6 @@
 import { score } from './hash.js';
 import {
-  compareBytes,
+  compareIds,
   groupsOf,
   isPlacementCandidate,
   type Placement,
@@ -15,7 +15,7 @@ import {
 export function targetNodes(shard: number, nodeIds: readonly string[], rf: number): string[] {
   return nodeIds
     .map((id) => ({ id, score: score(shard, id) }))
-    .sort((a, b) => (a.score === b.score ? compareBytes(a.id, b.id) : a.score > b.score ? -1 : 1))
+    .sort((a, b) => (a.score === b.score ? compareIds(a.id, b.id) : a.score > b.score ? -1 : 1))
     .slice(0, rf)
     .map((n) => n.id);
 }

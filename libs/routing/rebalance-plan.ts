@@ -1,6 +1,6 @@
 import { evenTarget } from './balance.js';
 import {
-  compareBytes,
+  compareIds,
   isPlacementCandidate,
   type Placement,
   type ShardCopies,
@@ -53,10 +53,10 @@ export function planRebalance(input: PlanInput): RebalancePlan {
   let needed = 0;
   let waiting = 0;
   const staying = new Set(input.topology.nodes.filter(isPlacementCandidate).map((n) => n.id));
-  for (const nodeUid of Object.keys(input.placements).sort(compareBytes)) {
+  for (const nodeUid of Object.keys(input.placements).sort(compareIds)) {
     const placement = afterMoves(nodeUid, input.placements[nodeUid]!, input.busy);
     const target = evenTarget(placement, input.topology);
-    for (const group of Object.keys(target.groups).sort(compareBytes)) {
+    for (const group of Object.keys(target.groups).sort(compareIds)) {
       const current = placement.groups[group];
       if (!current) continue; // a new group is filled by its own operation
       const wanted: (Omit<PlannedMove, 'source'> & { sources: string[]; forced: boolean })[] = [];
@@ -158,7 +158,7 @@ export function lastCopyOn(
   nodeId: string,
   serving: (nodeId: string) => boolean,
 ): { nodeUid: string; shard: number } | null {
-  for (const nodeUid of Object.keys(placements).sort(compareBytes)) {
+  for (const nodeUid of Object.keys(placements).sort(compareIds)) {
     const p = placements[nodeUid]!;
     for (let shard = 0; shard < p.shards; shard++) {
       const owners = Object.values(p.groups).flatMap((c) => c[shard]?.owners ?? []);

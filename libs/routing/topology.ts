@@ -52,11 +52,13 @@ export function isPlacementCandidate(node: TopologyNode): boolean {
 
 /** Group ids in a stable order. */
 export function groupsOf(topology: Topology): string[] {
-  return [...new Set(topology.nodes.map((n) => n.group))].sort(compareBytes);
+  return [...new Set(topology.nodes.map((n) => n.group))].sort(compareIds);
 }
 
-/** Byte-order comparison of two strings (UTF-16 code-unit order equals UTF-8 byte order for BMP text;
- * ids are ASCII in practice). */
-export function compareBytes(a: string, b: string): number {
+/**
+ * Order of node ids, group names and node index uids, for deterministic plans: they are ASCII
+ * (`A-Z a-z 0-9 _ -`), where code-unit order is byte order. Document text uses `compareUtf8`.
+ */
+export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-import { compareUtf8 } from './text-order.js';
+import { compareUtf8 } from '#lib/filter';
 import { valueAtPath } from './hit-cleanup.js';
 
 /** One `field:asc|desc` of a `sort` parameter. */

@@ -1,6 +1,7 @@
 import { normalizeValue } from '#lib/filter';
 import type { FacetDistribution, FacetStats } from '#lib/node-client';
-import { compareUtf8, isNumericKey } from './text-order.js';
+import { compareUtf8 } from '#lib/filter';
+import { isNumericKey } from './text-order.js';
 
 export type FacetOrder = 'alpha' | 'count';
 

@@ -1,5 +1,6 @@
 import type { Hit } from '#lib/node-client';
-import { compareUtf8, comparePrimaryKeys } from './text-order.js';
+import { compareUtf8 } from '#lib/filter';
+import { comparePrimaryKeys } from './text-order.js';
 
 /**
  * A hit's position in the global order, precomputed once per hit so the merge compares flat

@@ -50,7 +50,7 @@ export {
 } from './search-plan.js';
 export { mergeHits, mergeSearch, type MergedSearch } from './search.merger.js';
 export { planSearch, type SearchContext } from './search.planner.js';
-export { compareUtf8, comparePrimaryKeys } from './text-order.js';
+export { comparePrimaryKeys } from './text-order.js';
 export {
   planSecondPhase,
   planTwoPhase,

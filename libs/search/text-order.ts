@@ -1,24 +1,5 @@
-/**
- * Orders shared by hits, facet values and primary keys. Strings compare in UTF-8 byte order, as
- * Meilisearch does; JavaScript's `<` compares UTF-16 units, which differs only between surrogate
- * pairs (U+10000…) and U+E000…U+FFFF, fixed up below without allocating.
- */
-export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      // Surrogates (D800–DFFF) encode code points above every BMP unit: move them past E000–FFFF.
-      x = x < 0xe000 ? x + 0x2000 : x - 0x800;
-      y = y < 0xe000 ? y + 0x2000 : y - 0x800;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
+/** Orders shared by hits, facet values and primary keys (strings: `compareUtf8`, Meilisearch's). */
+import { compareUtf8 } from '#lib/filter';
 
 /**
  * Primary keys: numbers numerically, strings by bytes, numbers before strings, missing last. Any

@@ -1,4 +1,4 @@
-import { compareBytes } from '#lib/filter';
+import { compareUtf8 } from '#lib/filter';
 import type { FieldIndex, FilterIndex } from './filter-index.js';
 import type { FacetOrder, Settings } from '#lib/meili-api';
 import { getOwn, setOwn } from '#lib/meili-api';
@@ -45,7 +45,7 @@ export function countValues(
 /** `alpha`: numbers (by decimal text) then strings (normalised); `count`: most first, ties alpha. */
 export function orderFacets(values: FacetCount[], order: FacetOrder): FacetCount[] {
   const alpha = (a: FacetCount, b: FacetCount) =>
-    a.isNumber !== b.isNumber ? (a.isNumber ? -1 : 1) : compareBytes(a.key, b.key);
+    a.isNumber !== b.isNumber ? (a.isNumber ? -1 : 1) : compareUtf8(a.key, b.key);
   return [...values].sort(order === 'count' ? (a, b) => b.count - a.count || alpha(a, b) : alpha);
 }
 

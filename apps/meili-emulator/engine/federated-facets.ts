@@ -1,5 +1,5 @@
 import { MeiliError } from '#lib/errors';
-import { compareBytes } from '#lib/filter';
+import { compareUtf8 } from '#lib/filter';
 import { isFilterable } from './filterable.js';
 import type { IndexEngine } from './index-engine.js';
 import { facetsOf } from './search.js';
@@ -69,7 +69,7 @@ function merge(
   // Merged values sort by their raw text, as a real node does, and are cut only on request.
   for (const [field, values] of Object.entries(facetDistribution)) {
     const kept = Object.entries(values)
-      .sort((a, b) => compareBytes(a[0], b[0]))
+      .sort((a, b) => compareUtf8(a[0], b[0]))
       .slice(0, maxValuesPerFacet ?? Infinity);
     setOwn(facetDistribution, field, Object.fromEntries(kept));
   }

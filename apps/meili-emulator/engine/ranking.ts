@@ -1,5 +1,5 @@
 import {
-  compareBytes,
+  compareUtf8,
   geoPoint,
   haversineMeters,
   leaves,
@@ -200,7 +200,7 @@ export function sortKey(doc: unknown, field: string, asc: boolean): SortKey {
       if (num === undefined || (asc ? v < num : v > num)) num = v;
     } else if (typeof v === 'string' || typeof v === 'boolean') {
       const s = normalizeValue(String(v));
-      if (str === undefined || (asc ? compareBytes(s, str) < 0 : compareBytes(s, str) > 0)) str = s;
+      if (str === undefined || (asc ? compareUtf8(s, str) < 0 : compareUtf8(s, str) > 0)) str = s;
     }
   }
   if (num !== undefined) return { kind: 0, num, str: '' };
@@ -211,7 +211,7 @@ export function sortKey(doc: unknown, field: string, asc: boolean): SortKey {
 /** Best first. */
 export function compareSortKeys(a: SortKey, b: SortKey, asc: boolean): number {
   if (a.kind !== b.kind) return a.kind - b.kind;
-  const c = a.kind === 0 ? a.num - b.num : a.kind === 1 ? compareBytes(a.str, b.str) : 0;
+  const c = a.kind === 0 ? a.num - b.num : a.kind === 1 ? compareUtf8(a.str, b.str) : 0;
   return asc ? c : -c;
 }
 
