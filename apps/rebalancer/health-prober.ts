@@ -2,7 +2,7 @@ import type { EventBus } from '#lib/bus';
 import {
   DEFAULT_THRESHOLDS,
   initialHealth,
-  next,
+  nextHealth,
   type HealthState,
   type HealthThresholds,
   type ProbeResult,
@@ -68,7 +68,7 @@ export class HealthProber {
       current = initialHealth(node.state, node.lastSeen ? Date.parse(node.lastSeen) : null);
     }
     const now = this.now();
-    const { health, transition } = next(
+    const { health, transition } = nextHealth(
       current,
       probe,
       now,

@@ -4,7 +4,7 @@ import type { LogHeader } from '#lib/contracts';
 import {
   copiesToWaitFor,
   isTerminal,
-  next,
+  reconcileTask,
   taskRecordOf,
   toTaskObject,
   type CopyLayout,
@@ -148,17 +148,17 @@ export class TaskSettler {
     }
     if (op.kind === 'cancelTasks')
       obs.canceledTasks = await this.countCanceled(op.uids, p.task.uid);
-    let step = next(p.task, obs);
+    let step = reconcileTask(p.task, obs);
     for (const action of step.actions) {
       if (action.type === 'deleteTasks') {
         obs.deletedTasks = await this.deleteTasks(action.uids);
-        step = next(p.task, obs);
+        step = reconcileTask(p.task, obs);
       }
     }
     if (step.task === p.task) return;
     let moved: TaskStatus | null = null;
     const stored = await this.d.store.tasks.update(p.task.uid, (current) => {
-      const s = next(current, obs);
+      const s = reconcileTask(current, obs);
       moved = s.task.status !== current.status ? s.task.status : null;
       return s.task;
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { NodeState } from '#lib/routing';
-import { initialHealth, next, type HealthState, type ProbeResult } from './health-machine.js';
+import { initialHealth, nextHealth, type HealthState, type ProbeResult } from './health-machine.js';
 
 const up = (): ProbeResult => ({ ok: true });
 const down = (error = 'ECONNREFUSED'): ProbeResult => ({ ok: false, error });
@@ -11,7 +11,7 @@ function run(start: HealthState, probes: ProbeResult[]) {
   let health = start;
   const transitions: string[] = [];
   probes.forEach((p, i) => {
-    const step = next(health, p, 1000 * (i + 1));
+    const step = nextHealth(health, p, 1000 * (i + 1));
     health = step.health;
     if (step.transition) transitions.push(`${step.transition.from}→${step.transition.to}@${i}`);
   });
@@ -20,11 +20,11 @@ function run(start: HealthState, probes: ProbeResult[]) {
 
 describe('health machine', () => {
   it('an active node fails on the third consecutive failed probe, with that error', () => {
-    const step1 = next(initialHealth('active'), down('a'), 1);
-    const step2 = next(step1.health, down('b'), 2);
+    const step1 = nextHealth(initialHealth('active'), down('a'), 1);
+    const step2 = nextHealth(step1.health, down('b'), 2);
     expect(step1.transition).toBeUndefined();
     expect(step2.transition).toBeUndefined();
-    const step3 = next(step2.health, down('timeout'), 3);
+    const step3 = nextHealth(step2.health, down('timeout'), 3);
     expect(step3.transition).toEqual({ from: 'active', to: 'failed', error: 'timeout' });
     expect(step3.health).toMatchObject({ state: 'failed', failures: 3, error: 'timeout' });
   });
@@ -65,7 +65,10 @@ describe('health machine', () => {
   );
 
   it('thresholds are options', () => {
-    const strict = next(initialHealth('active'), down(), 1, { failAfter: 1, recoverAfter: 1 });
+    const strict = nextHealth(initialHealth('active'), down(), 1, {
+      failAfter: 1,
+      recoverAfter: 1,
+    });
     expect(strict.transition?.to).toBe('failed');
   });
 
@@ -77,7 +80,7 @@ describe('health machine', () => {
         let lastTo: NodeState = s;
         probes.forEach((p, i) => {
           const before = health;
-          const step = next(health, p, i);
+          const step = nextHealth(health, p, i);
           health = step.health;
           if (!step.transition) {
             expect(health.state).toBe(before.state);

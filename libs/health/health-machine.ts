@@ -52,7 +52,7 @@ export function initialHealth(
   return { state, failures: 0, successes: 0, lastSeen, error };
 }
 
-export function next(
+export function nextHealth(
   health: HealthState,
   probe: ProbeResult,
   now: number,

@@ -1,7 +1,7 @@
 export {
   DEFAULT_THRESHOLDS,
   initialHealth,
-  next,
+  nextHealth,
   type HealthStep,
   type HealthThresholds,
   type HealthState,

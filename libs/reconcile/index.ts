@@ -17,7 +17,7 @@ export {
 export {
   copiesToWaitFor,
   isTerminal,
-  next,
+  reconcileTask,
   READ_STATE_PROPAGATION_MS,
   type ReconcileAction,
   type ReconcileStep,

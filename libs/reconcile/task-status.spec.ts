@@ -4,7 +4,7 @@ import type { PartOutcome, TaskRecord } from '#lib/store';
 import {
   copiesToWaitFor,
   DELETION_TARGETS,
-  next,
+  reconcileTask,
   READ_STATE_PROPAGATION_MS,
   toTaskObject,
   type CopyView,
@@ -58,27 +58,27 @@ function obs(copies: Record<string, CopyView>, over: Partial<Observation> = {}):
 
 describe('next: status (R4)', () => {
   it('stays enqueued, without actions, while no copy took it', () => {
-    const step = next(record(), obs({ a: copy(3), b: copy(3) }));
+    const step = reconcileTask(record(), obs({ a: copy(3), b: copy(3) }));
     expect(step).toEqual({ task: record(), actions: [] });
   });
 
   it('is processing once a writer started it, and says so once', () => {
-    const started = next(record(), obs({ a: copy(3, { sentSeq: SEQ }), b: copy(3) }));
+    const started = reconcileTask(record(), obs({ a: copy(3, { sentSeq: SEQ }), b: copy(3) }));
     expect(started.task).toMatchObject({ status: 'processing', startedAt: at(5000) });
     expect(started.actions).toEqual([{ type: 'publish', status: 'processing' }]);
-    expect(next(started.task, obs({ a: copy(3, { sentSeq: SEQ }), b: copy(3) })).actions).toEqual(
-      [],
-    );
+    expect(
+      reconcileTask(started.task, obs({ a: copy(3, { sentSeq: SEQ }), b: copy(3) })).actions,
+    ).toEqual([]);
   });
 
   it('waits for every caught-up copy, then succeeds with the node tasks that carried it', () => {
-    const waiting = next(record(), obs({ a: copy(SEQ), b: copy(SEQ - 1) }));
+    const waiting = reconcileTask(record(), obs({ a: copy(SEQ), b: copy(SEQ - 1) }));
     expect(waiting.task.status).toBe('processing');
     const outcomes: Record<string, PartOutcome> = {
       a: { status: 'succeeded', nodeTaskUid: 4 },
       b: { status: 'succeeded', nodeTaskUid: 9 },
     };
-    const done = next(waiting.task, obs({ a: copy(SEQ), b: copy(SEQ + 3) }, { outcomes }));
+    const done = reconcileTask(waiting.task, obs({ a: copy(SEQ), b: copy(SEQ + 3) }, { outcomes }));
     expect(done.task).toMatchObject({
       status: 'succeeded',
       error: null,
@@ -106,7 +106,7 @@ describe('next: status (R4)', () => {
       a: { status: 'failed', nodeTaskUid: 2, error },
       b: { status: 'failed', nodeTaskUid: 5, error },
     };
-    const done = next(
+    const done = reconcileTask(
       record(),
       obs({ a: copy(SEQ), b: copy(SEQ) }, { outcomes, nodeIndexUid: 'movies-2' }),
     );
@@ -133,7 +133,7 @@ describe('next: status (R4)', () => {
       a: { status: 'succeeded', nodeTaskUid: 1 },
       b: { status: 'failed', nodeTaskUid: 2, error },
     };
-    const done = next(record(), obs({ a: copy(SEQ), b: copy(SEQ) }, { outcomes }));
+    const done = reconcileTask(record(), obs({ a: copy(SEQ), b: copy(SEQ) }, { outcomes }));
     expect(done.task).toMatchObject({ status: 'succeeded', error: null });
     expect(done.task.nodeTasks.b).toMatchObject({ status: 'failed', error });
     expect(done.actions[0]).toMatchObject({ type: 'breakCopies', nodes: ['b'] });
@@ -143,10 +143,10 @@ describe('next: status (R4)', () => {
     const lagging = (since: number) => copy(2, { state: 'lagging', stateSince: T0 + since });
     const recent = obs({ a: copy(SEQ), b: lagging(5000 - READ_STATE_PROPAGATION_MS + 1) });
     expect(copiesToWaitFor(recent)).toEqual(['a', 'b']);
-    expect(next(record(), recent).task.status).toBe('processing');
+    expect(reconcileTask(record(), recent).task.status).toBe('processing');
     const old = obs({ a: copy(SEQ), b: lagging(5000 - READ_STATE_PROPAGATION_MS) });
     expect(copiesToWaitFor(old)).toEqual(['a']);
-    expect(next(record(), old).task.status).toBe('succeeded');
+    expect(reconcileTask(record(), old).task.status).toBe('succeeded');
   });
 
   it('waits for a rejoining copy whose target is before the task', () => {
@@ -162,23 +162,23 @@ describe('next: status (R4)', () => {
       status: 'failed',
       error: { message: 'disk', code: 'io_error', type: 'system', link: 'x' },
     };
-    const done = next(
+    const done = reconcileTask(
       record(),
       obs({ a: copy(SEQ), b: stale }, { outcomes: { b: failed, a: { status: 'succeeded' } } }),
     );
     expect(done.task.status).toBe('succeeded');
     const allDown = (seqA: number) =>
       obs({ a: copy(seqA, { state: 'lagging' }), b: copy(2, { state: 'lagging' }) });
-    expect(next(record(), allDown(3)).task.status).toBe('enqueued');
-    expect(next(record(), allDown(SEQ)).task.status).toBe('succeeded');
+    expect(reconcileTask(record(), allDown(3)).task.status).toBe('enqueued');
+    expect(reconcileTask(record(), allDown(SEQ)).task.status).toBe('succeeded');
   });
 
   it('waits for a copy whose writer never reported', () => {
-    expect(next(record(), obs({ a: copy(SEQ) })).task.status).toBe('processing');
+    expect(reconcileTask(record(), obs({ a: copy(SEQ) })).task.status).toBe('processing');
   });
 
   it('is canceled by the gate, with no start when nobody started it', () => {
-    const step = next(
+    const step = reconcileTask(
       record(),
       obs({ a: copy(SEQ), b: copy(SEQ) }, { gate: { started: false, canceledBy: 12 } }),
     );
@@ -193,14 +193,20 @@ describe('next: status (R4)', () => {
   });
 
   it('fails with index_not_found when the index was deleted before the task', () => {
-    const done = next(record(), obs({ a: copy(SEQ), b: copy(SEQ) }, { indexDeletedAt: SEQ - 1 }));
+    const done = reconcileTask(
+      record(),
+      obs({ a: copy(SEQ), b: copy(SEQ) }, { indexDeletedAt: SEQ - 1 }),
+    );
     expect(done.task.error?.code).toBe('index_not_found');
-    const before = next(record(), obs({ a: copy(SEQ), b: copy(SEQ) }, { indexDeletedAt: SEQ + 1 }));
+    const before = reconcileTask(
+      record(),
+      obs({ a: copy(SEQ), b: copy(SEQ) }, { indexDeletedAt: SEQ + 1 }),
+    );
     expect(before.task.status).toBe('succeeded');
   });
 
   it('succeeds at once when nodes have nothing to do', () => {
-    const step = next(
+    const step = reconcileTask(
       record({ type: 'indexUpdate', details: { primaryKey: 'id' } }),
       obs({}, { targets: [] }),
     );
@@ -209,7 +215,10 @@ describe('next: status (R4)', () => {
 
   it('leaves a terminal record untouched', () => {
     const done = record({ status: 'failed', finishedAt: at(1) });
-    expect(next(done, obs({ a: copy(SEQ), b: copy(SEQ) }))).toEqual({ task: done, actions: [] });
+    expect(reconcileTask(done, obs({ a: copy(SEQ), b: copy(SEQ) }))).toEqual({
+      task: done,
+      actions: [],
+    });
   });
 });
 
@@ -220,9 +229,11 @@ describe('next: cancel and delete tasks', () => {
       indexUid: null,
       details: { matchedTasks: 3, canceledTasks: null, originalFilter: '?uids=1,2,3' },
     });
-    const step = next(cancel, obs({}, { targets: [], canceledTasks: 2 }));
+    const step = reconcileTask(cancel, obs({}, { targets: [], canceledTasks: 2 }));
     expect(step.task).toMatchObject({ status: 'succeeded', details: { canceledTasks: 2 } });
-    expect(next(cancel, obs({}, { targets: [] })).actions).toEqual([{ type: 'countCanceled' }]);
+    expect(reconcileTask(cancel, obs({}, { targets: [] })).actions).toEqual([
+      { type: 'countCanceled' },
+    ]);
   });
 
   it('asks for the deletion of its targets, then reports the count without the bookkeeping', () => {
@@ -236,10 +247,10 @@ describe('next: cancel and delete tasks', () => {
         [DELETION_TARGETS]: [1, 2],
       },
     });
-    expect(next(deletion, obs({}, { targets: [] })).actions).toEqual([
+    expect(reconcileTask(deletion, obs({}, { targets: [] })).actions).toEqual([
       { type: 'deleteTasks', uids: [1, 2] },
     ]);
-    const done = next(deletion, obs({}, { targets: [], deletedTasks: 2 }));
+    const done = reconcileTask(deletion, obs({}, { targets: [], deletedTasks: 2 }));
     expect(done.task.status).toBe('succeeded');
     expect(toTaskObject(done.task).details).toEqual({
       matchedTasks: 2,
@@ -273,7 +284,7 @@ describe('next: properties', () => {
           ]),
         );
         const o = obs(copies, { targets });
-        const step = next(record(), o);
+        const step = reconcileTask(record(), o);
         const settled = step.task.status === 'succeeded' || step.task.status === 'failed';
         // A copy read by some gateway right now, or later without having applied the task:
         const mayServe = targets.filter((n) => {

@@ -105,7 +105,7 @@ function ownWork(task: TaskRecord, obs: Observation): ReconcileAction | null {
  * finished its part (at least one copy when none serves reads): `failed` if a part failed, else
  * `succeeded`. Before that it is `processing` once any writer started it.
  */
-export function next(task: TaskRecord, obs: Observation): ReconcileStep {
+export function reconcileTask(task: TaskRecord, obs: Observation): ReconcileStep {
   if (isTerminal(task.status)) return { task, actions: [] };
   const nowIso = new Date(obs.now).toISOString();
   const startedAt = task.startedAt ?? nowIso;
