@@ -1,7 +1,7 @@
 export { primaryKeyString, score, shardOf } from './hash.js';
 export { targetNodes, targetPlacement, writeTargets, type WriteTarget } from './placement.js';
 export { balanceGroup, balancedPlacement, evenTarget } from './balance.js';
-export { routeDocuments, type DocumentRoute } from './write-plan.js';
+export { routeDocuments, type DocumentRoute } from './document-route.js';
 export {
   coveringSet,
   type CoveringInput,
