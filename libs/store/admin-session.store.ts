@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import type { RevocationBus } from './ports/counter.port.js';
+import type { RevocationBus } from './ports/revocation.port.js';
 import type { AdminSessionRecord } from './ports/session.port.js';
 import type { Page, PageRequest, Table } from './ports/table.port.js';
 

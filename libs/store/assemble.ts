@@ -1,7 +1,8 @@
 import { AdminSessionStore } from './admin-session.store.js';
 import type { Clock } from './clock.js';
 import type { AliasStore } from './ports/alias.port.js';
-import type { CanaryRunStore, RateLimitStore, RevocationBus } from './ports/counter.port.js';
+import type { CanaryRunStore, RateLimitStore } from './ports/counter.port.js';
+import type { RevocationBus } from './ports/revocation.port.js';
 import type { CatalogStore } from './ports/catalog.port.js';
 import type { JobStore } from './ports/job.port.js';
 import type { LeaseStore } from './ports/lease.port.js';

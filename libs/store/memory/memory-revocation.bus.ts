@@ -1,4 +1,4 @@
-import type { RevocationBus } from '../ports/counter.port.js';
+import type { RevocationBus } from '../ports/revocation.port.js';
 
 /** Delivers asynchronously, like Redis pub/sub: a publisher never runs subscribers inline. */
 export class MemoryRevocationBus implements RevocationBus {

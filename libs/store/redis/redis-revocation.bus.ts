@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RevocationBus } from '../ports/counter.port.js';
+import type { RevocationBus } from '../ports/revocation.port.js';
 import type { RedisContext } from './redis-context.js';
 
 /** Pub/sub on a dedicated subscriber connection (a subscribed ioredis client can run nothing else). */
