@@ -1,6 +1,6 @@
 import { contextOf, recordEvent } from '#lib/telemetry';
 import type { EventBus } from '#lib/bus';
-import type { LogHeader } from '#lib/contracts';
+import { FINISHED_TASK_STATUSES, type LogHeader } from '#lib/contracts';
 import {
   copiesToWaitFor,
   isTerminal,
@@ -210,7 +210,7 @@ export class TaskSettler {
   /** Deletes the finished targets; counts "no longer stored", so a rerun reports the same. */
   private async deleteTasks(uids: number[]): Promise<number> {
     if (uids.length === 0) return 0;
-    await this.d.store.tasks.deleteWhere({ uids, statuses: ['succeeded', 'failed', 'canceled'] });
+    await this.d.store.tasks.deleteWhere({ uids, statuses: [...FINISHED_TASK_STATUSES] });
     const left = await this.d.store.tasks.list({ uids, limit: 0 });
     return uids.length - left.total;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { COPY_STATES, NODE_STATES, TASK_STATUSES } from './subjects.js';
+import { COPY_STATES, NODE_STATES } from './subjects.js';
+import { TASK_STATUSES } from './task-status.js';
 
 /**
  * Payloads (`data`) of every event in state.md's table. Schemas carry no transforms, so they render

@@ -21,14 +21,18 @@ export {
   EVENTS_STREAM,
   NODE_STATES,
   SUBJECT_WILDCARD,
-  TASK_STATUSES,
   subjectMatches,
   subjects,
   token,
   type CopyState,
   type NodeState,
-  type TaskStatus,
 } from './subjects.js';
+export {
+  FINISHED_TASK_STATUSES,
+  isFinishedStatus,
+  TASK_STATUSES,
+  type TaskStatus,
+} from './task-status.js';
 export {
   catalogRecord,
   decodeLogMessage,

@@ -1,3 +1,5 @@
+import type { TaskStatus } from './task-status.js';
+
 /**
  * NATS subjects: the public contract for "subscribe to miroir events" (state.md). Nothing outside
  * this library spells a subject. Builders accept `*` in any token so subscribers can use them too.
@@ -6,9 +8,6 @@
 /** Every Miroir subject; what the JetStream stream keeps. */
 export const SUBJECT_WILDCARD = 'miroir.>';
 export const EVENTS_STREAM = 'MIROIR_EVENTS';
-
-export const TASK_STATUSES = ['enqueued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const NODE_STATES = ['joining', 'active', 'draining', 'failed', 'removed'] as const;
 export type NodeState = (typeof NODE_STATES)[number];

@@ -3,7 +3,9 @@ import { MeiliError } from '#lib/errors';
 import { isValidIndexUid } from './index-uid.js';
 import { queryInteger, queryValue, rejectUnknown, type Query } from './params.js';
 
-export const TASK_STATUSES = ['enqueued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
+import { TASK_STATUSES } from '#lib/contracts';
+
+export { TASK_STATUSES };
 
 /** Every v1.30 task type (all valid filter values). */
 export const TASK_TYPES = [

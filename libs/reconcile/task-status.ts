@@ -1,3 +1,4 @@
+import { isFinishedStatus } from '#lib/contracts';
 import { formatDuration } from '#lib/meili-api';
 import { clientFacingMessage } from '#lib/node-client';
 import type { NodeTask, TaskError, TaskRecord, TaskStatus } from '#lib/store';
@@ -20,10 +21,9 @@ export interface ReconcileStep {
   actions: ReconcileAction[];
 }
 
-const TERMINAL: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'canceled']);
-
+/** Whether a task is finished (the contracts' finished set). */
 export function isTerminal(status: TaskStatus): boolean {
-  return TERMINAL.has(status);
+  return isFinishedStatus(status);
 }
 
 /**

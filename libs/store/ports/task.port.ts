@@ -1,12 +1,6 @@
-export type TaskStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+import { TASK_STATUSES, type TaskStatus } from '#lib/contracts';
 
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  'enqueued',
-  'processing',
-  'succeeded',
-  'failed',
-  'canceled',
-];
+export { TASK_STATUSES, type TaskStatus };
 
 import type { TaskError } from '#lib/contracts';
 
