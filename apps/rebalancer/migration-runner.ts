@@ -5,7 +5,7 @@ import type { NodeApi } from '#lib/node-client';
 import { servingCopies, type Difference } from '#lib/replication';
 import { shardFilter, type Placement, type PlacementChange } from '#lib/routing';
 import type { Log } from '#lib/service';
-import type { CatalogRecord, MigrationRecord, Store } from '#lib/store';
+import { isFinishedPhase, type CatalogRecord, type MigrationRecord, type Store } from '#lib/store';
 import type { CopyChecker } from './copy-checker.js';
 import {
   activateNode,
@@ -39,7 +39,6 @@ export class MigrationBlocked extends Error {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const TERMINAL = new Set(['done', 'failed', 'canceled']);
 /** Phases a move can still be abandoned in: nothing of it is read yet. */
 const BEFORE_CUTOVER = new Set(['planned', 'incoming', 'copy', 'verify']);
 
@@ -60,7 +59,7 @@ export class MigrationRunner {
   async run(id: string, signal: AbortSignal, stamp?: number): Promise<MigrationRecord | null> {
     let m = await this.d.store.migrations.get(id);
     if (m && stamp !== undefined && Date.parse(m.createdAt) !== stamp) return m;
-    while (m && !TERMINAL.has(m.phase)) {
+    while (m && !isFinishedPhase(m.phase)) {
       if (signal.aborted) throw new MigrationBlocked('stopping');
       await this.waitWhilePaused(signal);
       m = await this.step(m, signal);
@@ -82,7 +81,7 @@ export class MigrationRunner {
         ...cur,
         ...patch,
         updatedAt: now,
-        ...(patch.phase && TERMINAL.has(patch.phase) ? { finishedAt: now } : {}),
+        ...(patch.phase && isFinishedPhase(patch.phase) ? { finishedAt: now } : {}),
       };
     });
     if (!next) throw new MigrationBlocked(`migration ${m.id} is gone`);

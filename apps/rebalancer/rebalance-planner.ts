@@ -17,9 +17,13 @@ import {
 } from '#lib/routing';
 import type { Log } from '#lib/service';
 import { activateNode, appendPlacementStep, waitForGateways } from './topology-steps.js';
-import type { Fence, MigrationRecord, RebalanceRun, Store } from '#lib/store';
-
-const TERMINAL = new Set(['done', 'failed', 'canceled']);
+import {
+  isFinishedPhase,
+  type Fence,
+  type MigrationRecord,
+  type RebalanceRun,
+  type Store,
+} from '#lib/store';
 
 /** The store id of a move: one move of one copy at a time. */
 export function migrationId(
@@ -100,7 +104,7 @@ export class RebalancePlanner {
     if (!topology) return;
     const placements = await store.topology.listPlacements();
     const migrations = (await store.migrations.list({ limit: 100_000 })).results;
-    const active = migrations.filter((m) => !TERMINAL.has(m.phase));
+    const active = migrations.filter((m) => !isFinishedPhase(m.phase));
     if (await this.rebuildStale(fence, active)) return;
     if (await this.sweepUnaccounted(fence)) return;
     await this.replaceFailed(fence);
@@ -232,7 +236,7 @@ export class RebalancePlanner {
       // their incoming copy too).
       for (const m of active.filter((x) => x.target === w.nodeId)) {
         await store.migrations.update(m.id, (cur) =>
-          cur.phase === 'cleanup' || TERMINAL.has(cur.phase)
+          cur.phase === 'cleanup' || isFinishedPhase(cur.phase)
             ? cur
             : {
                 ...cur,
@@ -279,7 +283,7 @@ export class RebalancePlanner {
     const snapshot = await store.topology.snapshot();
     const moving = new Set(
       (await store.migrations.list({ limit: 100_000 })).results
-        .filter((m) => !TERMINAL.has(m.phase))
+        .filter((m) => !isFinishedPhase(m.phase))
         .map((m) => `${m.nodeUid}|${m.group}|${m.shard}`),
     );
     let swept = false;

@@ -53,6 +53,7 @@ export {
 export type { ApiKeyRecord, KeyStore } from './ports/key.port.js';
 export {
   EPOCH_BEACON_TTL_MS,
+  isFinishedPhase,
   type EpochBeacon,
   type MigrationPhase,
   type MigrationRecord,

@@ -4,14 +4,19 @@ import { MeiliError } from '#lib/errors';
 import { asObject, rejectUnknown } from '#lib/meili-api';
 import { freshWriterStatus } from '#lib/replication';
 import { isPlacementCandidate, lastCopyOn, type NodeState } from '#lib/routing';
-import type { MigrationRecord, Store, StoredNode, StoredTopology } from '#lib/store';
+import {
+  isFinishedPhase,
+  type MigrationRecord,
+  type Store,
+  type StoredNode,
+  type StoredTopology,
+} from '#lib/store';
 import { AdminOnly } from '../auth/auth.guard.js';
 import { JsonBody } from '../http/request.js';
 import { STORE } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
 
 const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const TERMINAL = new Set(['done', 'failed', 'canceled']);
 
 /**
  * Nodes and rebalancing (operations.md): add, drain and remove nodes; watch, pause and resume the
@@ -278,7 +283,7 @@ export class NodesController {
     const run = await this.store.rebalance.get('current');
     const all = (await this.store.migrations.list({ limit: 100_000 })).results;
     const moves = run ? all.filter((m) => m.run === run.id) : [];
-    const active = moves.filter((m) => !TERMINAL.has(m.phase));
+    const active = moves.filter((m) => !isFinishedPhase(m.phase));
     const done = moves.filter((m) => m.phase === 'done');
     const failed = moves.filter((m) => m.phase === 'failed');
     const status = !run

@@ -9,6 +9,11 @@ export type MigrationPhase =
   | 'failed'
   | 'canceled';
 
+/** Whether a move has ended (done, failed or canceled): it holds no shard any more. */
+export function isFinishedPhase(phase: MigrationPhase): boolean {
+  return phase === 'done' || phase === 'failed' || phase === 'canceled';
+}
+
 /** One shard copy of one index moving from a source copy to a target node (operations.md). */
 export interface MigrationRecord {
   /** `<nodeUid>.<group>.<shard>.<target>`: one move of a copy at a time. */
