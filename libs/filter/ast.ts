@@ -35,3 +35,16 @@ export function andFilters(...nodes: Array<FilterNode | null | undefined>): Filt
   if (kept.length === 1) return kept[0]!;
   return { kind: 'and', children: kept };
 }
+
+/**
+ * Two `filter` parameters AND-ed, as a request carries them (a string or Meilisearch's array
+ * form, either may be absent): the array form, whose outer level is AND. `andFilters` does the
+ * same for parsed filters.
+ */
+export function andFilterParams(a: unknown, b: unknown): unknown {
+  const parts = [a, b].filter(
+    (f) => f !== undefined && f !== null && f !== '' && !(Array.isArray(f) && f.length === 0),
+  );
+  if (parts.length <= 1) return parts[0];
+  return parts.flatMap((f) => (Array.isArray(f) ? f : [f]));
+}

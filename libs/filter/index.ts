@@ -5,7 +5,13 @@
  * `_miroir_shard IN [..]`), `evaluateFilter` over one document, and `filterFieldUses` to check
  * the fields and features (equality / comparison) against filterable attributes.
  */
-export { andFilters, parseNumber, type CompareOp, type FilterNode } from './ast.js';
+export {
+  andFilterParams,
+  andFilters,
+  parseNumber,
+  type CompareOp,
+  type FilterNode,
+} from './ast.js';
 export { parseExpression, parseFilter, MAX_FILTER_DEPTH } from './parser.js';
 export { printFilter, quote } from './printer.js';
 export { evaluateFilter, geoPoint, haversineMeters } from './evaluator.js';

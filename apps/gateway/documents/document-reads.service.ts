@@ -1,3 +1,4 @@
+import { andFilterParams } from '#lib/filter';
 import { Injectable } from '@nestjs/common';
 import { MeiliError } from '#lib/errors';
 import {
@@ -22,7 +23,6 @@ import { CatalogService } from '../indexes/catalog.service.js';
 import { TopologyService } from '../infra/topology.service.js';
 import { readKey, ScatterExecutor, type ScatterAnswer } from '../search/scatter.executor.js';
 import { clientNamed } from '../search/search.service.js';
-import { andFilters } from '../search/search-context.service.js';
 
 const BROWSE_FIELDS = ['offset', 'limit', 'fields', 'filter', 'ids', 'retrieveVectors', 'sort'];
 
@@ -105,7 +105,7 @@ export class DocumentReadsService {
             offset: 0,
             limit: offset + limit,
             ...(asked ? { fields: [...new Set([...asked, ...needed])] } : {}),
-            filter: andFilters(
+            filter: andFilterParams(
               withShardFilter(undefined, r.shards, ctx.shards) ?? null,
               params.filter,
             ),

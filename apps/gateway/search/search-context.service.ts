@@ -58,12 +58,3 @@ export class SearchContextService {
     };
   }
 }
-
-/** Two filters AND-ed, in Meilisearch's array form (either may be absent). */
-export function andFilters(a: unknown, b: unknown): unknown {
-  const parts = [a, b].filter(
-    (f) => f !== undefined && f !== null && f !== '' && !(Array.isArray(f) && f.length === 0),
-  );
-  if (parts.length <= 1) return parts[0];
-  return parts.flatMap((f) => (Array.isArray(f) ? f : [f]));
-}

@@ -1,3 +1,4 @@
+import { andFilterParams } from '#lib/filter';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MiroirConfig } from '#lib/config';
@@ -30,7 +31,6 @@ import { AliasService } from '../aliases/alias.service.js';
 import { asObject } from '#lib/meili-api';
 import { CONFIG } from '../infra/tokens.js';
 import { MetricsService } from '../admin/metrics.service.js';
-import { andFilters } from './search-context.service.js';
 import { readKey, ScatterExecutor, type ScatterAnswer } from './scatter.executor.js';
 import { ScopedKeyService } from './scoped-key.service.js';
 
@@ -252,5 +252,5 @@ function withTenantFilter(query: unknown, access: Access, indexUid: string): unk
   if (rule === undefined) throw invalidKey();
   if (rule === null) return query;
   const q = query as Record<string, unknown>;
-  return { ...q, filter: andFilters(rule, q.filter) };
+  return { ...q, filter: andFilterParams(rule, q.filter) };
 }
