@@ -44,6 +44,7 @@ export {
   TASK_TYPES,
   type TaskFilterParams,
   type TaskQueryParams,
+  type TaskSummary,
 } from './task-query.js';
 export {
   invalidApiKey,

@@ -3,9 +3,18 @@ import { MeiliError } from '#lib/errors';
 import { isValidIndexUid } from './index-uid.js';
 import { queryInteger, queryValue, rejectUnknown, type Query } from './params.js';
 
-import { TASK_STATUSES } from '#lib/contracts';
+import { TASK_STATUSES, type TaskStatus } from '#lib/contracts';
 
 export { TASK_STATUSES };
+
+/** The 202 answer to a write, a node's or Miroir's (Meilisearch's summarized task view). */
+export interface TaskSummary {
+  taskUid: number;
+  indexUid: string | null;
+  status: TaskStatus;
+  type: string;
+  enqueuedAt: string;
+}
 
 /** Every v1.30 task type (all valid filter values). */
 export const TASK_TYPES = [

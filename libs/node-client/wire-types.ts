@@ -91,14 +91,8 @@ export interface FacetSearchReply {
   processingTimeMs: number;
 }
 
-/** The 202 answer to every write. */
-export interface TaskSummary {
-  taskUid: number;
-  indexUid: string | null;
-  status: string;
-  type: string;
-  enqueuedAt: string;
-}
+/** The 202 answer to every write (Meilisearch's grammar owns it). */
+export type { TaskSummary } from '#lib/meili-api';
 
 export interface NodeTask {
   uid: number;

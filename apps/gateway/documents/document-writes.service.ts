@@ -15,7 +15,7 @@ import {
 } from '#lib/writes';
 import { CatalogService, indexNotFound, type TaskHead } from '../indexes/catalog.service.js';
 import { IndexService, touched } from '../indexes/index.service.js';
-import type { TaskSummary } from '../tasks/task-view.js';
+import type { TaskSummary } from '#lib/meili-api';
 import { LogAppender } from '../writes/log-appender.service.js';
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;

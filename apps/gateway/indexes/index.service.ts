@@ -17,7 +17,7 @@ import type { Store } from '#lib/store';
 import type { Access } from '../auth/access.js';
 import { CONFIG, STORE } from '../infra/tokens.js';
 import { TopologyService } from '../infra/topology.service.js';
-import type { TaskSummary } from '../tasks/task-view.js';
+import type { TaskSummary } from '#lib/meili-api';
 import {
   CatalogService,
   indexNotFound,

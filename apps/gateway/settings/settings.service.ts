@@ -12,7 +12,7 @@ import {
 import { refuseReservedSettings, toNodeSettingsPatch } from '#lib/writes';
 import { CatalogService } from '../indexes/catalog.service.js';
 import { IndexService, touched } from '../indexes/index.service.js';
-import type { TaskSummary } from '../tasks/task-view.js';
+import type { TaskSummary } from '#lib/meili-api';
 
 /** Every top-level setting reset at once (DELETE /settings). */
 const RESET_ALL = Object.fromEntries(Object.keys(DEFAULT_SETTINGS).map((k) => [k, null]));

@@ -5,7 +5,7 @@ import { allowsIndex, parseSwaps, refuseSwapDuplicates, renameConflict } from '#
 import { CatalogService, indexNotFound } from '../indexes/catalog.service.js';
 import { touched } from '../indexes/index.service.js';
 import type { Access } from '../auth/access.js';
-import type { TaskSummary } from '../tasks/task-view.js';
+import type { TaskSummary } from '#lib/meili-api';
 
 /**
  * `POST /swap-indexes` as one catalog change: each client uid takes the other's node-side index

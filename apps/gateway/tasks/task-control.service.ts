@@ -7,7 +7,7 @@ import type { Access } from '../auth/access.js';
 import { STORE } from '../infra/tokens.js';
 import { LogAppender } from '../writes/log-appender.service.js';
 import { TaskService } from './task.service.js';
-import type { TaskSummary } from './task-view.js';
+import type { TaskSummary } from '#lib/meili-api';
 
 /**
  * POST /tasks/cancel and DELETE /tasks as tasks of the log. Cancel is all or nothing

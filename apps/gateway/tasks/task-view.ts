@@ -1,4 +1,5 @@
 import { toTaskObject } from '#lib/reconcile';
+import type { TaskSummary } from '#lib/meili-api';
 import type { TaskRecord } from '#lib/store';
 
 /**
@@ -8,15 +9,6 @@ import type { TaskRecord } from '#lib/store';
 export function renderTask(task: TaskRecord): Record<string, unknown> {
   const object = toTaskObject(task);
   return { ...object, details: object.details ?? undefined };
-}
-
-/** The 202 answer to an accepted write. */
-export interface TaskSummary {
-  taskUid: number;
-  indexUid: string | null;
-  status: 'enqueued';
-  type: string;
-  enqueuedAt: string;
 }
 
 export function summarise(task: TaskRecord): TaskSummary {

@@ -5,7 +5,8 @@ import { MeiliError } from '#lib/errors';
 import { taskRecordOf } from '#lib/reconcile';
 import type { Store, TaskRecord } from '#lib/store';
 import { STORE } from '../infra/tokens.js';
-import { summarise, type TaskSummary } from '../tasks/task-view.js';
+import type { TaskSummary } from '#lib/meili-api';
+import { summarise } from '../tasks/task-view.js';
 
 /** Where a message goes: catalog changes, one index's document writes, or task control. */
 export type LogTarget =

@@ -1,6 +1,7 @@
+import type { Document } from '#lib/meili-api';
 import { MinHeap } from './min-heap.js';
 
-export type Document = Record<string, unknown>;
+export type { Document };
 
 /**
  * Documents by internal id. A new document takes the lowest free internal id (the ranking
