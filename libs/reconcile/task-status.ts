@@ -1,7 +1,7 @@
 import { isFinishedStatus } from '#lib/contracts';
 import { formatDuration } from '#lib/meili-api';
 import { clientFacingMessage } from '#lib/node-client';
-import type { NodeTask, TaskError, TaskRecord, TaskStatus } from '#lib/store';
+import type { NodeTaskOutcome, TaskError, TaskRecord, TaskStatus } from '#lib/store';
 import type { CopyView, NodeTaskView, Observation } from './observation.js';
 import { settledDetails } from './task-details.js';
 import { DELETION_TARGETS } from './task-object.js';
@@ -67,7 +67,7 @@ const indexNotFound = (uid: string | null): TaskError => ({
  * a part the same way, so the error is the node's, with Miroir's own names taken out.
  */
 function failure(
-  nodeTasks: [string, NodeTask][],
+  nodeTasks: [string, NodeTaskOutcome][],
   task: TaskRecord,
   obs: Observation,
 ): TaskError | null {
@@ -154,7 +154,7 @@ export function reconcileTask(task: TaskRecord, obs: Observation): ReconcileStep
   }
   // Copies that are not waited for (stale, long lagging) never make a task fail.
   const counted = waitFor.length > 0 ? waitFor : finished;
-  const nodeTasks: Record<string, NodeTask> = {};
+  const nodeTasks: Record<string, NodeTaskOutcome> = {};
   for (const node of counted) {
     const outcome = obs.outcomes[node];
     nodeTasks[node] = {

@@ -41,7 +41,7 @@ export type {
 } from './ports/topology.port.js';
 export {
   TASK_STATUSES,
-  type NodeTask,
+  type NodeTaskOutcome,
   type TaskError,
   type TaskFilter,
   type TaskPage,

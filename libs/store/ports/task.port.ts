@@ -7,7 +7,7 @@ import type { TaskError } from '#lib/contracts';
 export type { TaskError };
 
 /** How one node's copy went for a Miroir task, once settled. */
-export interface NodeTask {
+export interface NodeTaskOutcome {
   /** The node's own task that carried the part (shared by coalesced parts); null if none. */
   taskUid: number | null;
   status: TaskStatus;
@@ -30,7 +30,7 @@ export interface TaskRecord {
   /** ISO 8601 duration, e.g. `PT0.012S`. */
   duration: string | null;
   /** node id → node task, filled when the task settles. */
-  nodeTasks: Record<string, NodeTask>;
+  nodeTasks: Record<string, NodeTaskOutcome>;
 }
 
 /** Meilisearch's GET /tasks filters (dates as epoch ms; before/after are exclusive). */
