@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtApp, startProcess, type RunningProcess } from './processes.js';
+import { QUEUES, type QueueKey } from '#lib/contracts';
 import { JobQueues } from '#lib/jobs';
 import { purgeRedisStoreAt } from '#lib/store';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -24,7 +25,7 @@ export async function deleteLogStreams(stream: string, natsUrl = testNatsUrl()):
 /** Leaves the shared test Redis as it was: the stack's state and its queues. */
 async function purgeRedis(keyPrefix: string, redisUrl = testRedisUrl()): Promise<void> {
   const jobs = new JobQueues({ redisUrl, keyPrefix });
-  for (const queue of ['checks', 'migrations', 'keys'] as const) await jobs.obliterate(queue);
+  for (const queue of Object.keys(QUEUES) as QueueKey[]) await jobs.obliterate(queue);
   await jobs.close();
   await purgeRedisStoreAt(redisUrl, keyPrefix);
 }
