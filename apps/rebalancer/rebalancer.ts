@@ -1,3 +1,4 @@
+import { QUEUES, type QueueKey } from '#lib/contracts';
 import { EventBus, WriteLog } from '#lib/bus';
 import { CopyChecker } from './copy-checker.js';
 import type { MiroirConfig } from '#lib/config';
@@ -97,6 +98,20 @@ export class Rebalancer {
       registers: [registry],
       async collect() {
         this.set((await currentMoves()).reduce((a, m) => a + m.counts.copied, 0));
+      },
+    });
+    const { jobs } = this;
+    new Gauge({
+      name: 'miroir_queue_jobs',
+      help: 'Jobs of each queue (moves, copy checks, key rotations) by state',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const queue of Object.keys(QUEUES) as QueueKey[]) {
+          const counts = await jobs.counts(queue);
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+        }
       },
     });
     new Gauge({

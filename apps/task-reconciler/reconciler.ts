@@ -1,3 +1,4 @@
+import { TASK_STATUSES } from '#lib/contracts';
 import type { EventBus, LogFollower, WriteLog } from '#lib/bus';
 import type { MiroirConfig } from '#lib/config';
 import { Gauge, Registry } from 'prom-client';
@@ -56,6 +57,21 @@ export class Reconciler {
       async collect() {
         const [state, settled] = await Promise.all([log.state(), store.tasks.settledThrough()]);
         this.set(Math.max(0, state.lastSeq - settled));
+      },
+    });
+    new Gauge({
+      name: 'miroir_tasks',
+      help: 'Task records by status',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const totals = await Promise.all(
+          TASK_STATUSES.map(async (status) => {
+            const page = await store.tasks.list({ statuses: [status], limit: 1 });
+            return [status, page.total] as const;
+          }),
+        );
+        for (const [status, total] of totals) this.set({ status }, total);
       },
     });
     this.ops = { registry, notReady: () => connectionProblems(store, bus) };

@@ -142,6 +142,11 @@ describe('operator endpoints of the background services', () => {
     expect(
       sample(reconciler, 'miroir_leader{role="task-reconciler",service="task-reconciler"}'),
     ).toBe(1);
+    // Tasks by status: this test's writes all succeeded, none is waiting.
+    expect(
+      sample(reconciler, 'miroir_tasks{status="succeeded",service="task-reconciler"}'),
+    ).toBeGreaterThan(0);
+    expect(sample(reconciler, 'miroir_tasks{status="enqueued",service="task-reconciler"}')).toBe(0);
 
     // One rebalancer leads, the other stands by.
     const leaders = await Promise.all(
@@ -152,6 +157,15 @@ describe('operator endpoints of the background services', () => {
     expect(leaders.sort()).toEqual([0, 1]);
     const rebalancer = await metrics(stack.rebalancers[0]!);
     expect(sample(rebalancer, 'miroir_nodes{state="active",service="rebalancer"}')).toBe(3);
+    // Queue depths of every queue (nothing waits in this idle cluster).
+    for (const queue of ['migrations', 'checks', 'keys']) {
+      expect(
+        sample(
+          rebalancer,
+          `miroir_queue_jobs{queue="${queue}",state="waiting",service="rebalancer"}`,
+        ),
+      ).toBe(0);
+    }
 
     const rotator = await until(
       'the first scoped key',
