@@ -1,10 +1,8 @@
 import { AdminSessionStore } from './admin-session.store.js';
 import type { Clock } from './clock.js';
 import type { AliasStore } from './ports/alias.port.js';
-import type { CanaryRunStore, RateLimitStore } from './ports/counter.port.js';
 import type { RevocationBus } from './ports/revocation.port.js';
 import type { CatalogStore } from './ports/catalog.port.js';
-import type { JobStore } from './ports/job.port.js';
 import type { LeaseStore } from './ports/lease.port.js';
 import type { ScopedKeyStore } from './ports/scoped-key.port.js';
 import type { Table, TableSpec } from './ports/table.port.js';
@@ -24,11 +22,8 @@ export interface StoreParts {
   writers: WriterStore;
   aliases: AliasStore;
   leases: LeaseStore;
-  jobs: JobStore;
-  canaryRuns: CanaryRunStore;
   scopedKeys: ScopedKeyStore;
   nodeKeys: ScopedKeyStore;
-  rateLimits: RateLimitStore;
   revocations: RevocationBus;
   clock: Clock;
   close(): Promise<void>;
@@ -49,19 +44,11 @@ export function assembleStore(p: StoreParts): Store {
     leases: p.leases,
     sessions: p.table(TABLES.sessions),
     idempotency: p.table(TABLES.idempotency),
-    jobs: p.jobs,
-    nodeSettingsVersions: p.table(TABLES.nodeSettingsVersions),
-    canaries: p.table(TABLES.canaries),
-    canaryRuns: p.canaryRuns,
-    cdcCursors: p.table(TABLES.cdcCursors),
-    tenants: p.table(TABLES.tenants),
-    rolloverPolicies: p.table(TABLES.rolloverPolicies),
     searchUiConfigs: p.table(TABLES.searchUiConfigs),
     adminSessions: new AdminSessionStore(p.table(TABLES.adminSessions), p.revocations, p.clock),
     scopedKeys: p.scopedKeys,
     nodeKeys: p.nodeKeys,
     beacons: p.table(TABLES.beacons),
-    rateLimits: p.rateLimits,
     checks: p.table(TABLES.checks),
     activity: p.table(TABLES.activity),
     close: () => p.close(),

@@ -159,24 +159,21 @@ export function describeCoordinationContract(harness: StoreHarness): void {
       expect(await store.leases.isCurrent({ scope: 'short', token: b.token })).toBe(true);
       expect(await store.leases.release(a)).toBe(false);
       await expect(
-        store.canaries.put('c', canary('c'), { fence: { scope: 'short', token: a.token } }),
+        store.searchUiConfigs.put('c', uiConfig('c'), {
+          fence: { scope: 'short', token: a.token },
+        }),
       ).rejects.toBeInstanceOf(StaleFenceError);
-      expect(await store.canaries.get('c')).toBeNull();
-      await store.canaries.put('c', canary('c'), { fence: { scope: 'short', token: b.token } });
-      expect(await store.canaries.get('c')).toEqual(canary('c'));
+      expect(await store.searchUiConfigs.get('c')).toBeNull();
+      await store.searchUiConfigs.put('c', uiConfig('c'), {
+        fence: { scope: 'short', token: b.token },
+      });
+      expect(await store.searchUiConfigs.get('c')).toEqual(uiConfig('c'));
       await store.leases.release(b);
-      await store.canaries.delete('c');
+      await store.searchUiConfigs.delete('c');
     });
   });
 }
 
-function canary(id: string) {
-  return {
-    id,
-    indexUid: 'movies',
-    query: { q: 'x' },
-    assertions: { minHits: 1 },
-    intervalMs: 60_000,
-    enabled: true,
-  };
+function uiConfig(indexUid: string) {
+  return { indexUid, config: { title: indexUid }, updatedAt: '2030-01-01T00:00:00.000Z' };
 }

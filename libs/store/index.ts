@@ -79,27 +79,10 @@ export {
   type IdempotencyRecord,
   type SessionRecord,
 } from './ports/session.port.js';
-export type { JobRecord, JobState, JobStore, NewJob } from './ports/job.port.js';
 export type {
   RotationState,
   ScopedKeyRecord,
   ScopedKeyStore,
   ScopedKeyWrite,
 } from './ports/scoped-key.port.js';
-export {
-  CANARY_RUNS_KEPT,
-  type CanaryRun,
-  type CanaryRunStore,
-  type RateLimitHit,
-  type RateLimitStore,
-} from './ports/counter.port.js';
-export {
-  cdcCursorId,
-  nodeSettingsId,
-  type Canary,
-  type CdcCursor,
-  type NodeSettingsVersion,
-  type RolloverPolicy,
-  type SearchUiConfig,
-  type TenantMapping,
-} from './ports/feature.port.js';
+export type { SearchUiConfig } from './ports/feature.port.js';

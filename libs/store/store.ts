@@ -1,17 +1,8 @@
 import type { ActivityRecord } from './ports/activity.port.js';
 import type { AliasStore } from './ports/alias.port.js';
-import type { CanaryRunStore, RateLimitStore } from './ports/counter.port.js';
-import type {
-  Canary,
-  CdcCursor,
-  NodeSettingsVersion,
-  RolloverPolicy,
-  SearchUiConfig,
-  TenantMapping,
-} from './ports/feature.port.js';
+import type { SearchUiConfig } from './ports/feature.port.js';
 import type { CatalogStore } from './ports/catalog.port.js';
 import type { CheckRecord } from './ports/check.port.js';
-import type { JobStore } from './ports/job.port.js';
 import type { KeyStore } from './ports/key.port.js';
 import type { LeaseStore } from './ports/lease.port.js';
 import type {
@@ -50,16 +41,6 @@ export interface Store {
   readonly sessions: Table<SessionRecord>;
   /** TTL table; entries usually live IDEMPOTENCY_TTL_MS. */
   readonly idempotency: Table<IdempotencyRecord>;
-  readonly jobs: JobStore;
-  /** Keyed by `nodeSettingsId(index, node)`. */
-  readonly nodeSettingsVersions: Table<NodeSettingsVersion>;
-  readonly canaries: Table<Canary>;
-  readonly canaryRuns: CanaryRunStore;
-  /** Keyed by `cdcCursorId(sink, index)`. */
-  readonly cdcCursors: Table<CdcCursor>;
-  /** Keyed by the API key hash. */
-  readonly tenants: Table<TenantMapping>;
-  readonly rolloverPolicies: Table<RolloverPolicy>;
   readonly searchUiConfigs: Table<SearchUiConfig>;
   readonly adminSessions: AdminSessionStore;
   readonly scopedKeys: ScopedKeyStore;
@@ -67,7 +48,6 @@ export interface Store {
   readonly nodeKeys: ScopedKeyStore;
   /** TTL table keyed by pod; entries live BEACON_TTL_MS unless refreshed. */
   readonly beacons: Table<BeaconRecord>;
-  readonly rateLimits: RateLimitStore;
   /** TTL table: copy checker runs (CHECK_TTL_MS). */
   readonly checks: Table<CheckRecord>;
   /** TTL table: changes made through the admin API (ACTIVITY_TTL_MS). */

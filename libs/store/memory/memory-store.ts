@@ -3,11 +3,8 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Store } from '../store.js';
 import { TABLES } from '../tables.js';
 import { MemoryAliasStore } from './memory-alias.store.js';
-import { MemoryCanaryRunStore } from './memory-canary-run.store.js';
-import { MemoryRateLimitStore } from './memory-rate-limit.store.js';
 import { MemoryRevocationBus } from './memory-revocation.bus.js';
 import { MemoryCatalogStore } from './memory-catalog.store.js';
-import { MemoryJobStore } from './memory-job.store.js';
 import { MemoryLeaseStore } from './memory-lease.store.js';
 import { MemoryScopedKeyStore } from './memory-scoped-key.store.js';
 import { MemoryTable } from './memory-table.js';
@@ -33,11 +30,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     writers: new MemoryWriterStore(leases),
     aliases: new MemoryAliasStore(leases),
     leases,
-    jobs: new MemoryJobStore(clock),
-    canaryRuns: new MemoryCanaryRunStore(),
     scopedKeys: new MemoryScopedKeyStore(new MemoryTable(TABLES.scopedKeys, clock, leases), leases),
     nodeKeys: new MemoryScopedKeyStore(new MemoryTable(TABLES.nodeKeys, clock, leases), leases),
-    rateLimits: new MemoryRateLimitStore(clock),
     revocations,
     clock,
     close: async () => revocations.close(),

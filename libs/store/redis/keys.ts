@@ -17,11 +17,6 @@ export class RedisKeys {
     return encodeURIComponent(id);
   }
 
-  /** Index member of a job: its encoded id, so scripts can append it to `jobPrefix()`. */
-  jobMember(id: string): string {
-    return RedisKeys.id(id);
-  }
-
   // Generic tables: one string per record, one sorted set as the index.
   record(table: string, id: string): string {
     return this.k('t', table, RedisKeys.id(id));
@@ -94,26 +89,6 @@ export class RedisKeys {
     return this.k('alias-index');
   }
 
-  // Jobs: a hash per job, all jobs by creation, per-type queues, the set of types.
-  job(id: string): string {
-    return this.k('job', RedisKeys.id(id));
-  }
-  jobPrefix(): string {
-    return this.k('job', '');
-  }
-  jobsAll(): string {
-    return this.k('jobs', 'all');
-  }
-  jobsOfType(type: string): string {
-    return this.k('jobs', 'type', RedisKeys.id(type));
-  }
-  jobSeq(): string {
-    return this.k('jobs', 'seq');
-  }
-  jobTypes(): string {
-    return this.k('jobs', 'types');
-  }
-
   // Catalog: the applied position, client uid → record, node-side index → state.
   catalogSeq(): string {
     return this.k('catalog', 'seq');
@@ -143,17 +118,6 @@ export class RedisKeys {
   }
   copyBreaks(): string {
     return this.k('copy-breaks');
-  }
-
-  canaryRuns(canaryId: string): string {
-    return this.k('canary-runs', RedisKeys.id(canaryId));
-  }
-  canaryRunsIndex(): string {
-    return this.k('canary-runs-index');
-  }
-
-  rateLimit(bucket: string, windowStart: number): string {
-    return this.k('rl', RedisKeys.id(bucket), String(windowStart));
   }
 
   adminRevocations(): string {

@@ -12,8 +12,7 @@ async function delChunks(redis: Redis, keys: string[]): Promise<void> {
 
 /**
  * Deletes every key of the store under `prefix` by walking its index sets (never KEYS/SCAN):
- * for tests, and for an operator dropping one cluster's state from a shared Redis. Rate-limit
- * counters are not indexed; they expire with their window.
+ * for tests, and for an operator dropping one cluster's state from a shared Redis.
  */
 export async function purgeRedisStore(redis: Redis, prefix: string): Promise<void> {
   const k = new RedisKeys(prefix);
@@ -45,18 +44,10 @@ export async function purgeRedisStore(redis: Redis, prefix: string): Promise<voi
   const aliases = await redis.zrange(k.aliasIndex(), '0', '-1');
   doomed.push(...aliases.flatMap((a) => [k.alias(a), k.aliasHistory(a)]), k.aliasIndex());
 
-  const jobs = await redis.zrange(k.jobsAll(), '0', '-1');
-  const types = await redis.smembers(k.jobTypes());
-  doomed.push(...jobs.map((m) => k.jobPrefix() + m), ...types.map((t) => k.jobsOfType(t)));
-  doomed.push(k.jobsAll(), k.jobTypes(), k.jobSeq());
-
   doomed.push(k.catalogSeq(), k.catalogRecords(), k.catalogNodeIndexes());
   const parts = await redis.zrange(k.partOutcomesIndex(), '0', '-1');
   doomed.push(...parts.map((u) => k.partOutcomes(Number(u))), k.partOutcomesIndex());
   doomed.push(k.writers(), k.writerChanges(), k.taskGates(), k.copyBreaks());
-
-  const canaries = await redis.smembers(k.canaryRunsIndex());
-  doomed.push(...canaries.map((c) => k.canaryRuns(c)), k.canaryRunsIndex());
 
   await delChunks(redis, [...new Set(doomed)]);
 }

@@ -4,11 +4,8 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Store } from '../store.js';
 import { RedisKeys } from './keys.js';
 import { RedisAliasStore } from './redis-alias.store.js';
-import { RedisCanaryRunStore } from './redis-canary-run.store.js';
-import { RedisRateLimitStore } from './redis-rate-limit.store.js';
 import { RedisRevocationBus } from './redis-revocation.bus.js';
 import { RedisCatalogStore } from './redis-catalog.store.js';
-import { RedisJobStore } from './redis-job.store.js';
 import { RedisLeaseStore } from './redis-lease.store.js';
 import { RedisScopedKeyStore } from './redis-scoped-key.store.js';
 import { TABLES } from '../tables.js';
@@ -54,11 +51,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     writers: new RedisWriterStore(ctx),
     aliases: new RedisAliasStore(ctx),
     leases: new RedisLeaseStore(ctx),
-    jobs: new RedisJobStore(ctx),
-    canaryRuns: new RedisCanaryRunStore(ctx),
     scopedKeys: new RedisScopedKeyStore(ctx),
     nodeKeys: new RedisScopedKeyStore(ctx, TABLES.nodeKeys),
-    rateLimits: new RedisRateLimitStore(ctx),
     revocations,
     clock,
     close: async () => {
