@@ -28,6 +28,27 @@ const wall = (except) => ({
     },
   ],
 });
+/** Subjects and queue names are spelled only in libs/contracts (its builders and QUEUES). */
+const SUBJECT =
+  '^miroir\\.(documents|indexes|tasks|nodes|topology|rebalance|aliases|keys|node-key|settings)(\\.|$)';
+const QUEUE = '^miroir-(migrations|checks|keys)$';
+const CONTRACT_WORDS = {
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: `Literal[value=/${SUBJECT}/]`,
+      message: 'a subject is built with libs/contracts `subjects`, never spelled',
+    },
+    {
+      selector: `TemplateElement[value.raw=/${SUBJECT}/]`,
+      message: 'a subject is built with libs/contracts `subjects`, never spelled',
+    },
+    {
+      selector: `Literal[value=/${QUEUE}/]`,
+      message: 'a queue is named by libs/contracts `QUEUES`, never spelled',
+    },
+  ],
+};
 const PRODUCT = ['apps/**/*.ts', 'libs/**/*.ts'];
 const OUTSIDE_WALLS = ['**/*.spec.ts', 'libs/testing/**'];
 
@@ -44,6 +65,7 @@ export default tseslint.config(
     },
   },
   { files: PRODUCT, ignores: OUTSIDE_WALLS, rules: wall(null) },
+  { files: PRODUCT, ignores: [...OUTSIDE_WALLS, 'libs/contracts/**'], rules: CONTRACT_WORDS },
   ...[...Object.values(OWNERS), 'apps/meili-emulator'].map((owner) => ({
     files: [`${owner}/**/*.ts`],
     ignores: OUTSIDE_WALLS,
