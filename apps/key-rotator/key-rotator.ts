@@ -3,9 +3,10 @@ import type { MiroirConfig } from '#lib/config';
 import type { EventBus } from '#lib/bus';
 import type { JobQueues } from '#lib/jobs';
 import { isNodeKeyBeacon, NODE_KEY_RECORD, rotationStep, type RotationPolicy } from '#lib/keys';
-import { HttpNodeClient, NodeApiError } from '#lib/node-client';
+import { HttpNodeClient } from '#lib/node-client';
 import { StaleFenceError, type Fence, type ScopedKeyRecord, type Store } from '#lib/store';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createOnEveryNode, deleteOnEveryNode } from './keys-on-nodes.js';
 import { NodeKeyRotation } from './node-key-rotation.js';
 import {
   connectionProblems,
@@ -284,14 +285,7 @@ export class KeyRotator {
       indexes: [record.indexUid],
       expiresAt,
     };
-    await Promise.all(
-      nodes.map((node) =>
-        this.nodes.createKey(node, body).catch((err: unknown) => {
-          if (err instanceof NodeApiError && err.body.code === 'api_key_already_exists') return;
-          throw err;
-        }),
-      ),
-    );
+    await createOnEveryNode(this.nodes, nodes, body);
     const now = new Date().toISOString();
     const next: ScopedKeyRecord =
       then === 'stable'
@@ -331,16 +325,7 @@ export class KeyRotator {
     nodes: string[],
     fence: Fence,
   ): Promise<void> {
-    if (uid) {
-      await Promise.all(
-        nodes.map((node) =>
-          this.nodes.deleteKey(node, uid).catch((err: unknown) => {
-            if (err instanceof NodeApiError && err.status === 404) return;
-            throw err;
-          }),
-        ),
-      );
-    }
+    if (uid) await deleteOnEveryNode(this.nodes, nodes, uid);
     const written = await this.store.scopedKeys.put(
       { ...record, previousUid: null, state: 'stable' },
       record.generation,

@@ -4,6 +4,7 @@ import type { EventBus } from '#lib/bus';
 import { NODE_KEY_RECORD, rotationStep, sealNodeKey, type RotationPolicy } from '#lib/keys';
 import { allows } from '#lib/meili-api';
 import { NodeApiError, type HttpNodeClient } from '#lib/node-client';
+import { createOnEveryNode, deleteOnEveryNode } from './keys-on-nodes.js';
 import type { NodeKeyFollower, Log } from '#lib/service';
 import type { BeaconRecord, Fence, ScopedKeyRecord, Store } from '#lib/store';
 
@@ -159,16 +160,10 @@ export class NodeKeyRotation {
       indexes: record.grants!.indexes,
       expiresAt: null,
     };
+    const created = await createOnEveryNode(this.nodes, nodes, body);
+    // Where it already existed (a resumed step), its value is read back.
     const values = await Promise.all(
-      nodes.map(async (node) => {
-        try {
-          return (await this.nodes.createKey(node, body)).key;
-        } catch (err) {
-          if (!(err instanceof NodeApiError && err.body.code === 'api_key_already_exists'))
-            throw err;
-          return (await this.nodes.getKey(node, uid)).key;
-        }
-      }),
+      created.map(async (value, i) => value ?? (await this.nodes.getKey(nodes[i]!, uid)).key),
     );
     const distinct = new Set(values);
     if (distinct.size !== 1 || typeof values[0] !== 'string') {
@@ -176,7 +171,7 @@ export class NodeKeyRotation {
       // their master keys differ, and no single node key can then reach them all. The rotation
       // is given up: the successor is deleted everywhere and the current key stays.
       this.log('error', 'node-key-values-differ', { uid, nodes: nodes.length });
-      await this.deleteEverywhere(uid, nodes);
+      await deleteOnEveryNode(this.nodes, nodes, uid);
       await this.store.nodeKeys.put(
         { ...record, state: 'stable', nextUid: null },
         record.generation,
@@ -213,7 +208,7 @@ export class NodeKeyRotation {
     nodes: string[],
     fence: Fence,
   ): Promise<void> {
-    if (uid && uid !== record.primaryUid) await this.deleteEverywhere(uid, nodes);
+    if (uid && uid !== record.primaryUid) await deleteOnEveryNode(this.nodes, nodes, uid);
     const written = await this.store.nodeKeys.put(
       { ...record, previousUid: null, state: 'stable' },
       record.generation,
@@ -222,17 +217,5 @@ export class NodeKeyRotation {
     if (!written.ok) return;
     if (record.rotatedAt) this.onRevoked((Date.now() - Date.parse(record.rotatedAt)) / 1000);
     this.log('info', 'node-key-revoked', { generation: record.generation, uid });
-  }
-
-  /** Deletes `uid` on every node; 404 counts as done, anything else fails the step (retried). */
-  private async deleteEverywhere(uid: string, nodes: string[]): Promise<void> {
-    await Promise.all(
-      nodes.map((node) =>
-        this.nodes.deleteKey(node, uid).catch((err: unknown) => {
-          if (err instanceof NodeApiError && err.status === 404) return;
-          throw err;
-        }),
-      ),
-    );
   }
 }

@@ -74,10 +74,6 @@ export class NodeKeyFollower {
     return this.loading;
   }
 
-  get currentGeneration(): number {
-    return this.generation;
-  }
-
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
